@@ -1,0 +1,81 @@
+"""THE permission policy: the only code that reads roles and authority flags.
+
+Views declare an ``Action`` and call ``can``/``require`` through ``PolicyRequiredMixin``;
+services call ``require`` before they write. ``can`` never raises; ``require`` raises
+``PermissionDenied``, which views turn into the same 404 as a missing object.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from openimi.common.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+    from openimi.authorities.models import AreaPreferences, Authority
+
+
+class Action(StrEnum):
+    VIEW_DIRECTORY = "directory.view"
+    VIEW_ADMINISTRATION = "administration.view"
+    VIEW_AUTHORITY_DATA = "authority.view_data"
+    CHANGE_AUTHORITY = "authority.change"
+    CHANGE_AREA_PREFERENCES = "authority.change_preferences"
+    CHANGE_COORDINATOR_SETTINGS = "authority.change_coordinator_settings"
+
+
+def _is_active(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def has_role(user: User, role: str, *, area_id: int | None = None) -> bool:
+    """Whether the user holds ``role`` (for ``area_id`` when given); cached per request."""
+    grants = getattr(user, "_policy_grants", None)
+    if grants is None:
+        grants = set(user.role_grants.values_list("role", "area_id"))
+        user._policy_grants = grants
+    if area_id is None:
+        return any(granted_role == role for granted_role, _ in grants)
+    return (role, area_id) in grants
+
+
+def is_local_data_administrator(user: User, authority: Authority | None) -> bool:
+    from openimi.accounts.models import Role
+
+    return (
+        _is_active(user)
+        and authority is not None
+        and user.authority_id == authority.pk
+        and has_role(user, Role.LOCAL_DATA_ADMINISTRATOR)
+    )
+
+
+def _coordinator_lda_for(user: User, preferences: AreaPreferences) -> bool:
+    """A local data administrator of the coordinator that supervises these preferences."""
+    coordinator_id = preferences.supervising_coordinator_id
+    return coordinator_id is not None and is_local_data_administrator(
+        user, preferences.supervising_coordinator
+    )
+
+
+def can(user: User | None, action: Action, obj: Any = None) -> bool:
+    """Whether ``user`` may perform ``action`` on ``obj``. Anonymous users may do nothing."""
+    if not _is_active(user):
+        return False
+    match action:
+        case Action.VIEW_DIRECTORY:
+            return True
+        case Action.VIEW_ADMINISTRATION | Action.VIEW_AUTHORITY_DATA | Action.CHANGE_AUTHORITY:
+            return is_local_data_administrator(user, obj)
+        case Action.CHANGE_AREA_PREFERENCES:
+            return is_local_data_administrator(user, obj.authority)
+        case Action.CHANGE_COORDINATOR_SETTINGS:
+            return _coordinator_lda_for(user, obj)
+    return False
+
+
+def require(user: User | None, action: Action, obj: Any = None) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied("You may not do this.")
