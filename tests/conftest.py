@@ -1,0 +1,125 @@
+"""Named fixtures: two authorities in two countries, one user per role in each, a coordinator.
+
+Every test can ask "and the other authority?".
+"""
+
+import os
+
+import pytest
+
+from openimi.accounts.models import Role
+from openimi.authorities.models import Authority
+from tests.factories import (
+    AreaPreferencesFactory,
+    AuthorityFactory,
+    CountryFactory,
+    LanguageFactory,
+    LegislativeAreaFactory,
+    UserFactory,
+)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def services_area(db):
+    return LegislativeAreaFactory(code="services", names={"en": "Services", "nl": "Diensten"})
+
+
+@pytest.fixture
+def nl(db):
+    LanguageFactory(code="nl", names={"en": "Dutch", "nl": "Nederlands"}, native_name="Nederlands")
+    return CountryFactory(code="NL", names={"en": "Netherlands", "nl": "Nederland"})
+
+
+@pytest.fixture
+def de(db):
+    LanguageFactory(code="de", names={"en": "German", "nl": "Duits"}, native_name="Deutsch")
+    return CountryFactory(
+        code="DE", names={"en": "Germany", "nl": "Duitsland"}, phone_prefix="+49"
+    )
+
+
+@pytest.fixture
+def coordinator(nl, services_area):
+    return AuthorityFactory(
+        country=nl,
+        language_id="nl",
+        kind=Authority.Kind.SERVICES_COORDINATOR,
+        official_name="Ministerie van Economische Zaken – SD IMI-coördinator",
+        informal_title="Gedelegeerde IMI-coördinator voor diensten",
+    )
+
+
+@pytest.fixture
+def authority(nl, services_area, coordinator):
+    """Our authority: a Dutch municipality working in the services area."""
+    authority = AuthorityFactory(
+        country=nl,
+        language_id="nl",
+        official_name="Gemeente Oeteldonk",
+        informal_title="Gemeente Oeteldonk",
+        email="imi@oeteldonk.nl",
+    )
+    AreaPreferencesFactory(
+        authority=authority, area=services_area, supervising_coordinator=coordinator
+    )
+    return authority
+
+
+@pytest.fixture
+def other_authority(de, services_area):
+    """The other authority, in another country."""
+    authority = AuthorityFactory(
+        country=de,
+        language_id="de",
+        official_name="Gewerbeamt Köln",
+        informal_title="Gewerbeamt der Stadt Köln",
+        email="imi@koeln.de",
+    )
+    AreaPreferencesFactory(authority=authority, area=services_area)
+    return authority
+
+
+def _user(authority, username, roles):
+    return UserFactory(authority=authority, username=username, roles=roles)
+
+
+@pytest.fixture
+def basic_user(authority):
+    return _user(authority, "basic", [])
+
+
+@pytest.fixture
+def handler(authority, services_area):
+    return _user(authority, "handler", [(Role.REQUEST_HANDLER, services_area)])
+
+
+@pytest.fixture
+def allocator(authority, services_area):
+    return _user(authority, "allocator", [(Role.ALLOCATOR, services_area)])
+
+
+@pytest.fixture
+def supervisor(authority, services_area):
+    return _user(authority, "supervisor", [(Role.SUPERVISOR, services_area)])
+
+
+@pytest.fixture
+def lda(authority):
+    return _user(authority, "lda", [(Role.LOCAL_DATA_ADMINISTRATOR, None)])
+
+
+@pytest.fixture
+def other_lda(other_authority):
+    return _user(other_authority, "other_lda", [(Role.LOCAL_DATA_ADMINISTRATOR, None)])
+
+
+@pytest.fixture
+def other_handler(other_authority, services_area):
+    return _user(other_authority, "other_handler", [(Role.REQUEST_HANDLER, services_area)])
+
+
+@pytest.fixture
+def coordinator_lda(coordinator):
+    return _user(coordinator, "coordinator_lda", [(Role.LOCAL_DATA_ADMINISTRATOR, None)])
