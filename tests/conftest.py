@@ -35,9 +35,7 @@ def nl(db):
 @pytest.fixture
 def de(db):
     LanguageFactory(code="de", names={"en": "German", "nl": "Duits"}, native_name="Deutsch")
-    return CountryFactory(
-        code="DE", names={"en": "Germany", "nl": "Duitsland"}, phone_prefix="+49"
-    )
+    return CountryFactory(code="DE", names={"en": "Germany", "nl": "Duitsland"}, phone_prefix="+49")
 
 
 @pytest.fixture

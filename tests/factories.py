@@ -8,6 +8,7 @@ from openimi.authorities.models import (
     AreaPreferences,
     Authority,
     Country,
+    EconomicSector,
     Keyword,
     Language,
     LegislativeArea,
@@ -97,3 +98,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         """``roles=[("request_handler", area), ("local_data_administrator", None)]``."""
         for role, area in extracted or ():
             RoleGrant.objects.create(user=self, role=role, area=area)
+
+
+class EconomicSectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EconomicSector
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{n % 99:02d}")
+    level = "division"
+    names = factory.LazyAttribute(lambda o: {"en": f"Sector {o.code}"})

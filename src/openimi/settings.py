@@ -13,7 +13,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("OPENIMI_VAR_DIR", BASE_DIR.parent.parent / "var")).resolve()
@@ -65,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "django_tasks_db",
     "openimi.common",
@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "openimi.accounts",
     "openimi.access",
     "openimi.notifications",
+    "openimi.demo",
 ]
 
 MIDDLEWARE = [
@@ -110,9 +111,13 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "openimi.common.forms.GovukFormRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openimi.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -172,6 +177,113 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Login, lockout, security code and session lifetime (accounts; see docs/security.md) ------
+# Everything about how people log in lives in this one block.
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses locked accounts before anything checks a credential.
+    "axes.backends.AxesStandaloneBackend",
+    # Password (checked at step 1) plus three characters of the security code (step 2).
+    "openimi.accounts.backends.SecurityCodeBackend",
+]
+INSTALLED_APPS.append("axes")
+# The absolute session lifetime is enforced before any view runs (LoginRequiredMiddleware
+# acts in process_view); after MessageMiddleware so that it can say why the session ended.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "openimi.accounts.middleware.SessionLifetimeMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes wants to be last
+
+# One failure counter per account name (known or not): a wrong password and a wrong security
+# code count alike; after LOGIN_FAILURE_LIMIT consecutive failures the name is locked for
+# LOGIN_COOLOFF. Never keyed by IP address alone (a shared office address would lock everyone).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_COOLOFF
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt during the cool-off does not restart it: "try again in 15 minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "openimi.accounts.views.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successes go to our own security log (SecurityEvent)
+# Axes copies GET/POST data into its attempt records: mask every secret our forms post.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "character_1",
+    "character_2",
+    "character_3",
+    "current_code",
+    "code1",
+    "code2",
+    "csrfmiddlewaretoken",
+]
+if env_int("TRUSTED_PROXY_COUNT", 0):
+    # The client address (for the security log only) comes from X-Forwarded-For.
+    AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# axes.W006 asks for ip_address among the lockout parameters; keying by user name only is
+# deliberate (see above), and axes sums failures over every address and browser of a name.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]
+
+# Absolute session lifetime, whatever the activity (the idle timeout is SESSION_COOKIE_AGE).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 3600)
+
+
+def _security_code_keys(value: str) -> dict[str, bytes]:
+    """Parse ``id1:base64key,id2:base64key`` into {key id: 32-byte AES-256 key}."""
+    import base64
+    import binascii
+    import re
+
+    keys: dict[str, bytes] = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        key_id, _sep, encoded = item.strip().partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
+            raise ImproperlyConfigured(
+                "SECURITY_CODE_KEYS: every key needs an id of 1-32 letters, digits, '.', '_' "
+                "or '-' before a colon (id1:base64key,id2:base64key)."
+            )
+        encoded = encoded.strip().replace("+", "-").replace("/", "_")
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            key = b""
+        if len(key) != 32:
+            raise ImproperlyConfigured(
+                f"SECURITY_CODE_KEYS: key {key_id!r} must be 32 bytes in base64 "
+                "(make one with: python -c 'import os,base64;print(base64.b64encode(os.urandom(32)).decode())')."
+            )
+        keys[key_id] = key
+    return keys
+
+
+# AES-256-GCM keys for the security codes, by key id; SECURITY_CODE_CURRENT_KEY_ID encrypts
+# new codes, the others only decrypt until `openimi rotate_security_code_key` has run.
+SECURITY_CODE_KEYS = _security_code_keys(os.environ.get("SECURITY_CODE_KEYS", ""))
+SECURITY_CODE_CURRENT_KEY_ID = os.environ.get("SECURITY_CODE_CURRENT_KEY_ID", "").strip()
+if not SECURITY_CODE_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECURITY_CODE_KEYS must be set when OPENIMI_ENV=production.")
+    # Development: one key generated once per checkout and kept under var/, like SECRET_KEY.
+    SECURITY_CODE_KEYS = _security_code_keys(
+        "dev:" + _development_secret("security_code_key", 32)
+    )
+if not SECURITY_CODE_CURRENT_KEY_ID and len(SECURITY_CODE_KEYS) == 1:
+    SECURITY_CODE_CURRENT_KEY_ID = next(iter(SECURITY_CODE_KEYS))
+if SECURITY_CODE_CURRENT_KEY_ID not in SECURITY_CODE_KEYS:
+    raise ImproperlyConfigured(
+        "SECURITY_CODE_CURRENT_KEY_ID must name one of the keys in SECURITY_CODE_KEYS."
+    )
+# --- end of the login block -------------------------------------------------------------------
+
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 # The interface languages with a complete translation. Reference data and authority texts
@@ -200,6 +312,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 
 # --- Background work ----------------------------------------------------------------------------
 TASKS = {
@@ -240,6 +354,10 @@ OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 60)
 OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600)
 OUTBOX_SWEEP_INTERVAL_SECONDS = env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 60)
 OUTBOX_STALE_AFTER = timedelta(seconds=env_int("OUTBOX_STALE_AFTER_SECONDS", 600))
+# How long a worker holds a message while sending it; a dead worker's message waits this long.
+OUTBOX_SEND_LEASE_SECONDS = env_int("OUTBOX_SEND_LEASE_SECONDS", 300)
+# How overdue a pending message must be before the sweeper queues its delivery again.
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 300)
 
 # --- Directory ----------------------------------------------------------------------------------
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)

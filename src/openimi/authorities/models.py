@@ -104,7 +104,10 @@ class Authority(TimeStampedModel):
     )
 
     kind = models.CharField(
-        _("kind of authority"), max_length=10, choices=Kind.choices, default=Kind.COMPETENT_AUTHORITY
+        _("kind of authority"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.COMPETENT_AUTHORITY,
     )
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="authorities")
     official_name = models.CharField(_("official name"), max_length=300)
@@ -149,25 +152,20 @@ class Authority(TimeStampedModel):
     def is_coordinator(self) -> bool:
         return self.kind in self.COORDINATOR_KINDS
 
-    def title_in(self, language: str) -> str:
-        """The informal title in ``language``; the source text where no translation exists.
+    def _translated(self, field: str, language: str) -> tuple[str, str]:
+        """``field`` in ``language`` with the language it is really in: the source text
+        where no translation exists. Reads ``translations`` through the prefetch cache."""
+        if language != self.language_id:
+            for item in self.translations.all():
+                if item.language_id == language and getattr(item, field):
+                    return getattr(item, field), language
+        return getattr(self, field), self.language_id
 
-        Reads ``translations`` through the prefetch cache when the selector filled it.
-        """
-        if language == self.language_id:
-            return self.informal_title
-        for item in self.translations.all():
-            if item.language_id == language and item.informal_title:
-                return item.informal_title
-        return self.informal_title
+    def title_for(self, language: str) -> tuple[str, str]:
+        return self._translated("informal_title", language)
 
-    def description_in(self, language: str) -> str:
-        if language == self.language_id:
-            return self.description
-        for item in self.translations.all():
-            if item.language_id == language and item.description:
-                return item.description
-        return self.description
+    def description_for(self, language: str) -> tuple[str, str]:
+        return self._translated("description", language)
 
 
 class AuthorityTranslation(TimeStampedModel):

@@ -26,7 +26,7 @@ def translated(texts: dict[str, str] | None, language: str | None = None) -> str
 
 
 class TranslatedNameMixin:
-    """For models with a ``names`` JSON field: ``str()`` and ``.name`` speak the reader's language."""
+    """For models with a ``names`` JSON field: ``str()`` and ``.name`` in the reader's language."""
 
     names: dict[str, str]
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the system packages the tests need (Debian): gettext for translations and
+# Chromium for the browser tests. Does nothing when they are already there.
+set -eu
+missing=()
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing system packages: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+fi
+echo "Installing ${missing[*]} from Debian's packages ..."
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

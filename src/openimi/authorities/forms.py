@@ -1,0 +1,177 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openimi.authorities.models import (
+    AreaPreferences,
+    Authority,
+    AuthorityTranslation,
+    EconomicSector,
+    Keyword,
+    PolicyArea,
+)
+from openimi.authorities.selectors import AuthoritySearch
+from openimi.authorities.services import CONTACT_FIELDS
+from openimi.common.i18n import translated
+
+YES_NO = [(True, _("Yes")), (False, _("No"))]
+
+
+def _yes_no_field(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+    )
+
+
+class AuthoritySearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, title or description"),
+        required=False,
+        max_length=200,
+        help_text=_("In any language, for example 'Gemeente' or 'municipality'."),
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of authority"), required=False)
+    area = forms.ChoiceField(label=_("Legislative area"), required=False)
+    keyword = forms.TypedChoiceField(
+        label=_("Keyword"), required=False, coerce=int, empty_value=None
+    )
+    sector = forms.ChoiceField(label=_("Economic sector (NACE)"), required=False)
+
+    COORDINATORS = "coordinators"
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_choice = [("", _("Any"))]
+        self.fields["country"].choices = any_choice + sorted(
+            ((c.code, c.name) for c in choices["countries"]), key=lambda item: item[1]
+        )
+        self.fields["kind"].choices = [
+            *any_choice,
+            (self.COORDINATORS, _("IMI coordinators (all kinds)")),
+            *Authority.Kind.choices,
+        ]
+        self.fields["area"].choices = any_choice + [(a.code, a.name) for a in choices["areas"]]
+        keywords_by_area: dict[str, list] = {}
+        for keyword in choices["keywords"]:
+            keywords_by_area.setdefault(translated(keyword.area.names), []).append(
+                (keyword.pk, keyword.name)
+            )
+        self.fields["keyword"].choices = any_choice + list(keywords_by_area.items())
+        self.fields["sector"].choices = any_choice + [
+            (s.code, f"{s.code} – {s.name}" if s.level == "division" else f"{s.code} {s.name}")
+            for s in choices["sectors"]
+        ]
+
+    def to_search(self) -> AuthoritySearch:
+        data = self.cleaned_data
+        kind = data.get("kind") or ""
+        return AuthoritySearch(
+            text=data.get("q") or "",
+            country=data.get("country") or "",
+            kind="" if kind == self.COORDINATORS else kind,
+            coordinators_only=kind == self.COORDINATORS,
+            area=data.get("area") or "",
+            keyword=data.get("keyword"),
+            sector=data.get("sector") or "",
+        )
+
+
+class AuthorityContactForm(forms.ModelForm):
+    class Meta:
+        model = Authority
+        fields = CONTACT_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "informal_title": _(
+                "Your name as authorities abroad will understand it: no abbreviations, and say "
+                "what kind of authority you are (for example municipality, inspectorate)."
+            ),
+            "description": _(
+                "In short, simple sentences: what your authority does and which questions "
+                "other authorities can and cannot ask you."
+            ),
+            "email": _("Receives a copy of every e-mail openimi sends to your authority."),
+        }
+
+
+class CompetencesForm(forms.ModelForm):
+    class Meta:
+        model = Authority
+        fields = ("competent_in_all_areas", "economic_sectors", "policy_areas")
+        widgets = {
+            "economic_sectors": forms.CheckboxSelectMultiple(
+                attrs={"class": "govuk-checkboxes--small"}
+            ),
+            "policy_areas": forms.CheckboxSelectMultiple(
+                attrs={"class": "govuk-checkboxes--small"}
+            ),
+        }
+        help_texts = {
+            "competent_in_all_areas": _(
+                "For a general authority, such as a municipality or a province."
+            ),
+            "economic_sectors": _("The NACE sectors your authority deals with."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["economic_sectors"].queryset = EconomicSector.objects.all()
+        self.fields["economic_sectors"].label_from_instance = lambda s: str(s)
+        self.fields["policy_areas"].queryset = PolicyArea.objects.all()
+
+
+class AreaPreferencesForm(forms.Form):
+    keywords = forms.ModelMultipleChoiceField(
+        label=_("Keywords"),
+        queryset=Keyword.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
+        help_text=_("Select the keywords for which your authority is competent."),
+    )
+    uses_allocation = _yes_no_field(AreaPreferences._meta.get_field("uses_allocation").verbose_name)
+    coordinator_may_view_details = _yes_no_field(
+        AreaPreferences._meta.get_field("coordinator_may_view_details").verbose_name
+    )
+
+    def __init__(self, *args, preferences: AreaPreferences, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "keywords": list(preferences.keywords.all()),
+                "uses_allocation": preferences.uses_allocation,
+                "coordinator_may_view_details": preferences.coordinator_may_view_details,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["keywords"].queryset = Keyword.objects.filter(area_id=preferences.area_id)
+        self.fields["uses_allocation"].help_text = _(
+            "If you choose No, all request handlers can see every request of the authority. "
+            "If you choose Yes, allocators allocate each request to handlers. Recommended "
+            "only for large organisations with many users."
+        )
+        self.fields["coordinator_may_view_details"].help_text = _(
+            "If you choose Yes, the coordinator sees which questions you asked and answered, "
+            "so it can help you better. The coordinator never sees personal data."
+        )
+
+
+class CoordinatorSettingsForm(forms.Form):
+    needs_coordinator_approval = _yes_no_field(
+        AreaPreferences._meta.get_field("needs_coordinator_approval").verbose_name
+    )
+    may_reject = _yes_no_field(AreaPreferences._meta.get_field("may_reject").verbose_name)
+    may_accept = _yes_no_field(AreaPreferences._meta.get_field("may_accept").verbose_name)
+
+
+class TranslationForm(forms.ModelForm):
+    class Meta:
+        model = AuthorityTranslation
+        fields = ("informal_title", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["informal_title"].required = True

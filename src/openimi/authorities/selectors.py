@@ -1,0 +1,126 @@
+"""Reads of the directory: search and detail, in the reader's language.
+
+Every list is O(page): one count, one page of rows with their country, and one prefetch of
+the translations in the reader's language, whatever the number of results.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from openimi.authorities.models import (
+    AreaPreferences,
+    Authority,
+    AuthorityTranslation,
+    Country,
+    EconomicSector,
+    Keyword,
+    LegislativeArea,
+)
+
+
+@dataclass(frozen=True)
+class AuthoritySearch:
+    text: str = ""
+    country: str = ""
+    kind: str = ""
+    area: str = ""
+    keyword: int | None = None
+    sector: str = ""
+    coordinators_only: bool = False
+
+
+def _text_filter(text: str) -> Q:
+    """Every word must occur in the official name, an informal title or a description,
+    in the source language or any translation."""
+    condition = Q()
+    for word in text.split():
+        in_translation = AuthorityTranslation.objects.filter(
+            Q(informal_title__icontains=word) | Q(description__icontains=word),
+            authority=OuterRef("pk"),
+        )
+        condition &= (
+            Q(official_name__icontains=word)
+            | Q(informal_title__icontains=word)
+            | Q(description__icontains=word)
+            | Exists(in_translation)
+        )
+    return condition
+
+
+def _translations_in(language: str) -> Prefetch:
+    return Prefetch(
+        "translations", queryset=AuthorityTranslation.objects.filter(language_id=language)
+    )
+
+
+def authority_search(*, search: AuthoritySearch, language: str) -> QuerySet[Authority]:
+    qs = Authority.objects.all()
+    if search.text.strip():
+        qs = qs.filter(_text_filter(search.text.strip()))
+    if search.country:
+        qs = qs.filter(country_id=search.country)
+    if search.coordinators_only:
+        qs = qs.filter(kind__in=Authority.COORDINATOR_KINDS)
+    elif search.kind:
+        qs = qs.filter(kind=search.kind)
+    if search.area or search.keyword:
+        preferences = AreaPreferences.objects.filter(authority=OuterRef("pk"))
+        if search.area:
+            preferences = preferences.filter(area__code=search.area)
+        if search.keyword:
+            preferences = preferences.filter(keywords=search.keyword)
+        qs = qs.filter(Exists(preferences))
+    if search.sector:
+        # A section matches authorities registered for it or for any of its divisions.
+        qs = qs.filter(
+            Exists(
+                Authority.economic_sectors.through.objects.filter(
+                    Q(economicsector__code=search.sector)
+                    | Q(economicsector__parent__code=search.sector),
+                    authority=OuterRef("pk"),
+                )
+            )
+        )
+    return (
+        qs.select_related("country")
+        .prefetch_related(_translations_in(language))
+        .order_by("country_id", "official_name", "pk")
+    )
+
+
+def authority_get(*, pk: int, language: str) -> Authority:
+    """One authority with everything its detail page and data tabs show."""
+    return (
+        Authority.objects.select_related("country", "language")
+        .prefetch_related(
+            "translations__language",
+            "economic_sectors",
+            "policy_areas",
+            Prefetch(
+                "preferences",
+                queryset=AreaPreferences.objects.select_related(
+                    "area", "supervising_coordinator__country"
+                ).prefetch_related("keywords"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def search_choices() -> dict:
+    """The options of the search form's filters, read once per page."""
+    return {
+        "countries": list(Country.objects.all()),
+        "areas": list(LegislativeArea.objects.all()),
+        "keywords": list(Keyword.objects.select_related("area")),
+        "sectors": list(EconomicSector.objects.all()),
+    }
+
+
+def coordinators_of(*, authority: Authority) -> list[Authority]:
+    """The coordinators that supervise ``authority``, one per legislative area."""
+    ids = authority.preferences.exclude(supervising_coordinator=None).values(
+        "supervising_coordinator"
+    )
+    return list(Authority.objects.filter(pk__in=ids).select_related("country"))
