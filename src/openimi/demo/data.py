@@ -132,7 +132,7 @@ AUTHORITIES = [
             "de": "Gemeinde Oeteldonk",
             "fr": "Commune d'Oeteldonk",
         },
-        keywords=["building-permits", "permits-licences-authorisations", "accreditation"],
+        keywords=["building-permits", "issuing-permits", "environmental-permits", "accreditation"],
         uses_allocation=True,
         users=[
             # The seed's rollout table (Bijlage 4) ...
@@ -194,7 +194,7 @@ AUTHORITIES = [
         description="Beantwoordt vragen over strafrechtelijke sancties en verklaringen "
         "omtrent het gedrag.",
         translations={"en": "Justis – screening authority of the Ministry of Justice"},
-        keywords=["recognised-body"],
+        keywords=["recognised-body", "supervision-and-enforcement"],
         may_reject=True,
         users=[
             DemoUser(
@@ -218,7 +218,7 @@ AUTHORITIES = [
         city="Köln",
         description="Zuständig für Gewerbeanmeldungen und gewerberechtliche Erlaubnisse.",
         translations={"en": "Trade Office of the City of Cologne", "nl": "Gewerbeamt Keulen"},
-        keywords=["permits-licences-authorisations", "notification-of-activities"],
+        keywords=["issuing-permits", "notification-of-activities"],
         users=[
             DemoUser(
                 "klaus.weber", "Klaus", "Weber", "k.weber@stadt-koeln.example.de", "de", [HANDLER]
@@ -243,7 +243,7 @@ AUTHORITIES = [
         email="economie@antwerpen.example.be",
         city="Antwerpen",
         translations={"en": "City of Antwerp, Economic Affairs", "fr": "Ville d'Anvers"},
-        keywords=["permits-licences-authorisations"],
+        keywords=["issuing-permits"],
         users=[
             DemoUser(
                 "lies.peeters",
@@ -265,7 +265,7 @@ AUTHORITIES = [
         email="imi@cma-paris.example.fr",
         city="Paris",
         translations={"en": "Chamber of Trades and Crafts of Paris"},
-        keywords=["professional-body-chamber"],
+        keywords=["professional-body"],
         areas=(SERVICES, QUALIFICATIONS),
         users=[
             DemoUser(
@@ -288,7 +288,7 @@ AUTHORITIES = [
         email="imi@um.krakow.example.pl",
         city="Kraków",
         translations={"en": "Kraków City Hall, Administrative Affairs"},
-        keywords=["permits-licences-authorisations"],
+        keywords=["issuing-permits"],
         users=[
             DemoUser(
                 "anna.nowak", "Anna", "Nowak", "a.nowak@um.krakow.example.pl", "pl", [LDA, HANDLER]
