@@ -1,4 +1,6 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from openimi.common import views as common_views
 
@@ -8,5 +10,6 @@ urlpatterns = [
     path("administration/", common_views.AdministrationView.as_view(), name="administration"),
     path("accounts/", include("openimi.accounts.urls")),
     path("authorities/", include("openimi.authorities.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a language must work before logging in, too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -1,3 +1,5 @@
+from importlib import metadata
+
 from django.views.generic import TemplateView
 
 from openimi.access.policy import Action
@@ -10,6 +12,9 @@ class HomeView(TemplateView):
 
 class AboutView(TemplateView):
     template_name = "about.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(version=metadata.version("openimi"), **kwargs)
 
 
 class AdministrationView(PolicyRequiredMixin, TemplateView):
