@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "openimi.accounts",
     "openimi.access",
     "openimi.notifications",
+    "openimi.exchange",
     "openimi.demo",
 ]
 
@@ -258,8 +259,8 @@ def _security_code_keys(value: str) -> dict[str, bytes]:
             key = b""
         if len(key) != 32:
             raise ImproperlyConfigured(
-                f"SECURITY_CODE_KEYS: key {key_id!r} must be 32 bytes in base64 "
-                "(make one with: python -c 'import os,base64;print(base64.b64encode(os.urandom(32)).decode())')."
+                f"SECURITY_CODE_KEYS: key {key_id!r} must be 32 bytes in base64 (make one "
+                "with: openssl rand -base64 32)."
             )
         keys[key_id] = key
     return keys
@@ -273,9 +274,7 @@ if not SECURITY_CODE_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured("SECURITY_CODE_KEYS must be set when OPENIMI_ENV=production.")
     # Development: one key generated once per checkout and kept under var/, like SECRET_KEY.
-    SECURITY_CODE_KEYS = _security_code_keys(
-        "dev:" + _development_secret("security_code_key", 32)
-    )
+    SECURITY_CODE_KEYS = _security_code_keys("dev:" + _development_secret("security_code_key", 32))
 if not SECURITY_CODE_CURRENT_KEY_ID and len(SECURITY_CODE_KEYS) == 1:
     SECURITY_CODE_CURRENT_KEY_ID = next(iter(SECURITY_CODE_KEYS))
 if SECURITY_CODE_CURRENT_KEY_ID not in SECURITY_CODE_KEYS:
@@ -358,6 +357,21 @@ OUTBOX_STALE_AFTER = timedelta(seconds=env_int("OUTBOX_STALE_AFTER_SECONDS", 600
 OUTBOX_SEND_LEASE_SECONDS = env_int("OUTBOX_SEND_LEASE_SECONDS", 300)
 # How overdue a pending message must be before the sweeper queues its delivery again.
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 300)
+
+# --- Information requests (exchange) ------------------------------------------------------------
+# Attachments: the largest file accepted, and the types accepted (checked on the file's name and
+# its first bytes, never on the browser's word). Files go to the default storage (var/media),
+# which no URL serves: they are downloaded only through the permission check.
+EXCHANGE_ATTACHMENT_MAX_BYTES = env_int("EXCHANGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+EXCHANGE_ATTACHMENT_MAX_COUNT = env_int("EXCHANGE_ATTACHMENT_MAX_COUNT", 20)
+EXCHANGE_ATTACHMENT_CONTENT_TYPES = env_list(
+    "EXCHANGE_ATTACHMENT_CONTENT_TYPES",
+    "application/pdf,image/jpeg,image/png,text/plain,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.oasis.opendocument.text",
+)
+# Days the responding authority has to accept or forward a request that reached it.
+EXCHANGE_ACCEPTANCE_DEADLINE_DAYS = env_int("EXCHANGE_ACCEPTANCE_DEADLINE_DAYS", 7)
 
 # --- Directory ----------------------------------------------------------------------------------
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)

@@ -3,6 +3,10 @@
 Every user belongs to one authority and is a basic user (may look, search and read). The
 other roles are RoleGrant rows: request handler, allocator and supervisor per legislative
 area; local data administrator for the whole authority. Only ``access/policy.py`` reads them.
+
+The security code lives on the user encrypted (``security_code.py`` is the only code that
+reads or writes it); ``SecurityEvent`` is the security log and ``UserSession`` lists a user's
+open sessions so that they can be ended without scanning every session.
 """
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -45,6 +49,21 @@ class User(AbstractUser):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     must_change_password = models.BooleanField(_("must change password"), default=True)
+    # The security code: AES-256-GCM nonce + ciphertext + tag, bound to this user's pk, under
+    # the key ``security_code_key_id`` of settings.SECURITY_CODE_KEYS. Never plain text.
+    security_code_ciphertext = models.BinaryField(
+        _("security code (encrypted)"), null=True, blank=True, editable=False
+    )
+    security_code_key_id = models.CharField(
+        _("security code key"), max_length=32, blank=True, editable=False
+    )
+    security_code_set_at = models.DateTimeField(
+        _("security code set at"), null=True, blank=True, editable=False
+    )
+    # The positions (1-12) asked at the next login; kept after a failure, new after a success.
+    security_challenge = models.JSONField(
+        _("security code challenge"), default=list, blank=True, editable=False
+    )
 
     objects = UserManager()
 
@@ -55,6 +74,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def has_security_code(self) -> bool:
+        return bool(self.security_code_ciphertext) and bool(self.security_code_key_id)
 
 
 class RoleGrant(models.Model):
@@ -93,3 +116,72 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+
+class SecurityEvent(models.Model):
+    """One authentication event, append-only and without secrets.
+
+    ``username_attempted`` is what was typed (it may name no account); ``user`` is set when
+    it does. No password, security code or character of one is ever written here.
+    """
+
+    class Code(models.TextChoices):
+        LOGIN_SUCCEEDED = "login.succeeded", _("Login succeeded")
+        LOGIN_FAILED = "login.failed", _("Login failed")
+        LOGIN_REFUSED_LOCKED = "login.refused_locked", _("Login refused: locked")
+        ACCOUNT_LOCKED = "account.locked", _("Account locked")
+        ACCOUNT_ACTIVATED = "account.activated", _("Account activated")
+        ACCOUNT_DEACTIVATED = "account.deactivated", _("Account deactivated")
+        LOGOUT = "logout", _("Logged out")
+        SESSION_EXPIRED = "session.expired", _("Session expired")
+        SESSIONS_ENDED = "sessions.ended", _("Other sessions ended")
+        PASSWORD_CHANGED = "password.changed", _("Password changed")
+        PASSWORD_CHANGE_FAILED = "password.change_failed", _("Password change refused")
+        PASSWORD_RESET = "password.reset", _("Password reset")
+        SECURITY_CODE_SET = "security_code.set", _("Security code set")
+        SECURITY_CODE_CHANGED = "security_code.changed", _("Security code changed")
+        SECURITY_CODE_CHANGE_FAILED = (
+            "security_code.change_failed",
+            _("Security code change refused"),
+        )
+        SECURITY_CODE_RESET = "security_code.reset", _("Security code reset")
+
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+        verbose_name=_("user"),
+    )
+    username_attempted = models.CharField(_("user name given"), max_length=150, blank=True)
+    event = models.CharField(_("event"), max_length=40, choices=Code.choices)
+    detail = models.CharField(_("detail"), max_length=100, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("security event")
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["username_attempted", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event} {self.username_attempted}"
+
+
+class UserSession(models.Model):
+    """A session opened by a login: lets a password reset or deactivation end them all."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="open_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"

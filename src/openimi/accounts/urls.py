@@ -2,13 +2,28 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from openimi.accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
+    # The login flow: open to everyone.
+    path("login/", login_not_required(views.LoginView.as_view()), name="login"),
+    path("login/code/", login_not_required(views.LoginCodeView.as_view()), name="login_code"),
     path(
-        "login/",
-        login_not_required(auth_views.LoginView.as_view(template_name="accounts/login.html")),
-        name="login",
+        "login/new-password/",
+        login_not_required(views.SetupPasswordView.as_view()),
+        name="setup_password",
+    ),
+    path(
+        "login/security-code/",
+        login_not_required(views.SetupSecurityCodeView.as_view()),
+        name="setup_security_code",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # My account.
+    path("me/", views.AccountView.as_view(), name="account"),
+    path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("me/security-code/", views.SecurityCodeChangeView.as_view(), name="security_code_change"),
+    path("me/details/", views.PreferencesView.as_view(), name="preferences"),
 ]

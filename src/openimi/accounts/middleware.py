@@ -1,0 +1,42 @@
+"""The absolute session lifetime.
+
+The idle timeout is Django's own (``SESSION_COOKIE_AGE`` renewed on every request). This
+middleware ends a session ``SESSION_ABSOLUTE_SECONDS`` after its login, however busy: the time
+of the login is in the session (written by the ``user_logged_in`` receiver). A session without
+it predates this rule and ends too. It runs before any view, so ``LoginRequiredMiddleware``
+then sends the person to the login page, which brings them back afterwards.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openimi.accounts.login_state import LOGIN_AT_KEY
+from openimi.accounts.models import SecurityEvent
+from openimi.accounts.security_log import security_event_record
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._expired(request):
+            security_event_record(
+                event=SecurityEvent.Code.SESSION_EXPIRED, request=request, user=user
+            )
+            logout(request)
+            if hasattr(request, "_messages"):
+                messages.info(request, _("Your session has ended. Please log in again."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _expired(request) -> bool:
+        login_at = request.session.get(LOGIN_AT_KEY)
+        if not isinstance(login_at, int | float):
+            return True
+        age = timezone.now().timestamp() - login_at
+        return age > settings.SESSION_ABSOLUTE_SECONDS
