@@ -189,7 +189,7 @@ class FirstPasswordForm(SetPasswordForm):
         return password
 
     def save(self, commit=True):  # the service stores it
-        raise NotImplementedError("Use services.setup_password_set.")
+        raise TypeError("The password is stored by services.setup_password_set.")
 
 
 class OwnPasswordChangeForm(PasswordChangeForm):
@@ -223,7 +223,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         return self.has_error("old_password", "password_incorrect")
 
     def save(self, commit=True):  # the service stores it
-        raise NotImplementedError("Use services.password_change.")
+        raise TypeError("The password is stored by services.password_change.")
 
 
 class AccountPreferencesForm(forms.Form):

@@ -57,7 +57,7 @@ class _SessionState:
 
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> Self:
-        raise NotImplementedError
+        raise TypeError(f"{cls.__name__} must say how it is read from the session.")
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,7 @@ class _SetupView(View):
         return _logged_in(request, self.setup_user, self.setup.next_url)
 
     def save(self, form) -> bool:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must name the service that saves its step.")
 
     def _render(self, form):
         context = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from openimi.accounts.models import Role, RoleGrant, User
+from openimi.accounts.security_code import security_code_set
 from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation, Keyword
 
 DEMO_PASSWORD = "openimi-demo-2026"
@@ -325,6 +326,7 @@ def _users(authority: Authority, users: list[DemoUser], phone_prefix: str) -> li
         if was_created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+            security_code_set(user=user, code=DEMO_SECURITY_CODE)
             created.append(user)
         for role in spec.roles:
             areas = [None] if role == LDA else [p.area for p in authority.preferences.all()]
