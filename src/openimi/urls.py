@@ -8,8 +8,9 @@ urlpatterns = [
     path("", common_views.HomeView.as_view(), name="home"),
     path("about/", common_views.AboutView.as_view(), name="about"),
     path("administration/", common_views.AdministrationView.as_view(), name="administration"),
+    path("administration/users/", include("openimi.accounts.users.urls")),
     path("accounts/", include("openimi.accounts.urls")),
-    path("authorities/", include("openimi.authorities.urls")),
+    path("", include("openimi.authorities.urls")),
     # Choosing a language must work before logging in, too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

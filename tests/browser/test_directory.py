@@ -94,7 +94,7 @@ def test_search_by_keyword_and_country_open_and_change_own_title(
 
 def test_a_rejected_change_keeps_what_was_typed(page, live_server, login_as, directory):
     login_as(directory["lda"])
-    page.goto(f"{live_server.url}/authorities/own/authority/")
+    page.goto(f"{live_server.url}/administration/authority/contact/")
     page.get_by_label("Informal title").fill("Gemeente Oeteldonk aan de Dommel")
     page.get_by_label("General e-mail address").fill("geen adres")
     page.get_by_role("button", name="Save").click()
@@ -112,10 +112,10 @@ def test_a_rejected_change_keeps_what_was_typed(page, live_server, login_as, dir
     [
         "/authorities/?q=&country=DE",
         "/authorities/{koeln}/",
-        "/authorities/own/",
-        "/authorities/own/authority/",
-        "/authorities/own/preferences/services/",
-        "/authorities/own/translations/en/",
+        "/administration/authority/",
+        "/administration/authority/contact/",
+        "/administration/authority/preferences/services/",
+        "/administration/authority/translations/en/",
         "/administration/",
     ],
 )
