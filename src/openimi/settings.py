@@ -234,6 +234,8 @@ SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W0
 
 # Absolute session lifetime, whatever the activity (the idle timeout is SESSION_COOKIE_AGE).
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 3600)
+# A new user's temporary password is e-mailed this long after the account is made (seed 6.1).
+TEMPORARY_PASSWORD_DELAY = timedelta(hours=env_int("TEMPORARY_PASSWORD_DELAY_HOURS", 24))
 
 
 def _security_code_keys(value: str) -> dict[str, bytes]:

@@ -16,7 +16,8 @@ from tests.factories import UserFactory
 PASSWORD = "Kanaal-Oeteldonk-2009"
 CODE = "K4nt0or#Blok"
 TEMPORARY_PASSWORD = "tijdelijk-wachtwoord-1"
-LABEL = re.compile(r"Character (\d+) of your security code")
+# English or Dutch: a user whose language is Dutch gets the Dutch page.
+LABEL = re.compile(r"(?:Character|Teken) (\d+) (?:of your security code|van uw veiligheidscode)")
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Any
 from openimi.common.errors import PermissionDenied
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from openimi.accounts.models import User
     from openimi.authorities.models import AreaPreferences, Authority
+    from openimi.exchange.models import InformationRequest
 
 
 class Action(StrEnum):
@@ -24,6 +27,39 @@ class Action(StrEnum):
     CHANGE_AUTHORITY = "authority.change"
     CHANGE_AREA_PREFERENCES = "authority.change_preferences"
     CHANGE_COORDINATOR_SETTINGS = "authority.change_coordinator_settings"
+    # Information requests: the rules live in access/requests.py. The object is the
+    # InformationRequest, except REQUEST_LIST and REQUEST_COORDINATOR_OVERVIEW (none),
+    # REQUEST_CREATE (a LegislativeArea, or None for "any area") and
+    # REQUEST_DOWNLOAD_ATTACHMENT (an Attachment).
+    REQUEST_LIST = "request.list"
+    REQUEST_COORDINATOR_OVERVIEW = "request.coordinator_overview"
+    REQUEST_CREATE = "request.create"
+    REQUEST_VIEW = "request.view"
+    REQUEST_VIEW_DETAILS = "request.view_details"
+    REQUEST_VIEW_PERSONAL_DATA = "request.view_personal_data"
+    REQUEST_DOWNLOAD_ATTACHMENT = "request.download_attachment"
+    REQUEST_EDIT_DRAFT = "request.edit_draft"
+    REQUEST_SEND = "request.send"
+    REQUEST_APPROVE = "request.approve"
+    REQUEST_RETURN = "request.return"
+    REQUEST_ACCEPT = "request.accept"
+    REQUEST_FORWARD = "request.forward"
+    REQUEST_REJECT = "request.reject"
+    REQUEST_ALLOCATE = "request.allocate"
+    REQUEST_REQUEST_INFO = "request.request_info"
+    REQUEST_PROVIDE_INFO = "request.provide_info"
+    REQUEST_ANSWER = "request.answer"
+    REQUEST_ACCEPT_ANSWER = "request.accept_answer"
+    REQUEST_ASK_FOLLOW_UP = "request.ask_follow_up"
+    REQUEST_WITHDRAW = "request.withdraw"
+    REQUEST_REFER_TO_COORDINATOR = "request.refer_to_coordinator"
+    REQUEST_VIEW_MEDIATION = "request.view_mediation"
+    REQUEST_MEDIATE = "request.mediate"
+    REQUEST_END_MEDIATION = "request.end_mediation"
+    # User management (Administration → Manage users): the object of USER_MANAGE is the
+    # Authority, of USER_CHANGE the User being changed.
+    USER_MANAGE = "users.manage"
+    USER_CHANGE = "users.change"
 
 
 def _is_active(user: User | None) -> bool:
@@ -73,9 +109,27 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
             return is_local_data_administrator(user, obj.authority)
         case Action.CHANGE_COORDINATOR_SETTINGS:
             return _coordinator_lda_for(user, obj)
+        case Action.USER_MANAGE:
+            return is_local_data_administrator(user, obj)
+        case Action.USER_CHANGE:
+            return obj is not None and is_local_data_administrator(user, obj.authority)
+    if action.value.startswith("request."):
+        from openimi.access import requests as request_rules
+
+        return request_rules.can(user, action, obj)
     return False
 
 
 def require(user: User | None, action: Action, obj: Any = None) -> None:
     if not can(user, action, obj):
         raise PermissionDenied("You may not do this.")
+
+
+def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
+    """Every information request ``user`` may see, as one query (rules: access/requests.py).
+
+    Selectors start from this; nothing else reads ``InformationRequest.objects`` for a user.
+    """
+    from openimi.access import requests as request_rules
+
+    return request_rules.requests_visible_to(user)

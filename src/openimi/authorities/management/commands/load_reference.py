@@ -3,21 +3,24 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from openimi.authorities.reference import ReferenceDataError, load_reference
+from openimi.exchange.reference import load_question_sets
 
 
 class Command(BaseCommand):
     help = (
         "Load the reference data (languages, countries, legislative areas, keywords, NACE "
-        "sectors, policy areas) from the versioned fixtures. Idempotent: running it again "
-        "changes nothing; items that left a fixture are kept, never deleted."
+        "sectors, policy areas, question sets) from the versioned fixtures. Idempotent: running "
+        "it again changes nothing; items that left a fixture are kept, never deleted."
     )
 
     def handle(self, *args, **options) -> None:
         stdout = self.stdout if options["verbosity"] > 0 else None
         try:
             counts = load_reference(stdout=stdout)
+            # Question sets name legislative areas, so they come after the directory's data.
+            question_sets = load_question_sets(stdout=stdout)
         except ReferenceDataError as error:
             raise CommandError(error.message) from error
         if stdout is not None:
-            total = sum(counts.values())
+            total = sum(counts.values()) + sum(count.items for count in question_sets.values())
             self.stdout.write(self.style.SUCCESS(f"Reference data loaded: {total} items."))

@@ -1,0 +1,88 @@
+"""The event log of requests (DESIGN rule 3): every change writes one ``RequestEvent``.
+
+Events drive the timeline, the notifications (``exchange.notify``), statistics and the audit of
+personal-data access. ``data`` carries codes, ids and dates only: never personal data and never
+free text (a note goes to ``RequestMessage``, linked to its event).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from openimi.exchange.models import RequestEvent, RequestMessage
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+    from openimi.exchange.models import InformationRequest
+
+Audience = RequestEvent.Audience
+
+# Event codes (dotted, past tense).
+CREATED = "request.created"
+DRAFT_UPDATED = "request.draft_updated"
+PERSONAL_DATA_UPDATED = "request.personal_data_updated"
+ATTACHMENT_ADDED = "request.attachment_added"
+ATTACHMENT_REMOVED = "request.attachment_removed"
+SENT = "request.sent"
+SENT_FOR_APPROVAL = "request.sent_for_approval"
+APPROVED = "request.approved"
+RETURNED = "request.returned"
+ACCEPTED = "request.accepted"
+FORWARDED = "request.forwarded"
+REJECTED = "request.rejected"
+ALLOCATED = "request.allocated"
+INFORMATION_REQUESTED = "request.information_requested"
+INFORMATION_PROVIDED = "request.information_provided"
+ANSWER_SAVED = "request.answer_saved"
+ANSWERED = "request.answered"
+ANSWER_SENT_FOR_APPROVAL = "request.answer_sent_for_approval"
+ANSWER_APPROVED = "request.answer_approved"
+ANSWER_RETURNED = "request.answer_returned"
+ANSWER_ACCEPTED = "request.answer_accepted"
+FOLLOW_UP_ASKED = "request.follow_up_asked"
+WITHDRAWN = "request.withdrawn"
+REFERRED = "request.referred_to_coordinator"
+MEDIATION_MESSAGE = "request.mediation_message"
+MEDIATION_ENDED = "request.mediation_ended"
+PERSONAL_DATA_VIEWED = "request.personal_data_viewed"
+ATTACHMENT_DOWNLOADED = "request.attachment_downloaded"
+
+
+def record(
+    info_request: InformationRequest,
+    actor: User | None,
+    code: str,
+    from_status: str = "",
+    to_status: str = "",
+    data: dict[str, Any] | None = None,
+    *,
+    audience: str = Audience.ALL,
+) -> RequestEvent:
+    """Append one event. ``to_status`` defaults to the request's status now."""
+    return RequestEvent.objects.create(
+        info_request=info_request,
+        actor=actor,
+        actor_authority_id=getattr(actor, "authority_id", None),
+        code=code,
+        from_status=from_status or "",
+        to_status=to_status or info_request.status,
+        audience=audience,
+        data=data or {},
+    )
+
+
+def attach_note(
+    event: RequestEvent, *, kind: str, author: User, text: str, language: str
+) -> RequestMessage | None:
+    """Keep the free text that came with ``event`` (nothing when the text is empty)."""
+    if not text.strip():
+        return None
+    return RequestMessage.objects.create(
+        info_request_id=event.info_request_id,
+        event=event,
+        kind=kind,
+        audience=event.audience,
+        author=author,
+        text=text.strip(),
+        language=language,
+    )

@@ -1,0 +1,358 @@
+"""Reads of information requests, always scoped by the policy (``requests_visible_to``).
+
+Pages and the API read through these and never touch ``InformationRequest.objects``. What a
+selector returns is what the user may see: answers not yet sent are left out for the
+requesting side, documents for whoever may not see personal data, notes for whoever may not
+see details. Personal data itself is read only through ``services.personal_data_view``
+(recorded); nothing here loads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import F, Prefetch, QuerySet
+
+from openimi.access import policy
+from openimi.access import requests as rules
+from openimi.access.policy import Action
+from openimi.authorities.models import AuthorityTranslation
+from openimi.common.i18n import current_language
+from openimi.exchange.models import (
+    Allocation,
+    Answer,
+    Attachment,
+    InformationRequest,
+    MediationMessage,
+    Question,
+    QuestionSet,
+    RequestEvent,
+    RequestQuestion,
+    Side,
+)
+from openimi.exchange.workflow import State, Transition, transitions_from
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+    from openimi.authorities.models import LegislativeArea
+
+INCOMING = "incoming"
+OUTGOING = "outgoing"
+
+# The action a page declares (and the policy checks) for each transition.
+TRANSITION_ACTIONS: dict[Transition, Action] = {
+    Transition.EDIT_DRAFT: Action.REQUEST_EDIT_DRAFT,
+    Transition.SEND: Action.REQUEST_SEND,
+    Transition.SEND_FOR_APPROVAL: Action.REQUEST_SEND,
+    Transition.APPROVE: Action.REQUEST_APPROVE,
+    Transition.RETURN: Action.REQUEST_RETURN,
+    Transition.ACCEPT: Action.REQUEST_ACCEPT,
+    Transition.FORWARD: Action.REQUEST_FORWARD,
+    Transition.REJECT: Action.REQUEST_REJECT,
+    Transition.ALLOCATE: Action.REQUEST_ALLOCATE,
+    Transition.REQUEST_INFO: Action.REQUEST_REQUEST_INFO,
+    Transition.PROVIDE_INFO: Action.REQUEST_PROVIDE_INFO,
+    Transition.EDIT_ANSWER: Action.REQUEST_ANSWER,
+    Transition.ANSWER: Action.REQUEST_ANSWER,
+    Transition.ANSWER_FOR_APPROVAL: Action.REQUEST_ANSWER,
+    Transition.ACCEPT_ANSWER: Action.REQUEST_ACCEPT_ANSWER,
+    Transition.ASK_FOLLOW_UP: Action.REQUEST_ASK_FOLLOW_UP,
+    Transition.WITHDRAW: Action.REQUEST_WITHDRAW,
+    Transition.REFER_TO_COORDINATOR: Action.REQUEST_REFER_TO_COORDINATOR,
+    Transition.END_MEDIATION: Action.REQUEST_END_MEDIATION,
+}
+
+# What a list row shows; everything else (the justification, personal data) stays unloaded.
+_LIST_FIELDS = (
+    "pk",
+    "status",
+    "is_practice",
+    "reply_by",
+    "acceptance_deadline",
+    "sent_at",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "referred_to_coordinator",
+    "requesting_authority",
+    "responding_authority",
+    "area",
+    "question_set",
+    "requesting_user",
+    "mediating_coordinator",
+)
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    """What the list of requests can be narrowed to (every field optional)."""
+
+    direction: str | None = None  # INCOMING or OUTGOING, seen from the user's authority
+    statuses: tuple[str, ...] = ()
+    area_id: int | None = None
+    question_set_id: int | None = None
+    is_practice: bool | None = None
+    referred: bool | None = None
+    reply_by_before: dt.date | None = None
+    number: int | None = None
+    allocated_to_me: bool = False
+
+
+def request_list(
+    *, user: User, filters: RequestFilters | None = None
+) -> QuerySet[InformationRequest]:
+    """The requests the user may see, newest first, with what a list row shows.
+
+    The cost is constant in the number of rows: one query for the page (authorities, their
+    countries, the area and the question set joined) and two for the authorities' titles in
+    the reader's language. Slice it for a page.
+    """
+    return _filtered(policy.requests_visible_to(user), user, filters or RequestFilters())
+
+
+def coordinator_overview(
+    *, user: User, filters: RequestFilters | None = None
+) -> QuerySet[InformationRequest]:
+    """The requests of the authorities the user's coordinator supervises, as an overview:
+    never personal data, documents or free text (not even the justification)."""
+    supervised = rules.requests_supervised_by(user)
+    return _filtered(supervised, user, filters or RequestFilters())
+
+
+def request_get(*, user: User, pk: int) -> InformationRequest:
+    """One request the user may see; ``InformationRequest.DoesNotExist`` when it does not
+    exist or is not the user's to see (views answer 404 alike)."""
+    return _with_relations(policy.requests_visible_to(user)).get(pk=pk)
+
+
+def request_available_transitions(
+    *, user: User, info_request: InformationRequest
+) -> list[Transition]:
+    """The transitions the user can take on the request now (buttons to show)."""
+    available = []
+    for transition in transitions_from(info_request.status):
+        if transition in (Transition.SEND, Transition.SEND_FOR_APPROVAL):
+            wanted = (
+                Transition.SEND_FOR_APPROVAL
+                if rules.outgoing_needs_approval(info_request)
+                else Transition.SEND
+            )
+            if transition != wanted:
+                continue
+        if transition in (Transition.ANSWER, Transition.ANSWER_FOR_APPROVAL):
+            wanted = (
+                Transition.ANSWER_FOR_APPROVAL
+                if rules.answer_needs_approval(info_request)
+                else Transition.ANSWER
+            )
+            if transition != wanted:
+                continue
+        if transition == Transition.REFER_TO_COORDINATOR and info_request.referred_to_coordinator:
+            continue
+        if transition == Transition.END_MEDIATION and not info_request.referred_to_coordinator:
+            continue
+        if policy.can(user, TRANSITION_ACTIONS[transition], info_request):
+            available.append(transition)
+    return available
+
+
+@dataclass
+class AskedQuestion:
+    """One asked question with what the user may see of its answer."""
+
+    request_question: RequestQuestion
+    question: Question
+    answer: Answer | None
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def request_questions(*, user: User, info_request: InformationRequest) -> list[AskedQuestion]:
+    """The asked questions in order, with the answers the user may see. Needs
+    ``REQUEST_VIEW_DETAILS``; documents only with ``REQUEST_VIEW_PERSONAL_DATA``."""
+    policy.require(user, Action.REQUEST_VIEW_DETAILS, info_request)
+    # The responding side (and its coordinator, who may have to approve them) sees answers
+    # being written; the requesting side only what was sent.
+    own_answers = rules.RESPONDING in rules.sides_of(user, info_request)
+    with_documents = policy.can(user, Action.REQUEST_VIEW_PERSONAL_DATA, info_request)
+    asked = (
+        RequestQuestion.objects.filter(info_request=info_request)
+        .select_related("question", "answer__standard_answer")
+        .prefetch_related("question__standard_answers")
+        .order_by("position", "pk")
+    )
+    documents: dict[int, list[Attachment]] = {}
+    if with_documents:
+        for attachment in _visible_attachments(user, info_request).filter(
+            request_question__isnull=False
+        ):
+            documents.setdefault(attachment.request_question_id, []).append(attachment)
+    result = []
+    for request_question in asked:
+        answer = getattr(request_question, "answer", None)
+        if answer is not None and not own_answers and answer.sent_at is None:
+            answer = None
+        result.append(
+            AskedQuestion(
+                request_question=request_question,
+                question=request_question.question,
+                answer=answer,
+                attachments=documents.get(request_question.pk, []),
+            )
+        )
+    return result
+
+
+def request_attachments(*, user: User, info_request: InformationRequest) -> list[Attachment]:
+    """The documents of the request itself (not of a question) the user may download."""
+    if not policy.can(user, Action.REQUEST_VIEW_PERSONAL_DATA, info_request):
+        return []
+    return list(_visible_attachments(user, info_request).filter(request_question__isnull=True))
+
+
+@dataclass
+class TimelineEntry:
+    event: RequestEvent
+    note: str | None
+    note_language: str | None
+
+
+def request_timeline(*, user: User, info_request: InformationRequest) -> list[TimelineEntry]:
+    """The request's history as the user may see it: the events for both sides and for the
+    user's own side; the notes only with ``REQUEST_VIEW_DETAILS``. Audit entries never."""
+    policy.require(user, Action.REQUEST_VIEW, info_request)
+    audiences = [RequestEvent.Audience.ALL, *rules.sides_of(user, info_request)]
+    with_notes = policy.can(user, Action.REQUEST_VIEW_DETAILS, info_request)
+    entries = info_request.events.filter(audience__in=audiences).select_related(
+        "actor", "actor_authority"
+    )
+    if with_notes:
+        entries = entries.select_related("message")
+    result = []
+    for event in entries.order_by("created_at", "pk"):
+        message = getattr(event, "message", None) if with_notes else None
+        result.append(
+            TimelineEntry(
+                event=event,
+                note=message.text if message else None,
+                note_language=message.language if message else None,
+            )
+        )
+    return result
+
+
+def mediation_messages(*, user: User, info_request: InformationRequest) -> list[MediationMessage]:
+    """The mediation thread, for the mediating coordinator and the parties."""
+    policy.require(user, Action.REQUEST_VIEW_MEDIATION, info_request)
+    return list(
+        info_request.mediation_messages.select_related("author", "author_authority").order_by(
+            "created_at", "pk"
+        )
+    )
+
+
+def request_allocations(*, user: User, info_request: InformationRequest) -> list[Allocation]:
+    """The handlers the request is allocated to now (for the responding authority's users)."""
+    policy.require(user, Action.REQUEST_VIEW, info_request)
+    if user.authority_id != info_request.responding_authority_id:
+        return []
+    return list(info_request.allocations.filter(is_active=True).select_related("handler"))
+
+
+def allocation_candidates(*, user: User, info_request: InformationRequest) -> QuerySet:
+    """The request handlers an allocator can allocate the request to."""
+    policy.require(user, Action.REQUEST_ALLOCATE, info_request)
+    return rules.request_handlers_of(info_request.responding_authority_id, info_request.area_id)
+
+
+def question_set_list(
+    *, area: LegislativeArea, include_practice: bool = True
+) -> QuerySet[QuestionSet]:
+    """The question sets offered for new requests in ``area``."""
+    sets = QuestionSet.objects.filter(area=area, is_active=True)
+    if not include_practice:
+        sets = sets.filter(is_practice=False)
+    return sets.order_by("is_practice", "position", "code")
+
+
+def question_list(*, question_set: QuestionSet) -> QuerySet[Question]:
+    """The questions offered in a set, in order, with their standard answers."""
+    return (
+        question_set.questions.filter(is_active=True)
+        .prefetch_related("standard_answers")
+        .order_by("position", "code")
+    )
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _filtered(
+    requests: QuerySet[InformationRequest], user: User, filters: RequestFilters
+) -> QuerySet[InformationRequest]:
+    if filters.direction == INCOMING:
+        requests = requests.filter(responding_authority_id=user.authority_id)
+    elif filters.direction == OUTGOING:
+        requests = requests.filter(requesting_authority_id=user.authority_id)
+    if filters.statuses:
+        requests = requests.filter(status__in=[State(status) for status in filters.statuses])
+    if filters.area_id is not None:
+        requests = requests.filter(area_id=filters.area_id)
+    if filters.question_set_id is not None:
+        requests = requests.filter(question_set_id=filters.question_set_id)
+    if filters.is_practice is not None:
+        requests = requests.filter(is_practice=filters.is_practice)
+    if filters.referred is not None:
+        requests = requests.filter(referred_to_coordinator=filters.referred)
+    if filters.reply_by_before is not None:
+        requests = requests.filter(reply_by__lt=filters.reply_by_before)
+    if filters.number is not None:
+        requests = requests.filter(pk=filters.number)
+    if filters.allocated_to_me:
+        requests = requests.filter(
+            allocations__handler=user, allocations__is_active=True
+        ).distinct()
+    return (
+        _with_relations(requests)
+        .only(*_LIST_FIELDS, *_related_list_fields())
+        .order_by(F("sent_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def _related_list_fields() -> list[str]:
+    authority = ("official_name", "informal_title", "language", "kind", "country")
+    return [
+        *(f"requesting_authority__{name}" for name in authority),
+        *(f"responding_authority__{name}" for name in authority),
+        "requesting_authority__country__names",
+        "responding_authority__country__names",
+        "area__names",
+        "area__code",
+        "question_set__titles",
+        "question_set__code",
+        "question_set__is_practice",
+    ]
+
+
+def _with_relations(requests: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
+    translations = AuthorityTranslation.objects.filter(language_id=current_language())
+    return requests.select_related(
+        "requesting_authority__country",
+        "responding_authority__country",
+        "area",
+        "question_set",
+    ).prefetch_related(
+        Prefetch("requesting_authority__translations", queryset=translations),
+        Prefetch("responding_authority__translations", queryset=translations),
+    )
+
+
+def _visible_attachments(user: User, info_request: InformationRequest) -> QuerySet[Attachment]:
+    own_side = (
+        Side.REQUESTING
+        if user.authority_id == info_request.requesting_authority_id
+        else Side.RESPONDING
+    )
+    attachments = info_request.attachments.order_by("created_at", "pk")
+    return attachments.filter(side=own_side) | attachments.filter(released_at__isnull=False)

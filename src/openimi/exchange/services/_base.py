@@ -1,0 +1,138 @@
+"""What every request service does the same way: lock, check, save, record, notify.
+
+``begin`` must run inside ``transaction.atomic()``: it locks the request row (``SELECT … FOR
+UPDATE`` on PostgreSQL; SQLite serialises writers anyway), asks the policy whether the actor may
+see the request at all (so "not found" and "not yours" raise the same ``PermissionDenied``),
+asks the state table whether the step is possible now (``TransitionNotAllowed`` tells the
+second of two people acting at once that someone was quicker), and finally asks the policy
+whether this actor may take this step. ``finish`` saves the changed fields, appends the event,
+keeps the note and writes the outbox rows, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openimi.access import policy
+from openimi.access.policy import Action
+from openimi.common.errors import ApplicationError, PermissionDenied
+from openimi.exchange import events, notify, workflow
+from openimi.exchange.models import InformationRequest, RequestEvent
+from openimi.exchange.workflow import State, Transition
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+
+
+class _Unset:
+    """Marks an argument that was not given (``None`` is a value: "clear this")."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+class IncompleteError(ApplicationError):
+    """The request (or its answer) lacks something; ``problems`` maps field -> message."""
+
+    def __init__(self, message: str, problems: dict[str, str]):
+        super().__init__(message)
+        self.problems = problems
+
+
+class ConcurrentChangeError(ApplicationError):
+    """Someone else saved the same thing since the actor loaded it."""
+
+
+def lock(info_request: InformationRequest | int) -> InformationRequest:
+    """The request row, locked until the transaction ends; missing reads as not allowed."""
+    pk = info_request if isinstance(info_request, int) else info_request.pk
+    try:
+        return InformationRequest.objects.select_for_update().get(pk=pk)
+    except InformationRequest.DoesNotExist:
+        raise PermissionDenied(_("You may not do this.")) from None
+
+
+def begin(
+    info_request: InformationRequest | int,
+    actor: User,
+    transition: Transition,
+    action: Action,
+) -> tuple[InformationRequest, State, State]:
+    """Lock and check; returns the locked request, its status now and the status to be."""
+    locked = lock(info_request)
+    policy.require(actor, Action.REQUEST_VIEW, locked)
+    current = State(locked.status)
+    target = workflow.next_status(current, transition)
+    policy.require(actor, action, locked)
+    return locked, current, target
+
+
+def finish(
+    info_request: InformationRequest,
+    actor: User,
+    code: str,
+    from_status: str,
+    fields: list[str],
+    *,
+    data: dict[str, Any] | None = None,
+    audience: str = RequestEvent.Audience.ALL,
+    note: tuple[str, str, str] | None = None,
+) -> RequestEvent:
+    """Save ``fields``, append the event (with its note: ``(kind, text, language)``) and
+    write its e-mails to the outbox."""
+    if fields:
+        info_request.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+    event = events.record(
+        info_request, actor, code, from_status, info_request.status, data, audience=audience
+    )
+    if note is not None:
+        kind, text, language = note
+        events.attach_note(event, kind=kind, author=actor, text=text, language=language)
+    notify.for_event(event)
+    return event
+
+
+def language_of(text: str, language: str, actor: User, *, field: str) -> str:
+    """The language a free text is written in: given, or the actor's. Checked when text."""
+    language = (language or "").strip().lower() or (actor.language or "").lower()
+    if text.strip() and not _LANGUAGE.fullmatch(language):
+        raise ApplicationError(_("Say which language the text is written in."), field=field)
+    return language
+
+
+def required_text(text: str, *, field: str, message: str) -> str:
+    if not (text or "").strip():
+        raise ApplicationError(message, field=field)
+    return text.strip()
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def check_reply_date(reply_by: dt.date | None, *, field: str = "reply_by") -> None:
+    """A reply date must lie after today."""
+    if reply_by is not None and reply_by <= today():
+        raise ApplicationError(_("The reply date must be after today."), field=field)
+
+
+def acceptance_deadline() -> dt.date:
+    return today() + dt.timedelta(days=settings.EXCHANGE_ACCEPTANCE_DEADLINE_DAYS)
+
+
+def deliver(info_request: InformationRequest) -> list[str]:
+    """Mark the request as arrived at its responding authority; returns the changed fields."""
+    info_request.sent_at = timezone.now()
+    info_request.acceptance_deadline = acceptance_deadline()
+    return ["sent_at", "acceptance_deadline"]

@@ -1,0 +1,217 @@
+"""Allocation, mediation by the coordinator, and the audited reads of personal data.
+
+- Allocation (seed 6.3, Bijlage 3): where the responding authority works with allocation, its
+  allocators allocate an incoming request to one or more of its request handlers, and may
+  re-allocate; only the allocated handlers may then act on it.
+- Mediation: either side's request handlers may refer an open request to their supervising
+  coordinator; the coordinator's request handlers and the parties write in the mediation
+  thread until the coordinator ends the mediation.
+- Reading personal data and downloading documents is allowed to few and recorded each time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openimi.access import policy
+from openimi.access import requests as rules
+from openimi.access.policy import Action
+from openimi.common.errors import ApplicationError, PermissionDenied
+from openimi.exchange import events, workflow
+from openimi.exchange.models import (
+    Allocation,
+    Attachment,
+    InformationRequest,
+    MediationMessage,
+    PersonalData,
+)
+from openimi.exchange.services._base import begin, finish, language_of, lock, required_text
+from openimi.exchange.workflow import Transition
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+
+Audience = events.Audience
+
+
+def request_allocate(
+    *, info_request: InformationRequest, actor: User, handlers: Iterable[User]
+) -> InformationRequest:
+    """Allocate the request to ``handlers`` (request handlers of the responding authority for
+    the area), replacing the current allocation. The newly allocated are told by e-mail."""
+    handlers = list(dict.fromkeys(handlers))
+    if not handlers:
+        raise ApplicationError(_("Choose at least one request handler."), field="handlers")
+    with transaction.atomic():
+        info_request, current, _target = begin(
+            info_request, actor, Transition.ALLOCATE, Action.REQUEST_ALLOCATE
+        )
+        for handler in handlers:
+            if not rules.is_request_handler(
+                handler, info_request.responding_authority_id, info_request.area_id
+            ):
+                raise ApplicationError(
+                    _("%(name)s is not a request handler of your authority for this area.")
+                    % {"name": handler},
+                    field="handlers",
+                )
+        wanted = {handler.pk for handler in handlers}
+        active = set(
+            info_request.allocations.filter(is_active=True).values_list("handler_id", flat=True)
+        )
+        if wanted == active:
+            return info_request
+        now = timezone.now()
+        info_request.allocations.filter(is_active=True).exclude(handler_id__in=wanted).update(
+            is_active=False, ended_at=now
+        )
+        Allocation.objects.bulk_create(
+            [
+                Allocation(info_request=info_request, handler_id=pk, allocated_by=actor)
+                for pk in sorted(wanted - active)
+            ]
+        )
+        finish(
+            info_request,
+            actor,
+            events.ALLOCATED,
+            current,
+            ["updated_at"],
+            data={
+                "handlers": sorted(wanted),
+                "new_handlers": sorted(wanted - active),
+                "ended_handlers": sorted(active - wanted),
+            },
+            audience=Audience.RESPONDING,
+        )
+    return info_request
+
+
+def request_refer_to_coordinator(
+    *, info_request: InformationRequest, actor: User, text: str, language: str = ""
+) -> MediationMessage:
+    """Refer the request to the actor's supervising coordinator for mediation, saying why
+    (the first message of the mediation thread)."""
+    text = required_text(
+        text, field="text", message=_("Say what the coordinator should help with.")
+    )
+    with transaction.atomic():
+        info_request, current, _target = begin(
+            info_request,
+            actor,
+            Transition.REFER_TO_COORDINATOR,
+            Action.REQUEST_REFER_TO_COORDINATOR,
+        )
+        if info_request.referred_to_coordinator:
+            raise ApplicationError(_("This request is already referred to a coordinator."))
+        side = rules.REQUESTING if rules.is_requester(actor, info_request) else rules.RESPONDING
+        coordinator_id = rules.supervising_coordinator_id(info_request, side)
+        if coordinator_id is None:
+            raise ApplicationError(
+                _("No supervising coordinator is registered for your authority in this area.")
+            )
+        language = language_of(text, language, actor, field="language")
+        info_request.referred_to_coordinator = True
+        info_request.mediating_coordinator_id = coordinator_id
+        message = MediationMessage.objects.create(
+            info_request=info_request,
+            author=actor,
+            author_authority_id=actor.authority_id,
+            text=text,
+            language=language,
+        )
+        finish(
+            info_request,
+            actor,
+            events.REFERRED,
+            current,
+            ["referred_to_coordinator", "mediating_coordinator"],
+            data={"coordinator": coordinator_id, "side": side, "message": message.pk},
+        )
+    return message
+
+
+def mediation_post(
+    *, info_request: InformationRequest, actor: User, text: str, language: str = ""
+) -> MediationMessage:
+    """Write in the mediation thread of a referred request (coordinator or either party)."""
+    text = required_text(text, field="text", message=_("Write the message."))
+    with transaction.atomic():
+        info_request = lock(info_request)
+        policy.require(actor, Action.REQUEST_VIEW, info_request)
+        policy.require(actor, Action.REQUEST_MEDIATE, info_request)
+        language = language_of(text, language, actor, field="language")
+        message = MediationMessage.objects.create(
+            info_request=info_request,
+            author=actor,
+            author_authority_id=actor.authority_id,
+            text=text,
+            language=language,
+        )
+        finish(
+            info_request,
+            actor,
+            events.MEDIATION_MESSAGE,
+            info_request.status,
+            ["updated_at"],
+            data={"message": message.pk},
+        )
+    return message
+
+
+def request_end_mediation(*, info_request: InformationRequest, actor: User) -> InformationRequest:
+    """The mediating coordinator ends the mediation; the thread stays readable."""
+    with transaction.atomic():
+        info_request = lock(info_request)
+        policy.require(actor, Action.REQUEST_VIEW, info_request)
+        current = info_request.status
+        workflow.next_status(current, Transition.END_MEDIATION)
+        if not info_request.referred_to_coordinator:
+            raise ApplicationError(_("This request is not in mediation."))
+        policy.require(actor, Action.REQUEST_END_MEDIATION, info_request)
+        info_request.referred_to_coordinator = False
+        finish(info_request, actor, events.MEDIATION_ENDED, current, ["referred_to_coordinator"])
+    return info_request
+
+
+def personal_data_view(*, info_request: InformationRequest, actor: User) -> PersonalData | None:
+    """The request's personal data for someone allowed to see it; every read is recorded."""
+    with transaction.atomic():
+        try:
+            info_request = InformationRequest.objects.get(pk=info_request.pk)
+        except InformationRequest.DoesNotExist:
+            raise PermissionDenied(_("You may not do this.")) from None
+        policy.require(actor, Action.REQUEST_VIEW_PERSONAL_DATA, info_request)
+        personal_data = (
+            PersonalData.objects.select_related("country").filter(info_request=info_request).first()
+        )
+        events.record(info_request, actor, events.PERSONAL_DATA_VIEWED, audience=Audience.AUDIT)
+    return personal_data
+
+
+def attachment_open(*, attachment_id: int, actor: User) -> Attachment:
+    """The attachment for download by someone allowed to see it; every download is recorded.
+
+    The caller streams ``attachment.file`` (e.g. ``FileResponse(attachment.file.open("rb"),
+    as_attachment=True, filename=attachment.original_name)``).
+    """
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_related("info_request").filter(pk=attachment_id).first()
+        )
+        if attachment is None:
+            raise PermissionDenied(_("You may not do this."))
+        policy.require(actor, Action.REQUEST_DOWNLOAD_ATTACHMENT, attachment)
+        events.record(
+            attachment.info_request,
+            actor,
+            events.ATTACHMENT_DOWNLOADED,
+            data={"attachment": attachment.pk},
+            audience=Audience.AUDIT,
+        )
+    return attachment

@@ -1,0 +1,200 @@
+"""Reads: the list's cost does not grow with the number of requests; the overview of a
+coordinator never touches personal data; "not found" and "not yours" look the same."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from openimi.exchange import selectors, services
+from openimi.exchange.models import InformationRequest
+from openimi.exchange.selectors import INCOMING, OUTGOING, RequestFilters
+from openimi.exchange.workflow import State, Transition
+
+
+def render_rows(user, filters=None):
+    """What a list page does with each row."""
+    return [
+        (
+            info_request.reference,
+            info_request.get_status_display(),
+            info_request.requesting_authority.title_for("nl")[0],
+            info_request.requesting_authority.country.name,
+            info_request.responding_authority.title_for("nl")[0]
+            if info_request.responding_authority
+            else "",
+            info_request.responding_authority.country.name
+            if info_request.responding_authority
+            else "",
+            info_request.area.name,
+            info_request.question_set.title if info_request.question_set else "",
+            info_request.is_practice,
+            info_request.reply_by,
+        )
+        for info_request in selectors.request_list(user=user, filters=filters)[:50]
+    ]
+
+
+@pytest.mark.parametrize("user_name", ["handler", "resp_handler", "coord_lda", "supervisor"])
+def test_the_list_costs_the_same_for_few_and_many_requests(
+    world, make_request, django_assert_num_queries, user_name
+):
+    user = world[user_name]
+    states = [State.DRAFT, State.AWAITING_ACCEPTANCE, State.ACCEPTED]
+
+    def count_queries():
+        with translation.override("nl"), CaptureQueriesContext(connection) as queries:
+            rows = render_rows(user)
+        return len(queries), len(rows)
+
+    for state in states:
+        make_request(state)
+    user.__dict__.pop("_policy_grants", None)
+    few, few_rows = count_queries()
+    for state in states * 3:
+        make_request(state, practice=True)
+    user.__dict__.pop("_policy_grants", None)
+    many, many_rows = count_queries()
+    assert many_rows > few_rows > 0
+    assert many == few
+    # Cached roles: the page itself is one query plus the two translation prefetches.
+    with translation.override("nl"), django_assert_num_queries(3):
+        render_rows(user)
+
+
+def test_filters(world, make_request):
+    outgoing = make_request(State.ACCEPTED)
+    practice = make_request(State.AWAITING_ACCEPTANCE, practice=True)
+    draft = make_request(State.DRAFT)
+    handler, responder = world["handler"], world["resp_handler"]
+
+    def pks(user, **filters):
+        return {r.pk for r in selectors.request_list(user=user, filters=RequestFilters(**filters))}
+
+    assert pks(handler) == {outgoing.pk, practice.pk, draft.pk}
+    assert pks(handler, direction=OUTGOING) == {outgoing.pk, practice.pk, draft.pk}
+    assert pks(handler, direction=INCOMING) == set()
+    assert pks(responder, direction=INCOMING) == {outgoing.pk, practice.pk}
+    assert pks(handler, statuses=(State.DRAFT,)) == {draft.pk}
+    assert pks(handler, is_practice=True) == {practice.pk}
+    assert pks(handler, number=outgoing.pk) == {outgoing.pk}
+
+
+def test_allocated_to_me(world, make_request):
+    mine = make_request(State.AWAITING_ACCEPTANCE, allocation=True)
+    make_request(State.AWAITING_ACCEPTANCE)  # not allocated to anyone
+    found = selectors.request_list(
+        user=world["resp_handler"], filters=RequestFilters(allocated_to_me=True)
+    )
+    assert [r.pk for r in found] == [mine.pk]
+
+
+def test_the_list_never_reads_the_justification(world, make_request):
+    make_request(State.ACCEPTED)
+    row = selectors.request_list(user=world["handler"])[0]
+    assert "justification" in row.get_deferred_fields()
+
+
+def test_coordinator_overview_has_no_personal_data(world, make_request):
+    supervised = make_request(State.ACCEPTED, attachment=True)
+    make_request(State.DRAFT)  # a draft is not the coordinator's business
+    coordinator = world["coord_handler"]
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(selectors.coordinator_overview(user=coordinator))
+        shown = [(r.requesting_authority.official_name, r.area.name, r.status) for r in rows]
+    assert shown == [("Gemeente Oeteldonk", "Services", "accepted")]
+    assert [row.pk for row in rows] == [supervised.pk]
+    sql = " ".join(query["sql"] for query in queries.captured_queries).lower()
+    assert "personaldata" not in sql
+    assert "attachment" not in sql
+    assert "justification" not in sql
+    # An authority's own users have no coordinator overview.
+    assert not selectors.coordinator_overview(user=world["handler"]).exists()
+
+
+def test_not_found_and_not_yours_look_the_same(world, make_request):
+    info_request = make_request(State.ACCEPTED)
+    for pk in (info_request.pk, info_request.pk + 1000):
+        with pytest.raises(InformationRequest.DoesNotExist):
+            selectors.request_get(user=world["third_handler"], pk=pk)
+    assert selectors.request_get(user=world["resp_basic"], pk=info_request.pk) == info_request
+
+
+def test_available_transitions(world, make_request):
+    info_request = make_request(State.AWAITING_ACCEPTANCE)
+
+    def available(name):
+        return selectors.request_available_transitions(user=world[name], info_request=info_request)
+
+    assert available("resp_handler") == [
+        Transition.ACCEPT,
+        Transition.FORWARD,
+        Transition.REFER_TO_COORDINATOR,
+    ]
+    assert available("handler") == [Transition.WITHDRAW, Transition.REFER_TO_COORDINATOR]
+    assert available("supervisor") == []
+    assert available("resp_basic") == []
+    world.set_prefs(world.responding, may_reject=True, uses_allocation=True)
+    info_request = InformationRequest.objects.get(pk=info_request.pk)
+    # With allocation, a handler not (yet) allocated can do nothing; the allocator allocates.
+    assert available("resp_handler") == []
+    assert available("resp_allocator") == [Transition.ALLOCATE]
+    draft = make_request(State.DRAFT)
+    world.set_prefs(world.requesting, needs_coordinator_approval=True)
+    assert selectors.request_available_transitions(user=world["handler"], info_request=draft) == [
+        Transition.EDIT_DRAFT,
+        Transition.SEND_FOR_APPROVAL,
+    ]
+
+
+def test_questions_as_each_reader_sees_them(world, make_request):
+    info_request = make_request(State.ANSWERED, attachment=True)
+    asked = selectors.request_questions(user=world["handler"], info_request=info_request)
+    assert [item.question.code for item in asked] == [
+        "S-01",
+        "S-02",
+        "S-03",
+        "S-04",
+        "S-05",
+        "S-06",
+    ]
+    assert all(item.answer is not None for item in asked)
+    assert [a.original_name for a in asked[-1].attachments] == ["answer.pdf"]
+    # A basic user reads questions and answers but no documents.
+    basic = selectors.request_questions(user=world["basic"], info_request=info_request)
+    assert basic[-1].answer is not None and basic[-1].attachments == []
+    assert selectors.request_attachments(user=world["basic"], info_request=info_request) == []
+    assert [
+        a.original_name
+        for a in selectors.request_attachments(
+            user=world["resp_handler"], info_request=info_request
+        )
+    ] == ["licence.pdf"]
+
+
+def test_question_sets_offered(world):
+    assert list(selectors.question_set_list(area=world.area)) == [
+        world.question_set,
+        world.practice_set,
+    ]
+    assert list(selectors.question_set_list(area=world.area, include_practice=False)) == [
+        world.question_set
+    ]
+    codes = [q.code for q in selectors.question_list(question_set=world.question_set)]
+    assert codes == ["S-01", "S-02", "S-03", "S-04", "S-05", "S-06"]
+
+
+def test_allocation_candidates(world, make_request):
+    info_request = make_request(State.AWAITING_ACCEPTANCE, allocation=True)
+    candidates = selectors.allocation_candidates(
+        user=world["resp_allocator"], info_request=info_request
+    )
+    assert set(candidates) == {world["resp_handler"], world["resp_handler2"]}
+    services.request_allocate(
+        info_request=info_request, actor=world["resp_allocator"], handlers=list(candidates)
+    )
+    allocations = selectors.request_allocations(user=world["resp_basic"], info_request=info_request)
+    assert {a.handler for a in allocations} == set(candidates)
+    assert selectors.request_allocations(user=world["handler"], info_request=info_request) == []
