@@ -3,12 +3,16 @@ Justis, the Dutch coordinators, and authorities with users in Germany, Belgium, 
 Poland. Idempotent: running it again changes nothing that is already there."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from openimi.accounts.models import Role, RoleGrant, User
 from openimi.accounts.security_code import security_code_set
 from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation, Keyword
+from openimi.exchange import services as exchange_services
+from openimi.exchange.models import InformationRequest, QuestionSet
 
 DEMO_PASSWORD = "openimi-demo-2026"
 DEMO_SECURITY_CODE = "Oeteldonk#11"
@@ -402,7 +406,63 @@ def load_demo() -> list[tuple[User, Authority]]:
     AreaPreferences.objects.filter(
         authority=by_key["nl-sdimic"], supervising_coordinator=None
     ).update(supervising_coordinator=by_key["nl-nimic"])
+    _demo_requests(by_key)
     return created
+
+
+def _demo_requests(by_key: dict[str, Authority]) -> None:
+    """The seed's story, ready to play: Köln asks Oeteldonk about a building contractor's
+    permit and criminal record (waiting for Publieksbalie to allocate it), and Oeteldonk has
+    sent a FICTITIOUS practice request to Antwerpen. Created once, through the services."""
+    koeln, oeteldonk = by_key["koeln"], by_key["oeteldonk"]
+    if InformationRequest.objects.filter(requesting_authority=koeln).exists():
+        return
+    services_area = _area(SERVICES)
+    _send(
+        actor=User.objects.get(username="klaus.weber"),
+        to=oeteldonk,
+        question_set=QuestionSet.objects.get(code="services-general"),
+        question_codes=["SG-08", "SG-09", "SG-18"],
+        justification=(
+            "Bauunternehmen Schmidt GmbH, established in Oeteldonk, has applied for a trade "
+            "licence in Cologne. We need to know whether it holds a building permit in "
+            "Oeteldonk and whether criminal sanctions were imposed on it."
+        ),
+        provider={
+            "provider_name": "Bauunternehmen Schmidt GmbH",
+            "legal_form": "GmbH",
+            "city": "Oeteldonk",
+            "email": "info@schmidt-bau.example.de",
+        },
+        area=services_area,
+    )
+    _send(
+        actor=User.objects.get(username="bram.pauwels"),
+        to=by_key["antwerpen"],
+        question_set=QuestionSet.objects.get(code="practice-fictitious"),
+        question_codes=["PR-01", "PR-03"],
+        justification="Oefenverzoek over een fictieve dienstverrichter.",
+        provider={"provider_name": "Fictief Installatiebedrijf B.V.", "city": "Antwerpen"},
+        area=services_area,
+    )
+
+
+def _send(*, actor, to, question_set, question_codes, justification, provider, area) -> None:
+    info_request = exchange_services.request_create_draft(
+        actor=actor, area=area, question_set=question_set, responding_authority=to
+    )
+    exchange_services.request_update_draft(
+        info_request=info_request,
+        actor=actor,
+        questions=list(question_set.questions.filter(code__in=question_codes)),
+        reply_by=timezone.localdate() + timedelta(days=21),
+        justification=justification,
+        justification_language="en" if actor.language != "nl" else "nl",
+    )
+    exchange_services.request_set_personal_data(
+        info_request=info_request, actor=actor, data=provider
+    )
+    exchange_services.request_send(info_request=info_request, actor=actor)
 
 
 def _national_coordinator(country: str) -> Authority:
