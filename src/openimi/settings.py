@@ -372,8 +372,6 @@ EXCHANGE_ATTACHMENT_CONTENT_TYPES = env_list(
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
     "application/vnd.oasis.opendocument.text",
 )
-# Days the responding authority has to accept or forward a request that reached it.
-EXCHANGE_ACCEPTANCE_DEADLINE_DAYS = env_int("EXCHANGE_ACCEPTANCE_DEADLINE_DAYS", 7)
 
 # --- Directory ----------------------------------------------------------------------------------
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)
@@ -386,3 +384,107 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Deadlines, monitoring and the personal-data lifecycle (issue 5) ---------------------------
+INSTALLED_APPS += ["openimi.retention", "openimi.deadlines"]
+
+
+def _env_json(name: str, default: dict) -> dict:
+    import json
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = json.loads(raw)
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object.")
+    return value
+
+
+# The personal-data lifecycle per legislative area code ("*" for every other area):
+# "delete_after_6_months" (the seed: deleted when the period after closing ends) or
+# "block_then_delete" (the IMI Regulation: blocked after RETENTION_BLOCK_AFTER_MONTHS, deleted
+# RETENTION_BLOCKED_DELETE_AFTER_MONTHS after closing). Periods count from closing, rejecting
+# or withdrawing a request.
+RETENTION_LIFECYCLE = _env_json("RETENTION_LIFECYCLE", {"*": "delete_after_6_months"})
+RETENTION_DELETE_AFTER_MONTHS = env_int("RETENTION_DELETE_AFTER_MONTHS", 6)
+RETENTION_BLOCK_AFTER_MONTHS = env_int("RETENTION_BLOCK_AFTER_MONTHS", 6)
+RETENTION_BLOCKED_DELETE_AFTER_MONTHS = env_int("RETENTION_BLOCKED_DELETE_AFTER_MONTHS", 36)
+# Users are told this many days ahead that a request's personal data will go.
+RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 30)
+# Requests handled per transaction by the daily job (short transactions, short locks).
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
+RETENTION_RUN_INTERVAL_SECONDS = env_int("RETENTION_RUN_INTERVAL_SECONDS", 24 * 3600)
+
+# Deadlines: count in working days (Monday to Friday) or calendar days.
+DEADLINES_WORKING_DAYS = env_bool("DEADLINES_WORKING_DAYS", False)
+# Days to accept or forward a request, per legislative area code ("*" for every other area).
+DEADLINES_ACCEPTANCE_DAYS = _env_json("DEADLINES_ACCEPTANCE_DAYS", {"*": 7})
+# Reminders go out this many days before a deadline (comma-separated, e.g. "3,1").
+DEADLINES_REMINDER_DAYS = [int(v) for v in env_list("DEADLINES_REMINDER_DAYS", "2")]
+# Days a request stays overdue before the late authority's supervising coordinator is told.
+DEADLINES_ESCALATION_AFTER_DAYS = env_int("DEADLINES_ESCALATION_AFTER_DAYS", 5)
+DEADLINES_CHECK_INTERVAL_SECONDS = env_int("DEADLINES_CHECK_INTERVAL_SECONDS", 3600)
+# The daily digest e-mail goes out at this hour (local time) for users who chose it.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+
+# --- REST API (api; see README "API" and docs/openapi.yaml) -------------------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "openimi.api"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "openimi.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # The one permission class: it asks access/policy.py for the action the view declares.
+    "DEFAULT_PERMISSION_CLASSES": ["openimi.api.permissions.PolicyPermission"],
+    "DEFAULT_PAGINATION_CLASS": "openimi.api.pagination.Cursor",
+    "PAGE_SIZE": env_int("API_PAGE_SIZE", 50),
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
+    "EXCEPTION_HANDLER": "openimi.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "openimi.api.schema.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "openimi API",
+    "DESCRIPTION": "Information requests between competent authorities, for back-office systems.",
+    "VERSION": "1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "openimi.exchange.workflow.State",
+        "TransitionEnum": "openimi.exchange.workflow.Transition",
+    },
+}
+# Longest lifetime of an API token (days); every token expires.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+# Webhook deliveries: attempts (backoff as the e-mail outbox: OUTBOX_BACKOFF_*), the timeout,
+# and whether URLs on loopback or private addresses are allowed (never in production: SSRF).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# --- end of the REST API block ------------------------------------------------------------------
+
+# --- Reports and onboarding (issue 6) -----------------------------------------------------------
+# Word reports; a PDF of each where LibreOffice is found on PATH under this name.
+INSTALLED_APPS += ["openimi.reports", "openimi.onboarding"]
+REPORTS_LIBREOFFICE = os.environ.get("REPORTS_LIBREOFFICE", "libreoffice")
+REPORTS_PDF_TIMEOUT_SECONDS = env_int("REPORTS_PDF_TIMEOUT_SECONDS", 60)
+# Rollout table: the largest file accepted for import, and rows processed per batch when the
+# users are created (the page shows the progress after each batch).
+ONBOARDING_IMPORT_MAX_BYTES = env_int("ONBOARDING_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+ONBOARDING_APPLY_BATCH_SIZE = env_int("ONBOARDING_APPLY_BATCH_SIZE", 25)
+# --- end of the reports and onboarding block ----------------------------------------------------

@@ -11,6 +11,12 @@ urlpatterns = [
     path("administration/users/", include("openimi.accounts.users.urls")),
     path("accounts/", include("openimi.accounts.urls")),
     path("", include("openimi.authorities.urls")),
+    path("api/v1/", include("openimi.api.urls")),
+    path("requests/", include("openimi.exchange.urls")),
+    path("reports/", include("openimi.reports.urls")),
+    path("administration/onboarding/", include("openimi.onboarding.urls")),
+    path("help/", include("openimi.onboarding.help_urls")),
+    path("administration/emails/", include("openimi.notifications.urls")),
     # Choosing a language must work before logging in, too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -176,7 +176,7 @@ class TestDraft:
         frozen = dt.datetime(2026, 3, 2, 22, 59, tzinfo=dt.UTC)
         monkeypatch.setattr(timezone, "now", lambda: frozen)
         info_request = make_request(State.AWAITING_ACCEPTANCE)
-        assert settings.EXCHANGE_ACCEPTANCE_DEADLINE_DAYS == 7
+        assert settings.DEADLINES_ACCEPTANCE_DAYS == {"*": 7}
         assert info_request.acceptance_deadline == dt.date(2026, 3, 9)
         assert info_request.sent_at == frozen
         assert info_request.reply_by == dt.date(2026, 3, 16)

@@ -152,15 +152,15 @@ def test_a_cancelled_message_is_not_sent(smtp_sink, run_worker):
     assert DBTaskResult.objects.get().return_value == "skipped"
 
 
-def test_a_resent_message_is_delivered(smtp_sink, run_worker):
+def test_a_resent_message_is_delivered(smtp_sink, run_worker, lda):
     smtp_sink.refuse("moved@example.org")
-    message = enqueue(recipient_email="moved@example.org")
+    message = enqueue(recipient_email="moved@example.org", authority=lda.authority)
     run_worker()
     message.refresh_from_db()
     assert message.status == Status.FAILED
 
     smtp_sink.refused.clear()  # the mailbox is back
-    outbox_resend(message=message)
+    outbox_resend(message=message, actor=lda)
     run_worker()
 
     assert len(smtp_sink.messages) == 1

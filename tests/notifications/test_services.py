@@ -118,14 +118,14 @@ def test_render_and_enqueue_uses_the_generic_templates():
 
 
 @pytest.mark.django_db
-def test_resend_gives_a_failed_message_new_attempts():
-    message = enqueue()
+def test_resend_gives_a_failed_message_new_attempts(lda):
+    message = enqueue(authority=lda.authority)
     DBTaskResult.objects.all().delete()
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=Status.FAILED, attempts=8, last_error="SMTPRecipientsRefused: …"
     )
 
-    message = outbox_resend(message=message)
+    message = outbox_resend(message=message, actor=lda)
 
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == (Status.PENDING, 0, "")
@@ -134,10 +134,10 @@ def test_resend_gives_a_failed_message_new_attempts():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [Status.PENDING, Status.SENT, Status.CANCELLED])
-def test_only_a_failed_message_can_be_resent(status):
-    message = enqueue()
+def test_only_a_failed_message_can_be_resent(status, lda):
+    message = enqueue(authority=lda.authority)
     OutboxMessage.objects.filter(pk=message.pk).update(status=status)
 
     with pytest.raises(ApplicationError):
-        outbox_resend(message=message)
+        outbox_resend(message=message, actor=lda)
     assert DBTaskResult.objects.count() == 1

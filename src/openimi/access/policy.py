@@ -60,6 +60,14 @@ class Action(StrEnum):
     # Authority, of USER_CHANGE the User being changed.
     USER_MANAGE = "users.manage"
     USER_CHANGE = "users.change"
+    # The REST API: API_TOKEN_MANAGE's object is the User the token acts as (oneself, or a
+    # (system) user of the authority one administers); WEBHOOK_MANAGE's the Authority.
+    API_TOKEN_MANAGE = "api.token_manage"
+    WEBHOOK_MANAGE = "api.webhook_manage"
+    # Failed e-mail deliveries (Administration → E-mails not delivered): OUTBOX_VIEW_FAILED's
+    # object is the Authority, OUTBOX_RESEND's the OutboxMessage (its ``authority`` answers).
+    OUTBOX_VIEW_FAILED = "outbox.view_failed"
+    OUTBOX_RESEND = "outbox.resend"
 
 
 def _is_active(user: User | None) -> bool:
@@ -112,6 +120,16 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
         case Action.USER_MANAGE:
             return is_local_data_administrator(user, obj)
         case Action.USER_CHANGE:
+            return obj is not None and is_local_data_administrator(user, obj.authority)
+        case Action.API_TOKEN_MANAGE:
+            return obj is not None and (
+                obj.pk == user.pk or is_local_data_administrator(user, obj.authority)
+            )
+        case Action.WEBHOOK_MANAGE:
+            return is_local_data_administrator(user, obj)
+        case Action.OUTBOX_VIEW_FAILED:
+            return is_local_data_administrator(user, obj)
+        case Action.OUTBOX_RESEND:
             return obj is not None and is_local_data_administrator(user, obj.authority)
     if action.value.startswith("request."):
         from openimi.access import requests as request_rules

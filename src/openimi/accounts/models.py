@@ -145,6 +145,11 @@ class SecurityEvent(models.Model):
             _("Security code change refused"),
         )
         SECURITY_CODE_RESET = "security_code.reset", _("Security code reset")
+        # Written by the local data administrators' user management (accounts/users).
+        ACCOUNT_CREATED = "account.created", _("Account created")
+        ACCOUNT_CHANGED = "account.changed", _("Account changed")
+        ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+        ROLES_CHANGED = "roles.changed", _("Roles changed")
 
     user = models.ForeignKey(
         User,

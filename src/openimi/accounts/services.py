@@ -344,12 +344,17 @@ def user_password_reset(
     actor: User | None = None,
     request: HttpRequest | None = None,
     clear_security_code: bool = False,
+    temporary: str | None = None,
 ) -> str:
     """Give ``user`` a new temporary password (returned once, to be sent to them), end all
-    their sessions and lift a lockout. Optionally forget the security code as well."""
+    their sessions and lift a lockout. Optionally forget the security code as well.
+
+    ``temporary`` is the password to give; by default one is generated here. (User
+    management passes its own, in the readable format of ``users.services``.)"""
     from axes.handlers.proxy import AxesProxyHandler
 
-    temporary = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(16))
+    if temporary is None:
+        temporary = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(16))
     with transaction.atomic():
         user.set_password(temporary)
         user.must_change_password = True

@@ -11,15 +11,21 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"main_menu": []}
     path = request.path
-    items = [
-        ("home", _("Home"), reverse("home")),
-        ("search", _("Search competent authority"), reverse("authorities:search")),
-    ]
+    items = [("home", _("Home"), reverse("home"))]
+    if policy.can(user, Action.REQUEST_CREATE, None):
+        items.append(("compose", _("Compose request"), reverse("exchange:compose")))
+    items.append(("search", _("Search competent authority"), reverse("authorities:search")))
+    if policy.can(user, Action.REQUEST_LIST, None):
+        items.append(("requests", _("List of requests"), reverse("exchange:list")))
     if policy.can(user, Action.VIEW_ADMINISTRATION, user.authority):
         items.append(("administration", _("Administration"), reverse("administration")))
+    items.append(("help", _("Help"), reverse("help:index")))
     items.append(("about", _("About openimi"), reverse("about")))
+    # The most specific entry is the current one (/requests/new/ is Compose, not the list).
+    matching = [url for key, _label, url in items if key != "home" and path.startswith(url)]
+    current_url = max(matching, key=len) if matching else (path if path == "/" else None)
     menu = []
     for key, label, url in items:
-        current = path == url if key == "home" else path.startswith(url)
+        current = url == current_url
         menu.append({"key": key, "label": label, "url": url, "current": current})
     return {"main_menu": menu}

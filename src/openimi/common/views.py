@@ -4,10 +4,18 @@ from django.views.generic import TemplateView
 
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
+from openimi.accounts.users.selectors import authority_user_warnings
 
 
 class HomeView(TemplateView):
+    """What needs the user now, by role (``onboarding.home``), instead of an empty welcome."""
+
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        from openimi.onboarding.home import home_for
+
+        return super().get_context_data(home=home_for(user=self.request.user), **kwargs)
 
 
 class AboutView(TemplateView):
@@ -25,3 +33,8 @@ class AdministrationView(PolicyRequiredMixin, TemplateView):
 
     def get_policy_object(self):
         return self.request.user.authority
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            warnings=authority_user_warnings(authority=self.policy_object), **kwargs
+        )

@@ -275,6 +275,9 @@ def recipients_for(event: RequestEvent) -> list[Recipient]:
 
 def for_event(event: RequestEvent) -> list[OutboxMessage]:
     """Write the outbox rows for ``event``; call inside the transaction that wrote it."""
+    from openimi.api.webhooks import enqueue_for_event  # and the webhook deliveries
+
+    enqueue_for_event(event)
     rule = RULES.get(event.code)
     if rule is None:
         return []

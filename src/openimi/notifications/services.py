@@ -102,14 +102,18 @@ def outbox_render_and_enqueue(
     )
 
 
-def outbox_resend(*, message: OutboxMessage, actor: "User | None" = None) -> OutboxMessage:
+def outbox_resend(*, message: OutboxMessage, actor: "User") -> OutboxMessage:
     """Give a failed message a fresh set of attempts and queue its delivery now.
 
-    ``actor`` is the person asking (a local data administrator of ``message.authority``);
-    the permission check through the access policy belongs here and is still to be added.
+    ``actor`` must be a local data administrator of ``message.authority`` (the policy's
+    ``OUTBOX_RESEND``); anyone else is refused as if the message did not exist.
     """
+    from openimi.access import policy
+    from openimi.access.policy import Action
+
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        policy.require(actor, Action.OUTBOX_RESEND, message)
         if message.status != OutboxMessage.Status.FAILED:
             raise ApplicationError(_("Only an e-mail that could not be delivered can be resent."))
         message.status = OutboxMessage.Status.PENDING

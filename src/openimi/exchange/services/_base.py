@@ -15,13 +15,13 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.common.errors import ApplicationError, PermissionDenied
+from openimi.deadlines import dates as deadline_dates
 from openimi.exchange import events, notify, workflow
 from openimi.exchange.models import InformationRequest, RequestEvent
 from openimi.exchange.workflow import State, Transition
@@ -127,12 +127,13 @@ def check_reply_date(reply_by: dt.date | None, *, field: str = "reply_by") -> No
         raise ApplicationError(_("The reply date must be after today."), field=field)
 
 
-def acceptance_deadline() -> dt.date:
-    return today() + dt.timedelta(days=settings.EXCHANGE_ACCEPTANCE_DEADLINE_DAYS)
-
-
 def deliver(info_request: InformationRequest) -> list[str]:
-    """Mark the request as arrived at its responding authority; returns the changed fields."""
+    """Mark the request as arrived at its responding authority; returns the changed fields.
+
+    The acceptance deadline counts from the local date, per area and in working or calendar
+    days as configured (``deadlines.dates`` is the one place that counts days)."""
     info_request.sent_at = timezone.now()
-    info_request.acceptance_deadline = acceptance_deadline()
+    info_request.acceptance_deadline = deadline_dates.acceptance_deadline(
+        area_code=info_request.area.code, sent_on=today()
+    )
     return ["sent_at", "acceptance_deadline"]

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from openimi.notifications.tasks import ensure_sweeper_scheduled
+from openimi.retention.tasks import ensure_periodic_jobs_scheduled
 
 
 class Command(BaseCommand):
@@ -56,6 +57,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["sweeper"] and ensure_sweeper_scheduled() and options["verbosity"] > 0:
             self.stdout.write("Scheduled the outbox sweeper.")
+        if options["sweeper"]:  # the periodic jobs (retention, deadlines) go with the sweeper
+            ensure_periodic_jobs_scheduled()
         # Passed as command-line arguments so db_worker's own checks apply to them.
         argv = ["--no-reload"]  # autoreload restarts would kill tasks mid-way
         if options["batch"]:

@@ -1,0 +1,16 @@
+"""Administration → Manage users; included at ``administration/users/`` (app "users")."""
+
+from django.urls import path
+
+from openimi.accounts.users import views
+
+app_name = "users"
+
+urlpatterns = [
+    path("", views.UserListView.as_view(), name="list"),
+    path("add/", views.UserCreateView.as_view(), name="add"),
+    path("<int:pk>/", views.UserDetailsView.as_view(), name="details"),
+    path("<int:pk>/change/", views.UserChangeView.as_view(), name="change"),
+    path("<int:pk>/reset-password/", views.UserResetPasswordView.as_view(), name="reset_password"),
+    path("<int:pk>/delete/", views.UserDeleteView.as_view(), name="delete"),
+]

@@ -1,0 +1,262 @@
+"""Administration → Manage users (seed 6.1, 6.2): thin pages over ``services``.
+
+Every page declares its action: the list and Add new user ask ``users.manage`` of the
+administrator's own authority; the pages of one user ask ``users.change`` of that user, so an
+administrator of another authority gets the same 404 as for a user that does not exist.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from openimi.access import policy
+from openimi.access.policy import Action
+from openimi.access.views import PolicyRequiredMixin
+from openimi.accounts.models import Role, User
+from openimi.accounts.users import selectors, services
+from openimi.accounts.users.forms import UserForm
+from openimi.authorities.views import ServiceFormView
+from openimi.common.errors import ApplicationError
+
+
+class _OwnAuthorityMixin(PolicyRequiredMixin):
+    action = Action.USER_MANAGE
+
+    def get_policy_object(self):
+        return self.request.user.authority
+
+
+class _UserMixin(PolicyRequiredMixin):
+    """A page about one user of the administrator's authority."""
+
+    action = Action.USER_CHANGE
+    # Deleted (inactive) users have only their details page.
+    allow_deleted = False
+
+    def get_policy_object(self):
+        user = selectors.user_get(pk=self.kwargs["pk"])
+        if user is None or (not self.allow_deleted and _is_deleted(user)):
+            raise Http404
+        return user
+
+    @property
+    def target(self) -> User:
+        return self.policy_object
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(target=self.target, **kwargs)
+
+
+def _is_deleted(user: User) -> bool:
+    return user.status == User.Status.INACTIVE or not user.is_active
+
+
+def _request_rows(actor: User, requests) -> list[dict]:
+    """Each open request with a link when the administrator may open it."""
+    rows = []
+    for info_request in requests:
+        url = None
+        if policy.can(actor, Action.REQUEST_VIEW, info_request):
+            try:
+                url = reverse("exchange:detail", kwargs={"pk": info_request.pk})
+            except NoReverseMatch:  # the request pages are not installed
+                url = None
+        rows.append({"request": info_request, "url": url})
+    return rows
+
+
+def _email_parts(email: str) -> list[str]:
+    """The address cut where a narrow table cell may break it: after the @ and each dot of
+    the domain (``a.jansen@`` ``oeteldonk.`` ``example.nl``)."""
+    local, at, domain = email.partition("@")
+    parts = [local + at, *(f"{label}." for label in domain.split(".")[:-1])]
+    return [part for part in parts if part] + ([domain.split(".")[-1]] if domain else [])
+
+
+class UserListView(_OwnAuthorityMixin, TemplateView):
+    template_name = "accounts/users/list.html"
+
+    def get_context_data(self, **kwargs):
+        authority = self.policy_object
+        users = list(selectors.user_list(authority=authority))
+        for user in users:
+            user.email_parts = _email_parts(user.email)
+        return super().get_context_data(
+            authority=authority,
+            users=[user for user in users if not _is_deleted(user)],
+            deleted_users=[user for user in users if _is_deleted(user)],
+            warnings=selectors.authority_user_warnings(authority=authority),
+            **kwargs,
+        )
+
+
+class UserCreateView(_OwnAuthorityMixin, ServiceFormView):
+    template_name = "accounts/users/form.html"
+    form_class = UserForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "authority": self.policy_object}
+
+    def perform(self, form):
+        self.created = services.user_create(
+            actor=self.request.user,
+            authority=self.policy_object,
+            roles=form.roles(),
+            request=self.request,
+            **form.details(),
+        )
+        self.success_message = _("%(name)s has been added with the username %(username)s.") % {
+            "name": self.created.get_full_name(),
+            "username": self.created.username,
+        }
+
+    def get_success_url(self):
+        return reverse("users:details", kwargs={"pk": self.created.pk})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=_("Add new user"),
+            adding=True,
+            authority=self.policy_object,
+            delay_hours=int(settings.TEMPORARY_PASSWORD_DELAY.total_seconds() // 3600),
+            **kwargs,
+        )
+
+
+class UserChangeView(_UserMixin, ServiceFormView):
+    template_name = "accounts/users/form.html"
+    form_class = UserForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.open_requests = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def _open_requests(self):
+        if self.open_requests is None:
+            self.open_requests = list(selectors.open_requests_of(user=self.target))
+        return self.open_requests
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "authority": self.target.authority,
+            "user": self.target,
+            "lock_mandatory": bool(self._open_requests()),
+        }
+
+    def perform(self, form):
+        roles = form.roles()
+        user = services.user_update(
+            actor=self.request.user,
+            user=self.target,
+            username=form.cleaned_data.get("username"),
+            roles=roles,
+            request=self.request,
+            **form.details(),
+        )
+        self.gave_up_administration = user.pk == self.request.user.pk and not any(
+            role == Role.LOCAL_DATA_ADMINISTRATOR for role, _area in roles
+        )
+        self.success_message = _("The details of %(name)s have been saved.") % {
+            "name": user.get_full_name()
+        }
+        if self.gave_up_administration:
+            self.success_message += " " + _("You are no longer a local data administrator.")
+
+    def get_success_url(self):
+        # Administrators who gave up their own role may no longer see the list of users.
+        return reverse("home") if self.gave_up_administration else reverse("users:list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=_("Change user"),
+            adding=False,
+            authority=self.target.authority,
+            open_requests=_request_rows(self.request.user, self._open_requests()),
+            **kwargs,
+        )
+
+
+class UserDetailsView(_UserMixin, TemplateView):
+    """The printable user details (seed: Gebruikersgegevens afdrukken). Never a password."""
+
+    template_name = "accounts/users/details.html"
+    allow_deleted = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            roles=selectors.user_roles(user=self.target),
+            mail=selectors.temporary_password_mail(user=self.target),
+            deleted=_is_deleted(self.target),
+            is_self=self.target.pk == self.request.user.pk,
+            login_url=settings.SITE_URL + reverse("accounts:login"),
+            **kwargs,
+        )
+
+
+class _ConfirmForm(forms.Form):
+    """No fields: carries the service's refusal to the error summary."""
+
+
+class UserResetPasswordView(_UserMixin, FormView):
+    template_name = "accounts/users/reset_confirm.html"
+    form_class = _ConfirmForm
+
+    def form_valid(self, form):
+        try:
+            services.user_reset_password(
+                actor=self.request.user, user=self.target, request=self.request
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("A new temporary password has been e-mailed to %(name)s.")
+            % {"name": self.target.get_full_name()},
+        )
+        return redirect("users:details", pk=self.target.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            mail=selectors.temporary_password_mail(user=self.target),
+            is_self=self.target.pk == self.request.user.pk,
+            **kwargs,
+        )
+
+
+class UserDeleteView(_UserMixin, FormView):
+    template_name = "accounts/users/delete_confirm.html"
+    form_class = _ConfirmForm
+
+    def form_valid(self, form):
+        name = self.target.get_full_name()
+        try:
+            removed = services.user_delete(
+                actor=self.request.user, user=self.target, request=self.request
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        if removed:
+            message = _("%(name)s has been deleted.") % {"name": name}
+        else:
+            message = _("%(name)s has been deleted and can no longer log in.") % {"name": name}
+        messages.success(self.request, message)
+        return redirect("users:list")
+
+    def get_context_data(self, **kwargs):
+        target = self.target
+        return super().get_context_data(
+            open_requests=_request_rows(self.request.user, selectors.open_requests_of(user=target)),
+            removes_entirely=target.status == User.Status.PENDING and target.last_login is None,
+            is_self=target.pk == self.request.user.pk,
+            **kwargs,
+        )

@@ -1,0 +1,84 @@
+"""API tokens and webhook subscriptions."""
+
+from rest_framework import serializers
+
+from openimi.api.models import ApiToken, WebhookDelivery, WebhookSubscription
+from openimi.exchange import notify
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    created_by = serializers.IntegerField(source="created_by_id", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "user",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+            "last_used_at",
+        ]
+        read_only_fields = fields
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    user = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="Default: yourself."
+    )
+    expires_at = serializers.DateTimeField(required=False)
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(help_text="Shown once: keep it now.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+
+
+def event_types() -> list[str]:
+    """The request event types one can subscribe to: those that notify people."""
+    return sorted(notify.RULES)
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=event_types()), min_length=1, max_length=50
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "event_types", "is_active", "created_at"]
+        read_only_fields = ["id", "is_active", "created_at"]
+
+
+class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
+    secret = serializers.CharField(help_text="Shown once: the key of the signatures.")
+
+    class Meta(WebhookSubscriptionSerializer.Meta):
+        fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    event = serializers.IntegerField(source="event_id")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "event_type",
+            "status",
+            "attempts",
+            "last_response_code",
+            "last_error",
+            "next_attempt_at",
+            "created_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields

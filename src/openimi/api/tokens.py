@@ -1,0 +1,119 @@
+"""API tokens: create (the secret is returned once), revoke, and check one on each request.
+
+A token reads ``oimi_<prefix>_<secret>``: the prefix finds the row, the SHA-256 of the whole
+token is compared in constant time (see ``models.ApiToken`` for why SHA-256 and not argon2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openimi.access import policy
+from openimi.access.policy import Action
+from openimi.api.models import ApiToken, ApiTokenUse
+from openimi.common.errors import ApplicationError, PermissionDenied
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+
+SCHEME = "oimi"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # the whole token string, shown once
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_create(
+    *, actor: User, user: User, name: str, expires_at: dt.datetime | None = None
+) -> IssuedToken:
+    """Create a token that acts as ``user`` (the actor itself, or a user of the authority the
+    actor administers); it expires at ``expires_at``, at most API_TOKEN_MAX_DAYS from now."""
+    policy.require(actor, Action.API_TOKEN_MANAGE, user)
+    if not user.is_active or user.authority_id is None:
+        raise PermissionDenied(_("You may not do this."))
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the token a name."), field="name")
+    now = timezone.now()
+    latest = now + dt.timedelta(days=settings.API_TOKEN_MAX_DAYS)
+    if expires_at is None:
+        expires_at = latest
+    if expires_at <= now:
+        raise ApplicationError(_("The expiry must be in the future."), field="expires_at")
+    if expires_at > latest:
+        raise ApplicationError(
+            _("A token can be valid for at most %(days)s days.")
+            % {"days": settings.API_TOKEN_MAX_DAYS},
+            field="expires_at",
+        )
+    prefix = secrets.token_hex(6)
+    raw = f"{SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=prefix,
+            secret_sha256=_digest(raw),
+            created_by=actor,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    return IssuedToken(token=token, secret=raw)
+
+
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token at once (its owner, or a local data administrator of its authority)."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+        policy.require(actor, Action.API_TOKEN_MANAGE, token.user)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(*, raw: str, method: str, path: str, ip: str | None) -> ApiToken | None:
+    """The valid token ``raw`` names, with its user; records the use. None when the token is
+    unknown, wrong, expired or revoked, or its user can no longer log in."""
+    scheme, _sep, rest = raw.partition("_")
+    prefix, _sep, secret = rest.partition("_")
+    if scheme != SCHEME or not prefix or not secret:
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    if token is None or not hmac.compare_digest(token.secret_sha256, _digest(raw)):
+        return None
+    now = timezone.now()
+    if not token.is_valid_at(now) or not token.user.is_active:
+        return None
+    ApiTokenUse.objects.create(
+        token=token, used_at=now, method=method[:10], path=path[:300], ip_address=ip
+    )
+    # One write per minute at most: last_used_at is for people, the use log is exact.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def tokens_visible_to(*, user: User):
+    """The tokens ``user`` may see: its own, and those of its authority's users when it is a
+    local data administrator (the policy decides)."""
+    tokens = ApiToken.objects.select_related("user", "created_by").order_by("-created_at", "-pk")
+    if policy.is_local_data_administrator(user, user.authority):
+        return tokens.filter(user__authority_id=user.authority_id)
+    return tokens.filter(user=user)

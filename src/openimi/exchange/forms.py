@@ -1,0 +1,360 @@
+"""Forms of the request pages. They only collect input: every change goes through one
+service (``exchange.services``), whose ``ApplicationError`` the view puts back on the form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openimi.authorities.models import Authority, Language, LegislativeArea
+from openimi.exchange.models import InformationRequest, PersonalData, Question
+from openimi.exchange.workflow import State
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+UNKNOWN = [("unknown", _("Unknown"))]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The EU languages a free text can be written in (one query)."""
+    return [
+        (language.code, language.name) for language in Language.objects.filter(is_eu_official=True)
+    ]
+
+
+class LanguageField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Language of the text"))
+        kwargs.setdefault("help_text", _("The other authority sees which language you wrote in."))
+        super().__init__(choices=(), **kwargs)
+
+
+class _LanguageMixin:
+    """Fills every ``LanguageField`` with the EU languages; defaults to the user's language."""
+
+    def _setup_languages(self, user_language: str) -> None:
+        choices = None
+        for name, field in self.fields.items():
+            if isinstance(field, LanguageField):
+                choices = choices if choices is not None else language_choices()
+                field.choices = choices
+                if not self.initial.get(name):
+                    self.initial[name] = (user_language or "en").lower()
+
+
+class DateParts(forms.Form):
+    """The GOV.UK date input: day, month and year as three boxes (template
+    ``exchange/_date_input.html``). ``required`` says whether a date must be given."""
+
+    day = forms.IntegerField(label=_("Day"), required=False, min_value=1, max_value=31)
+    month = forms.IntegerField(label=_("Month"), required=False, min_value=1, max_value=12)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2200)
+
+    date_label = _("Date")
+    date_hint = _("For example, 27 3 2030")
+    date_required = True
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get("day"), data.get("month"), data.get("year")]
+        if self.errors:
+            return data
+        if not any(parts):
+            if self.date_required:
+                raise forms.ValidationError(_("Enter a date."), code="required")
+            data["date"] = None
+            return data
+        if not all(parts):
+            raise forms.ValidationError(_("Enter a day, a month and a year."), code="incomplete")
+        try:
+            data["date"] = dt.date(data["year"], data["month"], data["day"])
+        except ValueError:
+            raise forms.ValidationError(_("Enter a real date."), code="invalid") from None
+        return data
+
+    @classmethod
+    def initial_for(cls, date: dt.date | None) -> dict:
+        return {"day": date.day, "month": date.month, "year": date.year} if date else {}
+
+
+# --- Compose --------------------------------------------------------------------------------
+
+
+class QuestionSetForm(forms.Form):
+    question_set = forms.ChoiceField(
+        label=_("Which questions do you want to ask?"),
+        widget=forms.RadioSelect,
+        help_text=_("The legislative area and its question set. Practice sets are fictitious."),
+    )
+
+    def __init__(self, *args, question_sets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sets = {str(qs.pk): qs for qs in question_sets}
+        self.fields["question_set"].choices = [
+            (
+                str(qs.pk),
+                f"{qs.area.name} – {qs.title}"
+                + (f" ({_('FICTITIOUS')})" if qs.is_practice else ""),
+            )
+            for qs in question_sets
+        ]
+
+    @property
+    def chosen(self):
+        return self.sets[self.cleaned_data["question_set"]]
+
+
+class QuestionsForm(forms.Form):
+    questions = forms.MultipleChoiceField(
+        label=_("Questions to ask"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_pk = {str(q.pk): q for q in questions}
+        self.fields["questions"].choices = [(str(q.pk), q.text) for q in questions]
+
+    @property
+    def chosen(self) -> list[Question]:
+        return [self.by_pk[pk] for pk in self.by_pk if pk in self.cleaned_data["questions"]]
+
+
+class PersonalDataForm(forms.ModelForm):
+    class Meta:
+        model = PersonalData
+        fields = PersonalData.data_fields()
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "other_details": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider_name"].help_text = _("The company or person the request is about.")
+        for name in ("postal_code", "vat_number", "phone"):
+            self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class JustificationForm(_LanguageMixin, forms.Form):
+    justification = forms.CharField(
+        label=_("Why do you need this information?"),
+        help_text=_(
+            "Explain the case and why the information is needed. A request that is not "
+            "sufficiently motivated may be rejected."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    justification_language = LanguageField()
+
+    def __init__(self, *args, user_language: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_languages(user_language)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Add a document"),
+        help_text=_("One file at a time. PDF, image, text, Word, Excel or OpenDocument."),
+    )
+
+
+class RecipientSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search for the authority"),
+        required=False,
+        help_text=_("A word of its name, its town or its country. Any member state or your own."),
+    )
+
+
+class RecipientForm(forms.Form):
+    responding_authority = forms.ChoiceField(
+        label=_("Send the request to"), widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_pk = {str(a.pk): a for a in authorities}
+        self.fields["responding_authority"].choices = [
+            (str(a.pk), f"{a.display_title} ({a.country.name})") for a in authorities
+        ]
+
+    @property
+    def chosen(self) -> Authority:
+        return self.by_pk[self.cleaned_data["responding_authority"]]
+
+
+class ReplyDateForm(DateParts):
+    date_label = _("By when would you like a reply?")
+    date_hint = _("For example, 27 3 2030. It must be after today.")
+
+
+# --- Transitions ----------------------------------------------------------------------------
+
+
+class NoteForm(_LanguageMixin, forms.Form):
+    """Free text with its language: a note, a question, a reason."""
+
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 5}))
+    language = LanguageField()
+
+    def __init__(self, *args, user_language: str = "", label=None, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["text"].label = label
+        self.fields["text"].required = required
+        self._setup_languages(user_language)
+
+
+class AcceptForm(DateParts):
+    date_label = _("Propose another reply date (optional)")
+    date_hint = _("Leave empty to keep the requested date. For example, 27 3 2030.")
+    date_required = False
+
+
+class RejectForm(NoteForm):
+    reason = forms.ChoiceField(
+        label=_("Ground for rejection"),
+        choices=InformationRequest.RejectionReason.choices,
+        widget=forms.RadioSelect,
+    )
+
+    field_order = ["reason", "text", "language"]
+
+
+class ForwardForm(NoteForm):
+    to_authority = forms.ChoiceField(label=_("Forward to"), widget=forms.RadioSelect)
+
+    field_order = ["to_authority", "text", "language"]
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_pk = {str(a.pk): a for a in authorities}
+        self.fields["to_authority"].choices = [(str(a.pk), str(a)) for a in authorities]
+
+    @property
+    def chosen(self) -> Authority:
+        return self.by_pk[self.cleaned_data["to_authority"]]
+
+
+class ProvideInfoForm(NoteForm):
+    file = forms.FileField(label=_("Document (optional)"), required=False)
+
+
+class AllocateForm(forms.Form):
+    handlers = forms.MultipleChoiceField(
+        label=_("Request handlers"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_pk = {str(u.pk): u for u in candidates}
+        self.fields["handlers"].choices = [(str(u.pk), str(u)) for u in candidates]
+
+    @property
+    def chosen(self):
+        return [self.by_pk[pk] for pk in self.cleaned_data["handlers"]]
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+SORTS = {
+    "newest": ("-sent_at", "-created_at", "-pk"),
+    "oldest": ("sent_at", "created_at", "pk"),
+    "reply_by": ("reply_by", "-pk"),
+}
+
+
+class RequestFilterForm(forms.Form):
+    """The GET form above the list of requests."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    area = forms.ChoiceField(label=_("Legislative area"), required=False)
+    country = forms.ChoiceField(label=_("Country of the other authority"), required=False)
+    sent_from = forms.DateField(
+        label=_("Sent from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sent_to = forms.DateField(
+        label=_("Sent until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    allocated_to_me = forms.BooleanField(label=_("Allocated to me"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("reply_by", _("Reply date")),
+        ],
+    )
+
+    def __init__(self, *args, areas, countries, drafts: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = [(s.value, s.label) for s in State if drafts or s != State.DRAFT]
+        self.fields["status"].choices = [("", _("Any status")), *statuses]
+        self.fields["area"].choices = [("", _("Any area"))] + [(str(a.pk), a.name) for a in areas]
+        self.fields["country"].choices = [("", _("Any country"))] + [
+            (c.pk, c.name) for c in countries
+        ]
+
+
+def areas_for_filter() -> list[LegislativeArea]:
+    return list(LegislativeArea.objects.all())
+
+
+# --- Answering ------------------------------------------------------------------------------
+
+
+class AnswerForm(_LanguageMixin, forms.Form):
+    """The answer to one question: the typed answer fitting its answer type, or a standard
+    answer, with an optional explanation in a stated language and (documents) a file."""
+
+    standard_answer = forms.ChoiceField(
+        label=_("Or give a standard answer"), required=False, widget=forms.RadioSelect
+    )
+    free_text = forms.CharField(
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    free_text_language = LanguageField(required=False)
+    file = forms.FileField(label=_("Add a document"), required=False)
+    base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, question: Question, user_language: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        types = Question.AnswerType
+        value: forms.Field | None = None
+        if question.answer_type == types.YES_NO:
+            value = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect)
+        elif question.answer_type == types.YES_NO_UNKNOWN:
+            value = forms.ChoiceField(choices=YES_NO + UNKNOWN, widget=forms.RadioSelect)
+        elif question.answer_type == types.CHOICE:
+            value = forms.ChoiceField(
+                choices=[(c["code"], question.choice_text(c["code"])) for c in question.choices],
+                widget=forms.RadioSelect,
+            )
+        elif question.answer_type == types.DATE:
+            value = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+        if value is not None:
+            value.label, value.required = _("Answer"), False
+            self.fields = {"value": value, **self.fields}
+        if question.answer_type == types.FREE_TEXT:
+            self.fields["free_text"].label = _("Answer")
+        if question.answer_type != types.DOCUMENT:
+            del self.fields["file"]
+        standard = list(question.standard_answers.all())
+        if standard:
+            self.fields["standard_answer"].choices = [("", _("No standard answer"))] + [
+                (str(s.pk), s.text) for s in standard
+            ]
+            self.standard = {str(s.pk): s for s in standard}
+        else:
+            del self.fields["standard_answer"]
+            self.standard = {}
+        self._setup_languages(user_language)
+
+    def chosen_standard(self):
+        return self.standard.get(self.cleaned_data.get("standard_answer") or "")

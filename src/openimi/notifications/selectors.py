@@ -1,0 +1,44 @@
+"""Reads of the outbox for pages, each starting from the policy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from openimi.access import policy
+from openimi.access.policy import Action
+from openimi.notifications.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+
+
+def failed_outbox_list(*, user: User) -> QuerySet[OutboxMessage]:
+    """The e-mails of the user's authority that could not be delivered, newest first."""
+    authority = user.authority if user.is_authenticated else None
+    if not policy.can(user, Action.OUTBOX_VIEW_FAILED, authority):
+        return OutboxMessage.objects.none()
+    return (
+        OutboxMessage.objects.filter(authority=authority, status=OutboxMessage.Status.FAILED)
+        .only(
+            "pk",
+            "recipient_email",
+            "subject",
+            "event_code",
+            "attempts",
+            "last_error",
+            "updated_at",
+            "created_at",
+            "authority_id",
+        )
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def failed_outbox_get(*, user: User, pk: int) -> OutboxMessage | None:
+    """One failed e-mail the user may resend, or ``None`` (missing and not yours alike)."""
+    message = OutboxMessage.objects.filter(pk=pk).select_related("authority").first()
+    if message is None or not policy.can(user, Action.OUTBOX_RESEND, message):
+        return None
+    return message

@@ -1,0 +1,92 @@
+"""What needs the user now, for the home page: requests to allocate, accept, answer and
+approve, the overdue ones, and the onboarding checklist for administrators.
+
+The cost is bounded whatever the number of requests: one query for the newest open requests
+(at most ``HOME_REQUESTS``), the policy's checks on those, one count of overdue ones and, for
+administrators, the checklist's fixed set of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openimi.access import policy
+from openimi.access.policy import Action
+from openimi.exchange import selectors as request_selectors
+from openimi.exchange.workflow import OPEN_STATES, Transition
+from openimi.onboarding import checklist
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+    from openimi.exchange.models import InformationRequest
+
+HOME_REQUESTS = 30
+
+# heading -> the transitions that put a request under it
+SECTIONS = (
+    ("allocate", _("Requests to allocate"), {Transition.ALLOCATE}),
+    ("accept", _("Requests to accept or forward"), {Transition.ACCEPT}),
+    (
+        "answer",
+        _("Requests to answer"),
+        {Transition.ANSWER, Transition.ANSWER_FOR_APPROVAL, Transition.PROVIDE_INFO},
+    ),
+    ("approve", _("Requests to approve"), {Transition.APPROVE}),
+    ("answered", _("Answers to read"), {Transition.ACCEPT_ANSWER}),
+)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    requests: list[InformationRequest] = field(default_factory=list)
+
+
+@dataclass
+class Home:
+    sections: list[Section]
+    overdue: int
+    checklist_done: int | None = None
+    checklist_total: int | None = None
+
+
+def home_for(*, user: User) -> Home:
+    """The user's work now (see the module's docstring)."""
+    sections = [Section(key, str(title)) for key, title, _transitions in SECTIONS]
+    overdue = 0
+    if policy.can(user, Action.REQUEST_LIST, None):
+        open_states = tuple(str(state) for state in OPEN_STATES)
+        recent = request_selectors.request_list(
+            user=user, filters=request_selectors.RequestFilters(statuses=open_states)
+        )[:HOME_REQUESTS]
+        for info_request in recent:
+            available = set(
+                request_selectors.request_available_transitions(
+                    user=user, info_request=info_request
+                )
+            )
+            for section, (_key, _title, transitions) in zip(sections, SECTIONS, strict=True):
+                if available & transitions:
+                    section.requests.append(info_request)
+        overdue = (
+            request_selectors.request_list(
+                user=user,
+                filters=request_selectors.RequestFilters(
+                    direction=request_selectors.INCOMING,
+                    statuses=open_states,
+                    reply_by_before=timezone.localdate(),
+                ),
+            )
+            .order_by()
+            .count()
+        )
+    home = Home(sections=[section for section in sections if section.requests], overdue=overdue)
+    if user.authority_id and policy.can(user, Action.USER_MANAGE, user.authority):
+        done, total = checklist.summary(checklist.checklist(user=user, authority=user.authority))
+        home.checklist_done, home.checklist_total = done, total
+    return home

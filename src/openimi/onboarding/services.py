@@ -1,0 +1,216 @@
+"""Writes of onboarding: saving the rollout table, creating its users, ticking the checklist.
+
+Users are created through the accounts' user-management service (``user_create``), so the
+same rules hold as on Manage users: the policy, the checks of names and roles, the temporary
+password by e-mail after the delay, the security log. Creating the users is idempotent by
+e-mail address: a row whose address already belongs to a user of the authority gives that
+user the roles of the row that they lack, and never a second account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openimi.access import policy
+from openimi.access.policy import Action
+from openimi.accounts.models import RoleGrant, User
+from openimi.accounts.users import services as user_services
+from openimi.authorities.models import Authority, LegislativeArea
+from openimi.common.errors import ApplicationError
+from openimi.onboarding import checklist, importers, selectors
+from openimi.onboarding.models import ChecklistTick, RolloutPlan, RolloutRow
+
+if TYPE_CHECKING:
+    from openimi.onboarding.importers import ParsedRow
+
+ROW_FIELDS = ("line", "department", "laws", "name", "email", "roles_text")
+
+
+def rollout_import(*, actor: User, authority: Authority, rows: list[dict]) -> RolloutPlan:
+    """Replace the authority's rollout table with ``rows`` (as the preview showed them).
+
+    The rows are checked again; if any has a problem nothing is saved. Rows keep the user
+    they were already linked to (by e-mail address), so importing the same table twice
+    changes nothing.
+    """
+    with transaction.atomic():
+        authority = Authority.objects.select_for_update().get(pk=authority.pk)
+        policy.require(actor, Action.USER_MANAGE, authority)
+        parsed = [
+            importers.ParsedRow(**{name: row.get(name, "") for name in ROW_FIELDS}) for row in rows
+        ]
+        parsed = selectors.rollout_check(authority=authority, rows=parsed)
+        if not parsed:
+            raise ApplicationError(_("The table has no rows."), field="file")
+        if any(row.problems for row in parsed):
+            raise ApplicationError(
+                _("Some rows have problems. Correct them in the file and upload it again."),
+                field="file",
+            )
+        plan, _created = RolloutPlan.objects.select_for_update().get_or_create(authority=authority)
+        linked = {row.email.lower(): row.user_id for row in plan.rows.all() if row.user_id}
+        plan.rows.all().delete()
+        RolloutRow.objects.bulk_create(
+            RolloutRow(
+                plan=plan,
+                position=position,
+                department=row.department,
+                laws=row.laws,
+                name=row.name,
+                email=row.email,
+                roles_text=row.roles_text,
+                roles=row.roles,
+                user_id=linked.get(row.email.lower()),
+            )
+            for position, row in enumerate(parsed)
+        )
+        plan.imported_by, plan.imported_at = actor, timezone.now()
+        plan.apply_total, plan.apply_done = len(parsed), 0
+        plan.save(
+            update_fields=["imported_by", "imported_at", "apply_total", "apply_done", "updated_at"]
+        )
+    return plan
+
+
+@dataclass
+class ApplyResult:
+    created: list[User] = field(default_factory=list)
+    updated: list[User] = field(default_factory=list)
+    unchanged: list[User] = field(default_factory=list)
+    failed: list[tuple[RolloutRow, str]] = field(default_factory=list)
+
+
+def rollout_apply(
+    *, actor: User, authority: Authority, batch_size: int | None = None
+) -> ApplyResult:
+    """Create the users of the rollout table with their roles, in batches.
+
+    Each batch is one transaction that locks the plan and records how many rows are done
+    (``apply_done`` of ``apply_total``), so a long table shows its progress and a failure
+    keeps what earlier batches did. Running it again creates nothing twice.
+    """
+    batch_size = batch_size or settings.ONBOARDING_APPLY_BATCH_SIZE
+    with transaction.atomic():
+        authority = Authority.objects.select_for_update().get(pk=authority.pk)
+        policy.require(actor, Action.USER_MANAGE, authority)
+        plan = RolloutPlan.objects.select_for_update().filter(authority=authority).first()
+        if plan is None or not plan.rows.exists():
+            raise ApplicationError(_("Import the rollout table first."))
+        row_ids = list(plan.rows.order_by("position", "pk").values_list("pk", flat=True))
+        plan.apply_total, plan.apply_done = len(row_ids), 0
+        plan.save(update_fields=["apply_total", "apply_done", "updated_at"])
+    result = ApplyResult()
+    areas = {area.code: area for area in LegislativeArea.objects.all()}
+    for start in range(0, len(row_ids), batch_size):
+        with transaction.atomic():
+            plan = RolloutPlan.objects.select_for_update().get(pk=plan.pk)
+            policy.require(actor, Action.USER_MANAGE, authority)
+            batch = RolloutRow.objects.select_for_update().filter(
+                pk__in=row_ids[start : start + batch_size]
+            )
+            for row in batch.order_by("position", "pk"):
+                _apply_row(actor=actor, authority=authority, row=row, areas=areas, result=result)
+            plan.apply_done = min(start + batch_size, len(row_ids))
+            fields = ["apply_done", "updated_at"]
+            if plan.apply_done == len(row_ids):
+                plan.applied_by, plan.applied_at = actor, timezone.now()
+                fields += ["applied_by", "applied_at"]
+            plan.save(update_fields=fields)
+    return result
+
+
+def _apply_row(*, actor, authority, row: RolloutRow, areas, result: ApplyResult) -> None:
+    wanted = [
+        (role, areas[code] if code else None)
+        for role, code in row.roles
+        if not code or code in areas
+    ]
+    existing = (
+        User.objects.filter(authority=authority, email__iexact=row.email, is_active=True)
+        .exclude(status=User.Status.INACTIVE)
+        .order_by("pk")
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            if existing is None:
+                first_name, last_name = _split_name(row.name, row.department)
+                user = user_services.user_create(
+                    actor=actor,
+                    authority=authority,
+                    first_name=first_name,
+                    last_name=last_name,
+                    language=_language(authority),
+                    email=row.email,
+                    phone="",
+                    roles=wanted,
+                )
+                result.created.append(user)
+            else:
+                user = existing
+                held = [
+                    (grant.role, grant.area)
+                    for grant in RoleGrant.objects.filter(user=user).select_related("area")
+                ]
+                held_keys = {(role, area.pk if area else None) for role, area in held}
+                missing = [
+                    (role, area)
+                    for role, area in wanted
+                    if (role, area.pk if area else None) not in held_keys
+                ]
+                if missing:
+                    user_services.user_roles_set(actor=actor, user=user, roles=held + missing)
+                    result.updated.append(user)
+                else:
+                    result.unchanged.append(user)
+    except ApplicationError as refused:
+        result.failed.append((row, refused.message))
+        return
+    if row.user_id != user.pk:
+        row.user = user
+        row.save(update_fields=["user"])
+
+
+def _split_name(name: str, department: str) -> tuple[str, str]:
+    """ "Pieter de Kort" → ("Pieter", "de Kort"). A functional mailbox has one word
+    ("Publieksbalie"): its department, or the word again, becomes the last name."""
+    first, _space, last = name.strip().partition(" ")
+    if last:
+        return first, last
+    return (
+        first,
+        department.strip() if department.strip() and department.strip() != first else first,
+    )
+
+
+def _language(authority: Authority) -> str:
+    languages = dict(settings.LANGUAGES)
+    return authority.language_id if authority.language_id in languages else settings.LANGUAGE_CODE
+
+
+def checklist_tick(*, actor: User, authority: Authority, item: str, done: bool) -> None:
+    """Tick (or untick) an item of the checklist that is ticked by hand; remembers who."""
+    if item not in checklist.MANUAL_ITEMS:
+        raise ApplicationError(_("This item is ticked by openimi itself."))
+    with transaction.atomic():
+        authority = Authority.objects.select_for_update().get(pk=authority.pk)
+        policy.require(actor, Action.USER_MANAGE, authority)
+        tick = ChecklistTick.objects.select_for_update().filter(authority=authority, item=item)
+        if not done:
+            tick.delete()
+            return
+        if not tick.exists():
+            ChecklistTick.objects.create(
+                authority=authority, item=item, ticked_by=actor, ticked_at=timezone.now()
+            )
+
+
+def parsed_as_dicts(rows: list[ParsedRow]) -> list[dict]:
+    """The raw cells of parsed rows, to carry from the preview to the import."""
+    return [{name: getattr(row, name) for name in ROW_FIELDS} for row in rows]

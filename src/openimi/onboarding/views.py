@@ -1,0 +1,177 @@
+"""Onboarding pages (Administration → Onboarding checklist, Rollout table) and Help.
+
+The onboarding pages are for the local data administrators of the user's own authority
+(``ONBOARDING`` is ``Action.USER_MANAGE``: whoever manages the users manages the table that
+lists them). Help is for every user.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core import signing
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from openimi.access.policy import Action
+from openimi.access.views import PolicyRequiredMixin
+from openimi.common.errors import ApplicationError
+from openimi.onboarding import checklist, importers, selectors, services
+from openimi.onboarding.forms import ChecklistTickForm, RolloutImportForm, RolloutUploadForm
+
+ONBOARDING = Action.USER_MANAGE
+_SIGNING_SALT = "openimi.onboarding.rollout"
+
+
+class _OwnAuthorityMixin(PolicyRequiredMixin):
+    action = ONBOARDING
+
+    def get_policy_object(self):
+        return self.request.user.authority
+
+
+class ChecklistView(_OwnAuthorityMixin, TemplateView):
+    template_name = "onboarding/checklist.html"
+
+    def get_context_data(self, **kwargs):
+        items = checklist.checklist(user=self.request.user, authority=self.policy_object)
+        done, total = checklist.summary(items)
+        return super().get_context_data(items=items, done=done, total=total, **kwargs)
+
+
+class ChecklistTickView(_OwnAuthorityMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ChecklistTickForm(request.POST)
+        if form.is_valid():
+            try:
+                services.checklist_tick(
+                    actor=request.user,
+                    authority=self.policy_object,
+                    item=form.cleaned_data["item"],
+                    done=form.cleaned_data["done"],
+                )
+            except ApplicationError as refused:
+                messages.error(request, refused.message)
+        return redirect("onboarding:checklist")
+
+
+class RolloutView(_OwnAuthorityMixin, FormView):
+    """The table as saved, the upload, and (after an upload) the preview of the file."""
+
+    template_name = "onboarding/rollout.html"
+    form_class = RolloutUploadForm
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            rows = importers.read_table(name=upload.name, content=upload.read())
+        except ApplicationError as unreadable:
+            form.add_error("file", unreadable.message)
+            return self.form_invalid(form)
+        rows = selectors.rollout_check(authority=self.policy_object, rows=rows)
+        problems = sum(len(row.problems) for row in rows)
+        signed = signing.dumps(services.parsed_as_dicts(rows), salt=_SIGNING_SALT, compress=True)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                preview=rows,
+                preview_problems=problems,
+                import_form=RolloutImportForm(initial={"rows": signed}),
+                file_name=upload.name,
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        authority = self.policy_object
+        return super().get_context_data(
+            plan=selectors.rollout_plan_get(authority=authority),
+            rows=list(selectors.rollout_rows(authority=authority)),
+            headers=selectors.export_headers(),
+            **kwargs,
+        )
+
+
+class RolloutImportView(_OwnAuthorityMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = RolloutImportForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise signing.BadSignature
+            rows = signing.loads(form.cleaned_data["rows"], salt=_SIGNING_SALT, max_age=3600)
+            plan = services.rollout_import(
+                actor=request.user, authority=self.policy_object, rows=rows
+            )
+        except signing.BadSignature:
+            messages.error(request, _("The preview has expired. Upload the file again."))
+        except ApplicationError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The rollout table has been saved with %(count)s row.",
+                    "The rollout table has been saved with %(count)s rows.",
+                    plan.apply_total,
+                )
+                % {"count": plan.apply_total},
+            )
+        return redirect("onboarding:rollout")
+
+
+class RolloutApplyView(_OwnAuthorityMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = services.rollout_apply(actor=request.user, authority=self.policy_object)
+        except ApplicationError as refused:
+            messages.error(request, refused.message)
+            return redirect("onboarding:rollout")
+        messages.success(
+            request,
+            _(
+                "Users created: %(created)s. Users given more roles: %(updated)s. "
+                "Already as in the table: %(unchanged)s."
+            )
+            % {
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+            },
+        )
+        for row, reason in result.failed:
+            messages.error(
+                request,
+                _("%(name)s (%(email)s) was not created: %(reason)s")
+                % {"name": row.name, "email": row.email, "reason": reason},
+            )
+        return redirect("onboarding:rollout")
+
+
+class RolloutExportView(_OwnAuthorityMixin, View):
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            selectors.rollout_export(authority=self.policy_object),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="rollout-table.xlsx"'
+        return response
+
+
+class HelpView(PolicyRequiredMixin, TemplateView):
+    """The seed's Bijlage 1 (whom to contact) and Bijlage 2 (the basic rules)."""
+
+    action = Action.VIEW_DIRECTORY  # every user who is logged in
+    template_name = "help/index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            coordinators=selectors.coordinators_of(user=self.request.user), **kwargs
+        )

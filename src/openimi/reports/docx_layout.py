@@ -1,0 +1,163 @@
+"""The layout every openimi Word document shares: A4, a plain font, a title block, two-column
+key/value tables, tables with a header row, and a footer with "Page X of Y" (PAGE and NUMPAGES
+fields, which Word and LibreOffice fill in when they open or print the document)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+FONT = "Liberation Sans"
+GREY = RGBColor(0x50, 0x5A, 0x5F)
+
+
+class Report:
+    """A Word document being written; ``bytes()`` gives the .docx file."""
+
+    def __init__(self, *, title: str, language: str, subtitle: str = ""):
+        self.document = Document()
+        self.document.core_properties.title = title
+        self.document.core_properties.language = language
+        self.document.core_properties.author = "openimi"
+        section = self.document.sections[0]
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+        normal = self.document.styles["Normal"]
+        normal.font.name = FONT
+        normal.font.size = Pt(10.5)
+        for name in ("Title", "Heading 1", "Heading 2"):
+            style = self.document.styles[name]
+            style.font.name = FONT
+            style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+        footer = self.document.styles["Footer"]
+        footer.font.name, footer.font.size, footer.font.color.rgb = FONT, Pt(9), GREY
+        self._page_footer(section)
+        self.document.add_heading(title, level=0)
+        if subtitle:
+            self.paragraph(subtitle, grey=True)
+
+    # --- blocks ---------------------------------------------------------------------------------
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.document.add_heading(text, level=level)
+
+    def paragraph(self, text: str, *, bold: bool = False, grey: bool = False, lang: str = ""):
+        paragraph = self.document.add_paragraph()
+        run = paragraph.add_run(text)
+        run.bold = bold
+        if grey:
+            run.font.color.rgb = GREY
+        if lang:
+            _set_run_language(run, lang)
+        return paragraph
+
+    def warning(self, text: str) -> None:
+        paragraph = self.document.add_paragraph()
+        run = paragraph.add_run(text)
+        run.bold = True
+        run.font.size = Pt(12)
+
+    def bullets(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.document.add_paragraph(line, style="List Bullet")
+
+    def facts(self, rows: Sequence[tuple[str, str]]) -> None:
+        """A two-column table: label (bold) and value; rows with an empty value are left out."""
+        rows = [(label, value) for label, value in rows if value not in (None, "")]
+        if not rows:
+            return
+        table = self.document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        table.columns[0].width, table.columns[1].width = Cm(5.5), Cm(11.0)
+        for label, value in rows:
+            cells = table.add_row().cells
+            cells[0].width, cells[1].width = Cm(5.5), Cm(11.0)
+            cells[0].paragraphs[0].add_run(str(label)).bold = True
+            cells[1].paragraphs[0].add_run(str(value))
+        self.document.add_paragraph()
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """A table with a header row repeated on every page."""
+        table = self.document.add_table(rows=1, cols=len(header))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.paragraphs[0].add_run(str(text)).bold = True
+        _repeat_header(table.rows[0])
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                cell.paragraphs[0].add_run(str(text))
+        self.document.add_paragraph()
+
+    def signature_lines(self, labels: Sequence[str]) -> None:
+        for label in labels:
+            paragraph = self.document.add_paragraph()
+            paragraph.paragraph_format.space_before = Pt(18)
+            paragraph.add_run(f"{label}: ").bold = True
+            paragraph.add_run("_" * 48)
+
+    def bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+    # --- the footer -----------------------------------------------------------------------------
+
+    def _page_footer(self, section) -> None:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # "Page {page} of {pages}": the words translated, the numbers as Word fields.
+        before, _sep, rest = _("Page {page} of {pages}").partition("{page}")
+        middle, _sep, after = rest.partition("{pages}")
+        for text, field in ((before, "PAGE"), (middle, "NUMPAGES"), (after, None)):
+            if text:
+                run = paragraph.add_run(text)
+                run.font.size = Pt(9)
+                run.font.color.rgb = GREY
+            if field:
+                _add_field(paragraph, field)
+
+
+def _add_field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) as begin / instruction / separate / "1" / end runs."""
+    run = paragraph.add_run()
+    run.font.size = Pt(9)
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, text, separate, shown, end):
+        run._r.append(element)
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _set_run_language(run, language: str) -> None:
+    """Mark a run as written in ``language`` (spell checkers and screen readers use it)."""
+    properties = run._r.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    properties.append(lang)

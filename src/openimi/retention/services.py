@@ -1,0 +1,467 @@
+"""The personal-data lifecycle: block and delete (DESIGN: "removed on a fixed schedule").
+
+What goes: the provider's personal data (``PersonalData``), the documents (rows and files),
+and every free text of the request (justification, typed answers and date answers,
+notes, mediation messages), since any of them may name a person; whatever of these was copied
+into event data, outbox e-mails or operator justifications is replaced by ``[removed]``.
+What stays is a skeleton for the statistics: dates, authorities, countries, area, question
+codes, yes/no and choice answers, standard answers chosen, the event log.
+
+Blocking moves the same things into ``BlockedPersonalData`` (and the files under
+``retention/blocked/``), where no page or e-mail reaches them; deleting removes that too.
+
+The job works in batches of ``RETENTION_BATCH_SIZE`` requests, one short transaction per batch:
+the batch's request rows are locked with ``SKIP LOCKED`` (a request someone is working on at
+that moment waits for the next run), everything else is done with a few set-based statements.
+Files are removed from storage after the transaction commits. Every step is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openimi.authorities.models import LegislativeArea
+from openimi.common.errors import ApplicationError
+from openimi.exchange.models import (
+    Answer,
+    Attachment,
+    InformationRequest,
+    MediationMessage,
+    PersonalData,
+    Question,
+    RequestEvent,
+    RequestMessage,
+)
+from openimi.exchange.workflow import FINAL_STATES
+from openimi.notifications.models import OutboxMessage
+from openimi.retention import schedule
+from openimi.retention.models import (
+    BlockedAccessLog,
+    BlockedPersonalData,
+    DeletionLog,
+    Lifecycle,
+    RetentionState,
+)
+
+logger = logging.getLogger(__name__)
+
+REMOVED = "[removed]"
+BLOCK, DELETE = "block", "delete"
+# Shorter values (a two-letter country code, "BV") would redact ordinary words.
+_MIN_TERM_LENGTH = 4
+# Outbox keys that may belong to a request: exchange e-mails ("exchange:<event id>:…") and
+# deadline e-mails ("deadline:<request id>:…").
+_OUTBOX_PREFIX_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class RunResult:
+    blocked: int = 0
+    deleted: int = 0
+
+    def __add__(self, other: RunResult) -> RunResult:
+        return RunResult(self.blocked + other.blocked, self.deleted + other.deleted)
+
+
+def retention_run(*, now: dt.datetime | None = None, batch_size: int | None = None) -> RunResult:
+    """Block and delete the personal data that is due, area by area, in batches.
+
+    Idempotent: a request is blocked once and deleted once; a second run finds nothing.
+    """
+    now = now or timezone.now()
+    batch_size = batch_size or settings.RETENTION_BATCH_SIZE
+    result = RunResult()
+    for area_id, area_code in LegislativeArea.objects.values_list("pk", "code").order_by("pk"):
+        lifecycle, block_cutoff, delete_cutoff = schedule.cutoffs(area_code, now)
+        ended = InformationRequest.objects.filter(area_id=area_id, status__in=FINAL_STATES)
+        if block_cutoff is not None:
+            due = ended.filter(closed_at__lte=block_cutoff, retention__isnull=True)
+            result += _in_batches(due, BLOCK, lifecycle, now, batch_size)
+        due = ended.filter(closed_at__lte=delete_cutoff).filter(
+            Q(retention__isnull=True) | Q(retention__deleted_at__isnull=True)
+        )
+        result += _in_batches(due, DELETE, lifecycle, now, batch_size)
+    if result.blocked or result.deleted:
+        logger.info("Retention: blocked %s, deleted %s", result.blocked, result.deleted)
+    return result
+
+
+def personal_data_delete(
+    *, info_request: InformationRequest, now: dt.datetime | None = None
+) -> DeletionLog | None:
+    """Delete the personal data of one ended request now (blocked data included).
+
+    Returns the log entry, or ``None`` when there was nothing left to delete.
+    """
+    return _one(info_request, DELETE, now)
+
+
+def personal_data_block(
+    *, info_request: InformationRequest, now: dt.datetime | None = None
+) -> DeletionLog | None:
+    """Block the personal data of one ended request now: move it out of reach of every user.
+
+    Returns the log entry, or ``None`` when it was already blocked or deleted.
+    """
+    return _one(info_request, BLOCK, now)
+
+
+def blocked_personal_data_read(
+    *, info_request_id: int, operator: str, justification: str
+) -> BlockedPersonalData:
+    """The blocked personal data of one request, for an operator; the read is recorded with
+    its justification before anything is returned."""
+    justification = (justification or "").strip()
+    if len(justification) < 10:
+        raise ApplicationError(_("Give a justification of at least 10 characters."))
+    if not operator.strip():
+        raise ApplicationError(_("Say who is reading."))
+    with transaction.atomic():
+        blocked = BlockedPersonalData.objects.filter(info_request_id=info_request_id).first()
+        if blocked is None:
+            raise ApplicationError(_("This request has no blocked personal data."))
+        BlockedAccessLog.objects.create(
+            info_request_id=info_request_id,
+            operator=operator.strip()[:150],
+            justification=justification,
+        )
+    return blocked
+
+
+# --- The work --------------------------------------------------------------------------------
+
+
+def _one(
+    info_request: InformationRequest, step: str, now: dt.datetime | None
+) -> DeletionLog | None:
+    info_request = InformationRequest.objects.select_related("area").get(pk=info_request.pk)
+    if info_request.status not in FINAL_STATES:
+        raise ApplicationError(_("Personal data is kept while the request is open."))
+    lifecycle = schedule.lifecycle_for(info_request.area.code)
+    state = RetentionState.objects.filter(info_request=info_request).first()
+    if state and (state.deleted_at or (step == BLOCK and state.blocked_at)):
+        return None
+    logs = _process([info_request.pk], step, lifecycle, now or timezone.now())
+    return logs[0] if logs else None
+
+
+def _in_batches(
+    due: Any, step: str, lifecycle: Lifecycle, now: dt.datetime, size: int
+) -> RunResult:
+    done, last_pk = 0, 0
+    while True:
+        # Keyset pagination: a request skipped because it was locked is not asked for again.
+        pks = list(due.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:size])
+        if not pks:
+            break
+        done += len(_process(pks, step, lifecycle, now))
+        last_pk = pks[-1]
+    return RunResult(blocked=done) if step == BLOCK else RunResult(deleted=done)
+
+
+def _process(
+    pks: list[int], step: str, lifecycle: Lifecycle, now: dt.datetime
+) -> list[DeletionLog]:
+    """Block or delete one batch in one transaction; returns the log entries written."""
+    new_files: list[str] = []
+    try:
+        with transaction.atomic():
+            rows = list(
+                InformationRequest.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=pks, status__in=FINAL_STATES)
+                .values_list("pk", "closed_at", "justification")
+            )
+            if not rows:
+                return []
+            ids = [pk for pk, _closed, _text in rows]
+            batch = _Batch.load(ids, {pk: text for pk, _closed, text in rows})
+            if step == BLOCK:
+                new_files = batch.move_to_vault(now)
+            counts = batch.remove(vault_too=step == DELETE)
+            states = [
+                RetentionState(
+                    info_request_id=pk,
+                    lifecycle=lifecycle,
+                    blocked_at=now if step == BLOCK else None,
+                    deleted_at=now if step == DELETE else None,
+                )
+                for pk in ids
+            ]
+            RetentionState.objects.bulk_create(
+                states,
+                update_conflicts=True,
+                unique_fields=["info_request"],
+                update_fields=["lifecycle", "blocked_at" if step == BLOCK else "deleted_at"],
+            )
+            action = DeletionLog.Action.BLOCKED if step == BLOCK else DeletionLog.Action.DELETED
+            logs = DeletionLog.objects.bulk_create(
+                DeletionLog(
+                    info_request_id=pk,
+                    action=action,
+                    lifecycle=lifecycle,
+                    closed_at=closed_at,
+                    performed_at=now,
+                    removed=counts[pk],
+                )
+                for pk, closed_at, _text in rows
+            )
+            old_files = batch.files_to_delete(vault_too=step == DELETE)
+            transaction.on_commit(lambda: _delete_files(old_files))
+    except BaseException:
+        _delete_files(new_files)  # copies made for a vault that was never written
+        raise
+    return logs
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("Retention: could not delete a file from storage")
+
+
+class _Batch:
+    """The personal data of a batch of requests, read once, then moved and/or removed."""
+
+    def __init__(self, ids: list[int], justifications: dict[int, str]) -> None:
+        self.ids = ids
+        self.justifications = justifications
+        self.personal: dict[int, dict[str, Any]] = {}
+        self.attachments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.messages: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.mediation: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.answers: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.vault: dict[int, BlockedPersonalData] = {}
+
+    @classmethod
+    def load(cls, ids: list[int], justifications: dict[int, str]) -> _Batch:
+        batch = cls(ids, justifications)
+        fields = PersonalData.data_fields()
+        for row in PersonalData.objects.filter(info_request_id__in=ids).values(
+            "info_request_id", *(f if f != "country" else "country_id" for f in fields)
+        ):
+            batch.personal[row.pop("info_request_id")] = _jsonable(row)
+        for row in Attachment.objects.filter(info_request_id__in=ids).values(
+            "pk",
+            "info_request_id",
+            "request_question_id",
+            "side",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "created_at",
+        ):
+            batch.attachments[row["info_request_id"]].append(_jsonable(row))
+        for row in RequestMessage.objects.filter(info_request_id__in=ids).values(
+            "pk", "info_request_id", "event_id", "kind", "text", "language", "created_at"
+        ):
+            batch.messages[row["info_request_id"]].append(_jsonable(row))
+        for row in MediationMessage.objects.filter(info_request_id__in=ids).values(
+            "pk", "info_request_id", "author_authority_id", "text", "language", "created_at"
+        ):
+            batch.mediation[row["info_request_id"]].append(_jsonable(row))
+        for row in _personal_answers(ids).values(
+            "pk",
+            "request_question__info_request_id",
+            "request_question__question__code",
+            "request_question__question__answer_type",
+            "value",
+            "free_text",
+            "free_text_language",
+        ):
+            batch.answers[row["request_question__info_request_id"]].append(_jsonable(row))
+        batch.vault = {
+            v.info_request_id: v
+            for v in BlockedPersonalData.objects.filter(info_request_id__in=ids)
+        }
+        return batch
+
+    def move_to_vault(self, now: dt.datetime) -> list[str]:
+        """Copy everything into ``BlockedPersonalData`` (files under ``retention/blocked/``);
+        returns the new file names so that a failure can remove them again."""
+        created, new_files = [], []
+        for pk in self.ids:
+            if pk in self.vault:
+                continue
+            files = []
+            for attachment in self.attachments[pk]:
+                suffix = PurePath(attachment["file"]).suffix[:10]
+                with default_storage.open(attachment["file"], "rb") as source:
+                    name = default_storage.save(
+                        f"retention/blocked/{pk}/{uuid.uuid4().hex}{suffix}", source
+                    )
+                new_files.append(name)
+                files.append(name)
+                attachment["blocked_file"] = name
+            created.append(
+                BlockedPersonalData(
+                    info_request_id=pk,
+                    blocked_at=now,
+                    payload={
+                        "personal_data": self.personal.get(pk),
+                        "justification": self.justifications.get(pk, ""),
+                        "attachments": self.attachments[pk],
+                        "notes": self.messages[pk],
+                        "mediation_messages": self.mediation[pk],
+                        "answers": self.answers[pk],
+                    },
+                    files=files,
+                )
+            )
+        BlockedPersonalData.objects.bulk_create(created)
+        return new_files
+
+    def remove(self, *, vault_too: bool) -> dict[int, dict[str, int]]:
+        """Remove the personal data from the exchange (and the vault); counts per request."""
+        ids = self.ids
+        counts = {
+            pk: {
+                "personal_data": int(pk in self.personal),
+                "attachments": len(self.attachments[pk]),
+                "notes": len(self.messages[pk]),
+                "mediation_messages": len(self.mediation[pk]),
+                "answers": len(self.answers[pk]),
+                "justification": int(bool(self.justifications.get(pk))),
+            }
+            for pk in ids
+        }
+        terms = self._terms(vault_too)
+        PersonalData.objects.filter(info_request_id__in=ids).delete()
+        Attachment.objects.filter(info_request_id__in=ids).delete()
+        RequestMessage.objects.filter(info_request_id__in=ids).delete()
+        MediationMessage.objects.filter(info_request_id__in=ids).delete()
+        InformationRequest.objects.filter(pk__in=ids).exclude(justification="").update(
+            justification=""
+        )
+        personal_answers = _personal_answers(ids)
+        personal_answers.filter(
+            request_question__question__answer_type=Question.AnswerType.DATE
+        ).update(value=None)
+        personal_answers.exclude(free_text="").update(free_text="")
+        for pk, count in _redact_copies(ids, terms).items():
+            counts[pk]["copies_redacted"] = count
+        if vault_too:
+            for pk, vault in self.vault.items():
+                counts[pk]["blocked_data"] = 1
+                counts[pk]["attachments"] += len(vault.files)
+            BlockedPersonalData.objects.filter(info_request_id__in=ids).delete()
+        return counts
+
+    def files_to_delete(self, *, vault_too: bool) -> list[str]:
+        names = [a["file"] for pk in self.ids for a in self.attachments[pk]]
+        if vault_too:
+            names += [name for vault in self.vault.values() for name in vault.files]
+        return names
+
+    def _terms(self, vault_too: bool) -> dict[int, list[str]]:
+        """The identifying strings of each request (the provider's data, the documents'
+        names), to find copies of them elsewhere."""
+        terms: dict[int, list[str]] = {}
+        for pk in self.ids:
+            personal = [self.personal.get(pk) or {}]
+            attachments = list(self.attachments[pk])
+            if vault_too and pk in self.vault:
+                payload = self.vault[pk].payload
+                personal.append(payload.get("personal_data") or {})
+                attachments += payload.get("attachments") or []
+            found = {str(v).strip() for data in personal for v in data.values() if v}
+            found |= {a["original_name"].strip() for a in attachments}
+            terms[pk] = sorted(
+                (t for t in found if len(t) >= _MIN_TERM_LENGTH and not t.isdigit()),
+                key=len,
+                reverse=True,
+            )
+        return terms
+
+
+def _personal_answers(ids: list[int]) -> Any:
+    """Answers holding something personal: an explanation, or a date (a birth date…)."""
+    return Answer.objects.filter(request_question__info_request_id__in=ids).filter(
+        ~Q(free_text="")
+        | Q(request_question__question__answer_type=Question.AnswerType.DATE, value__isnull=False)
+    )
+
+
+def _redact_copies(ids: list[int], terms: dict[int, list[str]]) -> dict[int, int]:
+    """Replace the terms wherever they were copied: event data, outbox e-mails, operator
+    justifications. Returns the number of rows changed per request."""
+    changed: dict[int, int] = defaultdict(int)
+    patterns = {
+        pk: re.compile("|".join(re.escape(t) for t in words), re.IGNORECASE)
+        for pk, words in terms.items()
+        if words
+    }
+    if not patterns:
+        return changed
+    event_request = dict(
+        RequestEvent.objects.filter(info_request_id__in=list(patterns)).values_list(
+            "pk", "info_request_id"
+        )
+    )
+    for event_pk, request_pk, data in (
+        RequestEvent.objects.filter(info_request_id__in=list(patterns))
+        .exclude(data={})
+        .values_list("pk", "info_request_id", "data")
+    ):
+        cleaned = _scrub(data, patterns[request_pk])
+        if cleaned != data:
+            # Events are append-only for people; removing personal data is the one exception.
+            RequestEvent.objects.filter(pk=event_pk).update(data=cleaned)
+            changed[request_pk] += 1
+    prefixes = [(f"exchange:{e}:", r) for e, r in event_request.items()]
+    prefixes += [(f"deadline:{pk}:", pk) for pk in patterns]
+    for start in range(0, len(prefixes), _OUTBOX_PREFIX_CHUNK):
+        chunk = dict(prefixes[start : start + _OUTBOX_PREFIX_CHUNK])
+        query = reduce(or_, (Q(key__startswith=prefix) for prefix in chunk))
+        for message in OutboxMessage.objects.filter(query).only(
+            "pk", "key", "subject", "body_text", "body_html"
+        ):
+            request_pk = next(r for p, r in chunk.items() if message.key.startswith(p))
+            pattern = patterns[request_pk]
+            fields = {
+                name: pattern.sub(REMOVED, getattr(message, name))
+                for name in ("subject", "body_text", "body_html")
+            }
+            if any(fields[name] != getattr(message, name) for name in fields):
+                OutboxMessage.objects.filter(pk=message.pk).update(**fields)
+                changed[request_pk] += 1
+    for log in BlockedAccessLog.objects.filter(info_request_id__in=list(patterns)):
+        cleaned = patterns[log.info_request_id].sub(REMOVED, log.justification)
+        if cleaned != log.justification:
+            BlockedAccessLog.objects.filter(pk=log.pk).update(justification=cleaned)
+            changed[log.info_request_id] += 1
+    return changed
+
+
+def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(REMOVED, value)
+    if isinstance(value, list):
+        return [_scrub(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item, pattern) for key, item in value.items()}
+    return value
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(row, default=str))

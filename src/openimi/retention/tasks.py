@@ -1,0 +1,28 @@
+"""The daily retention job, and the one call a worker makes at start to schedule the periodic
+jobs of openimi (retention, deadline reminders)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.tasks import task
+
+from openimi.retention.periodic import ensure_scheduled, schedule_next
+from openimi.retention.services import retention_run
+
+
+@task()
+def retention_daily_task() -> dict[str, int]:
+    """Block and delete what is due, then come back tomorrow (even after an error)."""
+    try:
+        result = retention_run()
+    finally:
+        schedule_next(retention_daily_task, settings.RETENTION_RUN_INTERVAL_SECONDS)
+    return {"blocked": result.blocked, "deleted": result.deleted}
+
+
+def ensure_periodic_jobs_scheduled() -> list[str]:
+    """Queue the periodic jobs that are not queued yet; returns the names of those queued."""
+    from openimi.deadlines.tasks import deadline_check_task
+
+    jobs = (retention_daily_task, deadline_check_task)
+    return [periodic.name for periodic in jobs if ensure_scheduled(periodic)]

@@ -1,0 +1,169 @@
+"""The rollout table: reading the seed's Bijlage 4 as CSV and XLSX, the checks, saving it,
+creating its users twice without duplicates, and the export."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from openimi.accounts.models import Role, RoleGrant, User
+from openimi.common.errors import ApplicationError, PermissionDenied
+from openimi.notifications.models import OutboxMessage
+from openimi.onboarding import importers, selectors, services
+from openimi.onboarding.models import RolloutPlan, RolloutRow
+from tests.factories import UserFactory
+from tests.onboarding.conftest import SEED_EMAILS, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def _read(path):
+    return importers.read_table(name=path.name, content=path.read_bytes())
+
+
+def _import(lda, path):
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(path))
+    return services.rollout_import(
+        actor=lda, authority=lda.authority, rows=services.parsed_as_dicts(rows)
+    )
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_seed_table_reads_without_problems(lda, seed_csv, seed_xlsx, kind):
+    path = seed_csv if kind == "csv" else seed_xlsx
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(path))
+    assert [row.email for row in rows] == SEED_EMAILS
+    assert [row.problems for row in rows] == [[], [], [], []]
+    assert rows[0].department == "Economische Zaken" and rows[0].name == "Bram Pauwels"
+    assert rows[2].roles == [
+        [Role.REQUEST_HANDLER, "services"],
+        [Role.ALLOCATOR, "services"],
+    ]
+    assert rows[3].roles == [[Role.ALLOCATOR, "services"]]
+
+
+def test_english_headers_and_roles(lda, tmp_path):
+    path = write_xlsx(
+        tmp_path / "english.xlsx",
+        [
+            ["Department", "Laws and regulations", "Name", "Mailbox", "Roles"],
+            [
+                "Licensing",
+                "Services Act",
+                "Ann Smith",
+                "ann@oeteldonk.nl",
+                "Request handler, Supervisor, Local data administrator",
+            ],
+        ],
+    )
+    (row,) = selectors.rollout_check(authority=lda.authority, rows=_read(path))
+    assert row.problems == []
+    assert row.laws == "Services Act"
+    assert row.roles == [
+        [Role.REQUEST_HANDLER, "services"],
+        [Role.SUPERVISOR, "services"],
+        [Role.LOCAL_DATA_ADMINISTRATOR, None],
+    ]
+
+
+def test_every_kind_of_problem_is_shown(lda, errors_csv):
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(errors_csv))
+    problems = [" ".join(row.problems) for row in rows]
+    assert "not a valid e-mail address" in problems[0]
+    assert "Unknown role" in problems[1] and "Gatekeeper" in problems[1]
+    assert "a person is there twice" in problems[2]
+    assert "does not work in the area" in problems[2]
+    assert "The name is missing" in problems[3]
+
+
+def test_a_file_full_of_errors_creates_nothing(lda, errors_csv):
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(errors_csv))
+    users_before = User.objects.count()
+    with pytest.raises(ApplicationError):
+        services.rollout_import(
+            actor=lda, authority=lda.authority, rows=services.parsed_as_dicts(rows)
+        )
+    assert not RolloutPlan.objects.exists() and not RolloutRow.objects.exists()
+    assert User.objects.count() == users_before
+
+
+def test_unreadable_files_are_refused(lda):
+    with pytest.raises(ApplicationError, match="CSV or Excel"):
+        importers.read_table(name="table.pdf", content=b"%PDF")
+    with pytest.raises(ApplicationError, match="could not be read"):
+        importers.read_table(name="table.xlsx", content=b"not a workbook")
+    with pytest.raises(ApplicationError, match="first row must name the columns"):
+        importers.read_table(name="t.csv", content=b"a,b\n1,2\n")
+
+
+def test_import_and_apply_twice_duplicates_nothing(lda, seed_csv, seed_xlsx):
+    _import(lda, seed_csv)
+    first = services.rollout_apply(actor=lda, authority=lda.authority, batch_size=3)
+    assert len(first.created) == 4 and not first.failed
+    created = User.objects.filter(email__in=SEED_EMAILS)
+    assert created.count() == 4
+    pieter = created.get(email="p.dekort@oeteldonk.nl")
+    assert (pieter.first_name, pieter.last_name, pieter.username) == (
+        "Pieter",
+        "de Kort",
+        "pieter.dekort",
+    )
+    assert pieter.status == User.Status.PENDING
+    energie = created.get(email="energie@oeteldonk.nl")
+    assert set(RoleGrant.objects.filter(user=energie).values_list("role", flat=True)) == {
+        Role.REQUEST_HANDLER,
+        Role.ALLOCATOR,
+    }
+    plan = RolloutPlan.objects.get(authority=lda.authority)
+    assert (plan.apply_done, plan.apply_total) == (4, 4) and plan.applied_by == lda
+    mails = OutboxMessage.objects.count()
+    grants = RoleGrant.objects.count()
+
+    # The same table again, now as .xlsx, imported and applied: nothing new.
+    _import(lda, seed_xlsx)
+    again = services.rollout_apply(actor=lda, authority=lda.authority)
+    assert len(again.created) == 0 and len(again.updated) == 0 and len(again.unchanged) == 4
+    assert User.objects.filter(email__in=SEED_EMAILS).count() == 4
+    assert RoleGrant.objects.count() == grants and OutboxMessage.objects.count() == mails
+    assert RolloutRow.objects.filter(user__isnull=False).count() == 4
+
+
+def test_apply_adds_missing_roles_to_an_existing_user(lda, seed_csv, services_area):
+    existing = UserFactory(authority=lda.authority, email="b.pauwels@oeteldonk.nl", roles=[])
+    _import(lda, seed_csv)
+    result = services.rollout_apply(actor=lda, authority=lda.authority)
+    assert result.updated == [existing]
+    assert RoleGrant.objects.filter(user=existing, role=Role.REQUEST_HANDLER).exists()
+    assert User.objects.filter(email="b.pauwels@oeteldonk.nl").count() == 1
+
+
+def test_only_the_authoritys_administrators(lda, other_lda, handler, seed_csv):
+    rows = services.parsed_as_dicts(_read(seed_csv))
+    for actor in (other_lda, handler):
+        with pytest.raises(PermissionDenied):
+            services.rollout_import(actor=actor, authority=lda.authority, rows=rows)
+    _import(lda, seed_csv)
+    for actor in (other_lda, handler):
+        with pytest.raises(PermissionDenied):
+            services.rollout_apply(actor=actor, authority=lda.authority)
+    assert not User.objects.filter(email__in=SEED_EMAILS).exists()
+
+
+def test_export_can_be_imported_again(lda, seed_csv, tmp_path, settings):
+    settings.LANGUAGE_CODE = "en"
+    _import(lda, seed_csv)
+    content = selectors.rollout_export(authority=lda.authority)
+    sheet = load_workbook(io.BytesIO(content)).active
+    values = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == ["Department", "Laws and regulations", "Name", "Mailbox", "Roles"]
+    assert values[3] == [
+        "Energie",
+        "",
+        "Energiemarkt",
+        "energie@oeteldonk.nl",
+        "Behandelaar / Toewijzer",
+    ]
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(content)
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(path))
+    assert [row.email for row in rows] == SEED_EMAILS and not any(row.problems for row in rows)

@@ -1,0 +1,121 @@
+"""The Word documents, opened with python-docx: what each holds, in the reader's language."""
+
+import io
+
+import pytest
+from docx import Document
+
+from openimi.exchange import events
+from openimi.exchange.models import RequestEvent
+from openimi.exchange.workflow import State
+from openimi.reports import documents
+from tests.exchange.conftest import JUSTIFICATION, PROVIDER_EMAIL, PROVIDER_NAME
+from tests.reports.conftest import docx_footer_xml, docx_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _audits(info_request):
+    return RequestEvent.objects.filter(
+        info_request=info_request, code=events.PERSONAL_DATA_VIEWED
+    ).count()
+
+
+def test_full_report_holds_everything_and_is_recorded(world, make_request):
+    info_request = make_request(State.CLOSED)
+    handler = world["handler"]
+    content = documents.full_report(info_request=info_request, actor=handler, language="en")
+    text = docx_text(content)
+    assert "Full report with personal data" in text
+    assert f"Information request {info_request.pk}" in text
+    # authorities, dates
+    assert "Gemeente Oeteldonk" in text and "Gewerbeamt der Stadt Köln" in text
+    assert "Requested reply date" in text and "Sent" in text and "Ended" in text
+    # the provider's personal data
+    assert PROVIDER_NAME in text and PROVIDER_EMAIL in text and "Den Bosch" in text
+    # every question and its answer in the reader's language, free text in the original
+    for question in ("Is it registered?", "Any sanctions?", "Legal form?", "Since when?"):
+        assert question in text
+    assert "Private company" in text and "Unknown" in text
+    assert "Building work." in text and "Explanation (original text, en)" in text
+    assert JUSTIFICATION in text
+    # documents listed and the timeline
+    assert "answer.pdf" in text
+    assert "Answer accepted; request closed" in text and "Accepted" in text
+    assert _audits(info_request) == 1
+
+
+def test_full_report_in_dutch(world, make_request):
+    info_request = make_request(State.ANSWERED)
+    content = documents.full_report(
+        info_request=info_request, actor=world["handler"], language="nl"
+    )
+    text = docx_text(content)
+    assert "Is het ingeschreven?" in text
+    assert "BV" in text
+    assert Document(io.BytesIO(content)).core_properties.language == "nl"
+
+
+def test_practice_request_says_fictitious(world, make_request):
+    info_request = make_request(State.DRAFT, practice=True)
+    text = docx_text(
+        documents.full_report(info_request=info_request, actor=world["handler"], language="en")
+    )
+    assert "FICTITIOUS" in text
+
+
+def test_every_document_numbers_its_pages(world, make_request):
+    info_request = make_request(State.DRAFT)
+    for content in (
+        documents.full_report(info_request=info_request, actor=world["handler"], language="en"),
+        documents.consent_statement(
+            info_request=info_request, actor=world["handler"], language="en"
+        ),
+        documents.user_details(user=world["handler"], language="en"),
+    ):
+        footer = docx_footer_xml(content)
+        assert " PAGE " in footer and " NUMPAGES " in footer
+        assert "Page" in footer
+        document = Document(io.BytesIO(content))
+        assert any(p.style.name.startswith("Heading") for p in document.paragraphs)
+        assert document.tables
+
+
+def test_consent_statement_is_prefilled(world, make_request):
+    info_request = make_request(State.DRAFT)
+    content = documents.consent_statement(
+        info_request=info_request, actor=world["handler"], language="en"
+    )
+    text = docx_text(content)
+    assert "Consent statement of the data subject" in text
+    assert PROVIDER_NAME in text
+    assert "Gemeente Oeteldonk" in text  # the requesting authority
+    assert "Gewerbeamt der Stadt Köln" in text  # the authority asked
+    assert "Signature" in text and "Date" in text
+    assert _audits(info_request) == 1
+
+
+def test_user_details_hold_no_password(world, lda):
+    from openimi.accounts.users import services as user_services
+
+    new = user_services.user_create(
+        actor=lda,
+        authority=lda.authority,
+        first_name="Bram",
+        last_name="Pauwels",
+        language="nl",
+        email="b.pauwels@oeteldonk.nl",
+        phone="",
+        roles=[("request_handler", world.area)],
+    )
+    content = documents.user_details(user=new, language="en")
+    text = docx_text(content)
+    assert "Bram Pauwels" in text
+    assert "bram.pauwels" in text
+    assert "Gemeente Oeteldonk" in text
+    assert "Request handler: Services" in text and "Basic user" in text
+    assert "Password" not in text.replace("password;", "").replace("temporary password", "")
+    # Nothing in the file could be the password: no hash, no secret in any part.
+    raw = content.decode("latin-1")
+    assert new.password not in raw
+    assert "pbkdf2" not in raw and "argon2" not in raw
