@@ -425,8 +425,6 @@ DEADLINES_REMINDER_DAYS = [int(v) for v in env_list("DEADLINES_REMINDER_DAYS", "
 # Days a request stays overdue before the late authority's supervising coordinator is told.
 DEADLINES_ESCALATION_AFTER_DAYS = env_int("DEADLINES_ESCALATION_AFTER_DAYS", 5)
 DEADLINES_CHECK_INTERVAL_SECONDS = env_int("DEADLINES_CHECK_INTERVAL_SECONDS", 3600)
-# The daily digest e-mail goes out at this hour (local time) for users who chose it.
-NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 
 # --- REST API (api; see README "API" and docs/openapi.yaml) -------------------------------------
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "openimi.api"]
