@@ -172,6 +172,13 @@ def can_receive_requests(authority: Authority, area: LegislativeArea) -> bool:
     return authority.is_coordinator or authority.preferences.filter(area=area).exists()
 
 
+def authorities_receiving_requests(area_id: int) -> Q:
+    """``can_receive_requests`` as a filter on authorities, for lists of candidates."""
+    from openimi.authorities.models import Authority
+
+    return Q(preferences__area=area_id) | Q(kind__in=Authority.COORDINATOR_KINDS)
+
+
 def is_allocated(user: User, info_request: InformationRequest) -> bool:
     return info_request.allocations.filter(handler=user, is_active=True).exists()
 

@@ -18,7 +18,7 @@ from django.db.models import F, Prefetch, QuerySet
 from openimi.access import policy
 from openimi.access import requests as rules
 from openimi.access.policy import Action
-from openimi.authorities.models import AuthorityTranslation
+from openimi.authorities.models import Authority, AuthorityTranslation
 from openimi.common.i18n import current_language
 from openimi.exchange.models import (
     Allocation,
@@ -264,6 +264,19 @@ def allocation_candidates(*, user: User, info_request: InformationRequest) -> Qu
     """The request handlers an allocator can allocate the request to."""
     policy.require(user, Action.REQUEST_ALLOCATE, info_request)
     return rules.request_handlers_of(info_request.responding_authority_id, info_request.area_id)
+
+
+def forward_candidates(*, info_request: InformationRequest) -> QuerySet[Authority]:
+    """Where the responding authority may forward ``info_request``: another authority of the
+    same member state that receives requests of its area (the rule of ``request_forward``)."""
+    responding = info_request.responding_authority
+    return (
+        Authority.objects.filter(country_id=responding.country_id)
+        .filter(rules.authorities_receiving_requests(info_request.area_id))
+        .exclude(pk__in=[responding.pk, info_request.requesting_authority_id])
+        .distinct()
+        .order_by("official_name")
+    )
 
 
 def question_set_list(

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from django.views.generic import TemplateView
 
 from openimi.access import policy
 from openimi.access.policy import Action
-from openimi.authorities.models import Authority, Language
+from openimi.authorities.models import Language
 from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.exchange import events, selectors, services
 from openimi.exchange.forms import (
@@ -134,16 +133,7 @@ def _note_form(label: str, *, required: bool = True):
 
 
 def _forward_form(view, data=None, files=None):
-    info_request = view.info_request
-    responding = info_request.responding_authority
-    # Any authority of the same member state registered for the area, or its coordinators.
-    candidates = (
-        Authority.objects.filter(country_id=responding.country_id)
-        .filter(Q(preferences__area=info_request.area_id) | Q(kind__in=Authority.COORDINATOR_KINDS))
-        .exclude(pk__in=[responding.pk, info_request.requesting_authority_id])
-        .distinct()
-        .order_by("official_name")
-    )
+    candidates = selectors.forward_candidates(info_request=view.info_request)
     return ForwardForm(
         data,
         authorities=list(candidates),
