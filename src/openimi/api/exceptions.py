@@ -39,7 +39,7 @@ def _flatten(data, prefix: str = "") -> list[dict]:
     if isinstance(data, dict):
         out = []
         for key, value in data.items():
-            name = key if key != "non_field_errors" else ""
+            name = str(key) if key != "non_field_errors" else ""
             out += _flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name)
         return out
     if isinstance(data, list):

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 
-from openimi.api.views import directory, documents, question_sets, requests, tokens
+from openimi.api.views import directory, documents, question_sets, requests, tokens, users
 from openimi.api.views.transitions import STEPS, transition_view
 
 app_name = "api"
@@ -100,6 +100,14 @@ urlpatterns = [
         "webhooks/<id:pk>/deliveries/",
         tokens.WebhookDeliveryListView.as_view(),
         name="webhook-deliveries",
+    ),
+    path("users/", users.UserListView.as_view(), name="users"),
+    path("users/<id:pk>/", users.UserDetailView.as_view(), name="user-detail"),
+    path("users/<id:pk>/roles/", users.UserRolesView.as_view(), name="user-roles"),
+    path(
+        "users/<id:pk>/reset-password/",
+        users.UserResetPasswordView.as_view(),
+        name="user-reset-password",
     ),
     re_path(r"^.*$", not_found),
 ]

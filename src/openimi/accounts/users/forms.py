@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from openimi.accounts.models import AREA_ROLES, Role, RoleGrant, User
@@ -14,7 +13,11 @@ from openimi.accounts.users.credentials import USERNAME_PATTERN
 from openimi.accounts.users.services import MANDATORY_FIELDS, RoleSpec
 from openimi.authorities.models import Authority, LegislativeArea
 
-_PHONE = re.compile(r"^[0-9+()./\- ]*$")
+# One check of a telephone number for the page and the API.
+validate_phone = RegexValidator(
+    r"^[0-9+()./\- ]*$",
+    _("Enter a telephone number with digits, spaces and + only, like +31 70 1234567"),
+)
 
 # The role boxes: one group of areas per area role, one box for the local data administrator.
 _AREA_ROLE_FIELDS = {
@@ -164,10 +167,7 @@ class UserForm(forms.Form):
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
-        if not _PHONE.match(phone):
-            raise forms.ValidationError(
-                _("Enter a telephone number with digits, spaces and + only, like +31 70 1234567")
-            )
+        validate_phone(phone)
         return phone
 
     def details(self) -> dict[str, str]:

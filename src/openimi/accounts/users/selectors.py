@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from openimi.accounts.models import AREA_ROLES, Role, RoleGrant, User
@@ -85,14 +85,21 @@ def local_data_administrators(*, authority: Authority, logged_in_only: bool = Fa
     ``logged_in_only``: only those who have logged in at least once (status *active*), who
     can be relied on to manage the authority: a pending account may have a wrong address.
     """
-    users = User.objects.filter(
-        _current(),
-        authority=authority,
-        role_grants__role=Role.LOCAL_DATA_ADMINISTRATOR,
+    # A user holds the role at most once (one authority-wide grant per role), so no join and
+    # no DISTINCT over every user column: a correlated subquery per user of the authority,
+    # which PostgreSQL answers from the (user, role, area) index. Counting with a join read
+    # every administrator grant of every authority (130,000 at bench scale L): 49 → 24 ms.
+    grant = RoleGrant.objects.filter(
+        user=OuterRef("pk"), role=Role.LOCAL_DATA_ADMINISTRATOR
+    ).values("pk")[:1]
+    users = (
+        User.objects.filter(_current(), authority=authority)
+        .alias(administrator_grant=Subquery(grant))
+        .filter(administrator_grant__isnull=False)
     )
     if logged_in_only:
         users = users.filter(status=User.Status.ACTIVE)
-    return users.distinct()
+    return users
 
 
 def authority_user_warnings(*, authority: Authority) -> list[str]:
@@ -158,3 +165,34 @@ def temporary_password_mail(*, user: User) -> OutboxMessage | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def user_filter(
+    users: QuerySet[User],
+    *,
+    text: str = "",
+    role: str | None = None,
+    area: int | None = None,
+    status: str | None = None,
+) -> QuerySet[User]:
+    """The list's filters: words in the names, username or e-mail; a role and/or an area;
+    a status (inactive: deleted)."""
+    for word in text.split():
+        users = users.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    if role or area:
+        grants = RoleGrant.objects.filter(user=OuterRef("pk"))
+        if role:
+            grants = grants.filter(role=role)
+        if area:
+            grants = grants.filter(area_id=area)
+        users = users.filter(Exists(grants))
+    if status == User.Status.INACTIVE:
+        users = users.filter(Q(status=status) | Q(is_active=False))
+    elif status:
+        users = users.filter(status=status, is_active=True)
+    return users

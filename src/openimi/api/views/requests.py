@@ -85,7 +85,7 @@ class RequestObjectMixin:
     """Views about one request: the policy object is the request, read through the selector."""
 
     def get_policy_object(self):
-        return selectors.request_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.request_get(user=self.request.user, pk=self.kwargs["pk"], read_ahead=True)
 
 
 class RequestListView(ApiView):
@@ -176,7 +176,7 @@ class PersonalDataView(RequestObjectMixin, ApiView):
 
     def get(self, request, pk: int):
         personal_data = services.personal_data_view(
-            info_request=self.policy_object(), actor=request.user
+            info_request=self.policy_object(), actor=request.user, part="api:personal_data"
         )
         if personal_data is None:
             return Response(s.PersonalDataSerializer().data)
