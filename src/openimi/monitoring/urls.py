@@ -1,0 +1,12 @@
+"""Monitoring, mounted at ``/monitoring/``."""
+
+from django.urls import path
+
+from openimi.monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.MonitoringView.as_view(), name="own"),
+    path("coordinator/", views.CoordinatorMonitoringView.as_view(), name="coordinator"),
+]
