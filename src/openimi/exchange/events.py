@@ -46,6 +46,11 @@ MEDIATION_MESSAGE = "request.mediation_message"
 MEDIATION_ENDED = "request.mediation_ended"
 PERSONAL_DATA_VIEWED = "request.personal_data_viewed"
 ATTACHMENT_DOWNLOADED = "request.attachment_downloaded"
+# Data-subject requests (privacy app): ``data`` holds the correction's or mark's id and the
+# names of the fields changed, never their values.
+PERSONAL_DATA_CORRECTED = "request.personal_data_corrected"
+PERSONAL_DATA_CONTESTED = "request.personal_data_contested"
+CONTEST_REMOVED = "request.personal_data_contest_removed"
 
 
 def record(

@@ -62,6 +62,10 @@ EVENT_LABELS = {
     events.REFERRED: gettext_lazy("Referred to the coordinator"),
     events.MEDIATION_MESSAGE: gettext_lazy("Message in the mediation"),
     events.MEDIATION_ENDED: gettext_lazy("Mediation ended"),
+    # privacy (data-subject requests)
+    events.PERSONAL_DATA_CORRECTED: gettext_lazy("Personal data corrected for the data subject"),
+    events.PERSONAL_DATA_CONTESTED: gettext_lazy("Personal data contested by the data subject"),
+    events.CONTEST_REMOVED: gettext_lazy("Contest mark removed"),
 }
 
 _YES_NO = {
@@ -103,7 +107,9 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
     """The full report with personal data of ``info_request``, for ``actor`` (who must be
     allowed to see its personal data: the read is recorded)."""
     with translation.override(language):
-        personal_data = services.personal_data_view(info_request=info_request, actor=actor)
+        personal_data = services.personal_data_view(
+            info_request=info_request, actor=actor, part="report:full"
+        )
         asked = selectors.request_questions(user=actor, info_request=info_request)
         documents = selectors.request_attachments(user=actor, info_request=info_request)
         timeline = selectors.request_timeline(user=actor, info_request=info_request)
@@ -280,7 +286,9 @@ def consent_statement(*, info_request: InformationRequest, actor: User, language
     """The consent statement of the data subject, prefilled with the provider and the
     requesting authority, for the provider to sign before the request is sent."""
     with translation.override(language):
-        personal_data = services.personal_data_view(info_request=info_request, actor=actor)
+        personal_data = services.personal_data_view(
+            info_request=info_request, actor=actor, part="report:consent"
+        )
         requesting = info_request.requesting_authority
         responding = info_request.responding_authority
         report = Report(

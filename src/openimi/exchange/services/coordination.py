@@ -179,8 +179,12 @@ def request_end_mediation(*, info_request: InformationRequest, actor: User) -> I
     return info_request
 
 
-def personal_data_view(*, info_request: InformationRequest, actor: User) -> PersonalData | None:
-    """The request's personal data for someone allowed to see it; every read is recorded."""
+def personal_data_view(
+    *, info_request: InformationRequest, actor: User, part: str = "personal_data"
+) -> PersonalData | None:
+    """The request's personal data for someone allowed to see it; every read is recorded,
+    with ``part`` naming where it was shown (``page:detail``, ``report:full``, ...) for the
+    personal-data access log (``privacy``)."""
     with transaction.atomic():
         try:
             info_request = InformationRequest.objects.get(pk=info_request.pk)
@@ -190,7 +194,13 @@ def personal_data_view(*, info_request: InformationRequest, actor: User) -> Pers
         personal_data = (
             PersonalData.objects.select_related("country").filter(info_request=info_request).first()
         )
-        events.record(info_request, actor, events.PERSONAL_DATA_VIEWED, audience=Audience.AUDIT)
+        events.record(
+            info_request,
+            actor,
+            events.PERSONAL_DATA_VIEWED,
+            data={"part": part},
+            audience=Audience.AUDIT,
+        )
     return personal_data
 
 
@@ -211,7 +221,7 @@ def attachment_open(*, attachment_id: int, actor: User) -> Attachment:
             attachment.info_request,
             actor,
             events.ATTACHMENT_DOWNLOADED,
-            data={"attachment": attachment.pk},
+            data={"attachment": attachment.pk, "part": f"attachment:{attachment.pk}"},
             audience=Audience.AUDIT,
         )
     return attachment

@@ -140,7 +140,9 @@ class ComposeStepView(RequestPolicyMixin, View):
                 asked = [str(rq.question_id) for rq in info_request.request_questions.all()]
                 return QuestionsForm(data, questions=questions, initial={"questions": asked})
             case "provider":
-                current = services.personal_data_view(info_request=info_request, actor=user)
+                current = services.personal_data_view(
+                    info_request=info_request, actor=user, part="page:compose"
+                )
                 return PersonalDataForm(
                     data, instance=current or PersonalData(info_request=info_request)
                 )
@@ -301,7 +303,9 @@ class ComposeStepView(RequestPolicyMixin, View):
             context["search_form"] = RecipientSearchForm(self.request.GET or None)
         if self.step == "review":
             label_authorities([info_request])
-            personal_data = services.personal_data_view(info_request=info_request, actor=user)
+            personal_data = services.personal_data_view(
+                info_request=info_request, actor=user, part="page:review"
+            )
             context.update(
                 problems=services.draft_problems(info_request),
                 questions=selectors.request_questions(user=user, info_request=info_request),
