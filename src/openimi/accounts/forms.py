@@ -16,6 +16,7 @@ from openimi.accounts.security_code import (
     security_code_validate,
     security_code_verify,
 )
+from openimi.notifications.models import NotificationPreference
 
 GENERIC_LOGIN_ERROR = _("The username, password or security code is not correct.")
 
@@ -237,4 +238,12 @@ class AccountPreferencesForm(forms.Form):
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    # The daily digest (notifications): reminders and escalations always come at once.
+    email_frequency = forms.ChoiceField(
+        label=_("E-mails about information requests"),
+        help_text=_("Deadline reminders and escalations always arrive at once."),
+        choices=NotificationPreference.Frequency.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out: the choice stays as it was
     )

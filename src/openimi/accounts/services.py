@@ -269,10 +269,17 @@ def security_code_change(*, request: HttpRequest, user: User, code: str) -> None
         security_event_record(event=Code.SECURITY_CODE_CHANGED, request=request, user=user)
 
 
-def account_preferences_update(*, user: User, language: str, phone: str) -> User:
-    user.language = language
-    user.phone = phone
-    user.save(update_fields=["language", "phone"])
+def account_preferences_update(
+    *, user: User, language: str, phone: str, email_frequency: str | None = None
+) -> User:
+    from openimi.notifications.services import notification_preference_set
+
+    with transaction.atomic():
+        user.language = language
+        user.phone = phone
+        user.save(update_fields=["language", "phone"])
+        if email_frequency is not None:  # the daily digest or not (notifications)
+            notification_preference_set(user=user, email_frequency=email_frequency)
     return user
 
 

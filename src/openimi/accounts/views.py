@@ -34,6 +34,7 @@ from openimi.accounts.forms import (
 from openimi.accounts.login_state import STEP_PASSWORD, STEP_SECURITY_CODE
 from openimi.accounts.models import SecurityEvent
 from openimi.accounts.security_code import CODE_LENGTH
+from openimi.notifications.selectors import email_frequency_of
 
 # The seed's example (chapter 2.1), with one symbol in it as openimi asks; positions 1, 5
 # and 11 still give F, u and 0 as in the seed.
@@ -349,7 +350,13 @@ class PreferencesView(View):
 
     def get(self, request):
         user = request.user
-        form = AccountPreferencesForm(initial={"language": user.language, "phone": user.phone})
+        form = AccountPreferencesForm(
+            initial={
+                "language": user.language,
+                "phone": user.phone,
+                "email_frequency": email_frequency_of(user),
+            }
+        )
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):
@@ -360,6 +367,7 @@ class PreferencesView(View):
             user=request.user,
             language=form.cleaned_data["language"],
             phone=form.cleaned_data["phone"],
+            email_frequency=form.cleaned_data["email_frequency"] or None,
         )
         translation.activate(user.language)  # the message below is in the new language
         messages.success(request, _("Your details have been saved."))

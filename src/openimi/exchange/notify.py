@@ -40,7 +40,7 @@ from openimi.common.i18n import translated
 from openimi.exchange import events
 from openimi.exchange.workflow import State
 from openimi.notifications.models import OutboxMessage
-from openimi.notifications.services import outbox_enqueue
+from openimi.notifications.services import outbox_enqueue_many
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -274,7 +274,12 @@ def recipients_for(event: RequestEvent) -> list[Recipient]:
 
 
 def for_event(event: RequestEvent) -> list[OutboxMessage]:
-    """Write the outbox rows for ``event``; call inside the transaction that wrote it."""
+    """Write the outbox rows for ``event``; call inside the transaction that wrote it.
+
+    The e-mail differs between recipients only by language, so it is rendered once per
+    language, and the rows are written together (``outbox_enqueue_many``): the queries do not
+    grow with the number of recipients. Returns the rows written (none when called again).
+    """
     from openimi.api.webhooks import enqueue_for_event  # and the webhook deliveries
 
     enqueue_for_event(event)
@@ -286,25 +291,38 @@ def for_event(event: RequestEvent) -> list[OutboxMessage]:
         return []
     info_request = _with_texts(event.info_request_id)
     _, subject, sentence = rule
+    texts: dict[str, tuple[str, str, str]] = {}  # language -> subject, text, link
     messages = []
     for recipient in recipients:
-        with translation.override(recipient.language):
-            context = _context(info_request, recipient.language, subject, sentence)
-            subject_text = render_to_string(f"{TEMPLATE_DIR}/request_event.subject.txt", context)
-            body_text = render_to_string(f"{TEMPLATE_DIR}/request_event.body.txt", context)
+        if recipient.language not in texts:
+            texts[recipient.language] = _render(info_request, recipient.language, subject, sentence)
+        subject_text, body_text, link = texts[recipient.language]
         messages.append(
-            outbox_enqueue(
+            OutboxMessage(
                 key=f"exchange:{event.pk}:{recipient.email.lower()}",
                 recipient_email=recipient.email,
                 subject=subject_text,
-                body_text=body_text.strip() + "\n",
+                body_text=body_text,
                 language=recipient.language,
                 event_code=event.code,
                 recipient_user=recipient.user,
-                authority=Authority(pk=recipient.authority_id) if recipient.authority_id else None,
+                authority_id=recipient.authority_id,
+                link=link,
             )
         )
-    return messages
+    # Request news may wait for the recipient's daily digest (notifications).
+    return outbox_enqueue_many(messages=messages, digestible=True)
+
+
+def _render(
+    info_request: InformationRequest, language: str, subject: str, sentence: str
+) -> tuple[str, str, str]:
+    """The e-mail's subject, text and link in ``language``."""
+    with translation.override(language):
+        context = _context(info_request, language, subject, sentence)
+        subject_text = render_to_string(f"{TEMPLATE_DIR}/request_event.subject.txt", context)
+        body_text = render_to_string(f"{TEMPLATE_DIR}/request_event.body.txt", context)
+    return subject_text, body_text.strip() + "\n", str(context["link"])
 
 
 def request_link(info_request_id: int) -> str:

@@ -18,6 +18,10 @@ class OutboxMessage(TimeStampedModel):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        # Kept for the recipient's daily digest (``NotificationPreference``): no delivery task.
+        HELD = "held", _("Held for the daily digest")
+        # Went out as one line of a digest (``digest``), never on its own.
+        DIGESTED = "digested", _("Sent in a daily digest")
 
     # The idempotency key, e.g. "<event id>:<recipient>": enqueueing the same key twice is a no-op.
     key = models.CharField(_("key"), max_length=300, unique=True)
@@ -56,6 +60,17 @@ class OutboxMessage(TimeStampedModel):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The page the e-mail is about: a digest lists the subject and this link.
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    # For a DIGESTED message: the digest e-mail that carried it.
+    digest = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="digested_messages",
+        verbose_name=_("daily digest"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -66,7 +81,45 @@ class OutboxMessage(TimeStampedModel):
             models.Index(fields=["status", "next_attempt_at"]),
             # A local data administrator's list of failed deliveries of their authority.
             models.Index(fields=["authority", "status"]),
+            # Prefix searches on the key (``LIKE 'exchange:<event id>:%'``: the retention job
+            # finds a request's e-mails); PostgreSQL's plain index only serves equality.
+            models.Index(
+                fields=["key"], name="notifications_key_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status})"
+
+
+class NotificationPreference(models.Model):
+    """How a user wants the e-mails about information requests: one by one, or one a day.
+
+    Without a row a user gets every e-mail immediately. Deadline reminders, escalations and
+    account e-mails (passwords, security) always go immediately whatever is chosen here.
+    """
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately, one e-mail for each event")
+        DAILY_DIGEST = "daily_digest", _("Once a day, in one summary e-mail")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    email_frequency = models.CharField(
+        _("e-mails about requests"),
+        max_length=20,
+        choices=Frequency.choices,
+        default=Frequency.IMMEDIATE,
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.email_frequency}"

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from openimi.access import policy
 from openimi.access.policy import Action
-from openimi.notifications.models import OutboxMessage
+from openimi.notifications.models import NotificationPreference, OutboxMessage
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -42,3 +42,13 @@ def failed_outbox_get(*, user: User, pk: int) -> OutboxMessage | None:
     if message is None or not policy.can(user, Action.OUTBOX_RESEND, message):
         return None
     return message
+
+
+def email_frequency_of(user: User) -> str:
+    """``NotificationPreference.Frequency`` the user chose (immediately when never chosen)."""
+    chosen = (
+        NotificationPreference.objects.filter(user_id=user.pk)
+        .values_list("email_frequency", flat=True)
+        .first()
+    )
+    return chosen or NotificationPreference.Frequency.IMMEDIATE

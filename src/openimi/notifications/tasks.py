@@ -14,9 +14,10 @@ out and the sweeper queues the message again.
 
 import email.utils
 import hashlib
+import itertools
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -31,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 # The most overdue messages one sweep re-queues; the next sweep takes the rest.
 SWEEP_BATCH_SIZE = 500
+# The most messages one delivery task of a fan-out sends (``enqueue_deliveries``): few task
+# rows in the sender's transaction, yet several workers can share a large fan-out.
+DELIVERY_BATCH_SIZE = 100
 # last_error is shown to local data administrators: enough to diagnose, never a whole dump.
 LAST_ERROR_MAX_LENGTH = 500
 
@@ -65,9 +69,35 @@ def enqueue_delivery(message_id: int, *, run_after: datetime | None = None) -> N
     delivery.enqueue(message_id)
 
 
+def enqueue_deliveries(message_ids: list[int]) -> None:
+    """Queue delivery of many messages now, one task per ``DELIVERY_BATCH_SIZE`` of them; call
+    it inside the transaction that makes them due.
+
+    Each message is still claimed, sent and recorded on its own (``outbox_deliver_task``). If a
+    worker dies in the middle of a batch, the messages it had not reached stay pending and due,
+    and the sweeper queues each of them again once they are overdue.
+    """
+    for batch in itertools.batched(message_ids, DELIVERY_BATCH_SIZE):
+        outbox_deliver_many_task.enqueue(list(batch))
+
+
 @task()
 def outbox_deliver_task(message_id: int) -> str:
     """Try to send one outbox message; returns what happened (kept on the task result)."""
+    return _deliver(message_id)
+
+
+@task()
+def outbox_deliver_many_task(message_ids: list[int]) -> dict[str, int]:
+    """Try to send each of the messages in turn; returns how many ended how."""
+    outcomes: dict[str, int] = {}
+    for message_id in message_ids:
+        outcome = _deliver(message_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _deliver(message_id: int) -> str:
     message = _claim(message_id)
     if message is None:
         return "skipped"
@@ -256,4 +286,56 @@ def ensure_sweeper_scheduled() -> bool:
         ):
             return False
         outbox_sweep_task.enqueue()
+    return True
+
+
+# --- The daily digest --------------------------------------------------------------------------
+
+
+def next_digest_at(now: datetime) -> datetime:
+    """The next ``NOTIFICATIONS_DIGEST_HOUR`` o'clock in ``TIME_ZONE`` strictly after ``now``."""
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(now, zone)
+    at = time(hour=settings.NOTIFICATIONS_DIGEST_HOUR)
+    candidate = datetime.combine(local.date(), at, tzinfo=zone)
+    if candidate <= local:
+        candidate = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=zone)
+    return candidate
+
+
+@task()
+def digest_daily_task() -> dict[str, int]:
+    """Send the daily digests, then come back at the same hour tomorrow (even after an error)."""
+    from openimi.notifications.services import digest_run
+
+    try:
+        written = digest_run()
+    finally:
+        _schedule_next_digest()
+    return {"digests": written}
+
+
+def _digest_tasks() -> DBTaskResultQuerySet:
+    return DBTaskResult.objects.filter(task_path=digest_daily_task.module_path)
+
+
+def _schedule_next_digest() -> None:
+    if _digest_tasks().filter(status=TaskResultStatus.READY).exists():
+        return
+    digest_daily_task.using(run_after=next_digest_at(timezone.now())).enqueue()
+
+
+def ensure_digest_scheduled() -> bool:
+    """Queue the next digest run (at the digest hour) unless one is queued or running; True if
+    one was queued. Called when a worker starts, like ``ensure_sweeper_scheduled``: a run
+    queued for 07:00 while no worker was up runs as soon as one starts."""
+    fresh_after = timezone.now() - settings.OUTBOX_STALE_AFTER
+    with transaction.atomic():
+        runs = _digest_tasks()
+        if (
+            runs.filter(status=TaskResultStatus.READY).exists()
+            or runs.filter(status=TaskResultStatus.RUNNING, started_at__gte=fresh_after).exists()
+        ):
+            return False
+        digest_daily_task.using(run_after=next_digest_at(timezone.now())).enqueue()
     return True

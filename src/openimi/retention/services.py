@@ -51,6 +51,7 @@ from openimi.exchange.models import (
 )
 from openimi.exchange.workflow import FINAL_STATES
 from openimi.notifications.models import OutboxMessage
+from openimi.privacy import retention as privacy_retention  # privacy: corrections, contest marks
 from openimi.retention import schedule
 from openimi.retention.models import (
     BlockedAccessLog,
@@ -250,6 +251,7 @@ class _Batch:
         self.mediation: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.answers: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.vault: dict[int, BlockedPersonalData] = {}
+        self.privacy: dict[int, dict[str, Any]] = {}  # privacy: corrections, contest marks
 
     @classmethod
     def load(cls, ids: list[int], justifications: dict[int, str]) -> _Batch:
@@ -290,6 +292,7 @@ class _Batch:
             "free_text_language",
         ):
             batch.answers[row["request_question__info_request_id"]].append(_jsonable(row))
+        batch.privacy = privacy_retention.collect(ids)  # privacy
         batch.vault = {
             v.info_request_id: v
             for v in BlockedPersonalData.objects.filter(info_request_id__in=ids)
@@ -324,6 +327,7 @@ class _Batch:
                         "notes": self.messages[pk],
                         "mediation_messages": self.mediation[pk],
                         "answers": self.answers[pk],
+                        "privacy": self.privacy.get(pk, {}),  # privacy
                     },
                     files=files,
                 )
@@ -360,6 +364,8 @@ class _Batch:
         personal_answers.exclude(free_text="").update(free_text="")
         for pk, count in _redact_copies(ids, terms).items():
             counts[pk]["copies_redacted"] = count
+        for pk, count in privacy_retention.clear(ids).items():  # privacy
+            counts[pk]["privacy_records"] = count
         if vault_too:
             for pk, vault in self.vault.items():
                 counts[pk]["blocked_data"] = 1
@@ -379,10 +385,12 @@ class _Batch:
         terms: dict[int, list[str]] = {}
         for pk in self.ids:
             personal = [self.personal.get(pk) or {}]
+            personal += privacy_retention.old_values(self.privacy.get(pk))  # privacy
             attachments = list(self.attachments[pk])
             if vault_too and pk in self.vault:
                 payload = self.vault[pk].payload
                 personal.append(payload.get("personal_data") or {})
+                personal += privacy_retention.old_values(payload.get("privacy"))  # privacy
                 attachments += payload.get("attachments") or []
             found = {str(v).strip() for data in personal for v in data.values() if v}
             found |= {a["original_name"].strip() for a in attachments}
@@ -406,60 +414,100 @@ def _redact_copies(ids: list[int], terms: dict[int, list[str]]) -> dict[int, int
     """Replace the terms wherever they were copied: event data, outbox e-mails, operator
     justifications. Returns the number of rows changed per request."""
     changed: dict[int, int] = defaultdict(int)
-    patterns = {
-        pk: re.compile("|".join(re.escape(t) for t in words), re.IGNORECASE)
-        for pk, words in terms.items()
-        if words
-    }
-    if not patterns:
+    redactor = _Redactor(terms)
+    if not redactor.ids:
         return changed
     event_request = dict(
-        RequestEvent.objects.filter(info_request_id__in=list(patterns)).values_list(
+        RequestEvent.objects.filter(info_request_id__in=redactor.ids).values_list(
             "pk", "info_request_id"
         )
     )
+    # Changed rows are written back with one UPDATE per table (bulk_update), not one each.
+    events = []
     for event_pk, request_pk, data in (
-        RequestEvent.objects.filter(info_request_id__in=list(patterns))
+        RequestEvent.objects.filter(info_request_id__in=redactor.ids)
         .exclude(data={})
         .values_list("pk", "info_request_id", "data")
     ):
-        cleaned = _scrub(data, patterns[request_pk])
+        cleaned = _scrub(data, request_pk, redactor)
         if cleaned != data:
             # Events are append-only for people; removing personal data is the one exception.
-            RequestEvent.objects.filter(pk=event_pk).update(data=cleaned)
+            events.append(RequestEvent(pk=event_pk, data=cleaned))
             changed[request_pk] += 1
+    RequestEvent.objects.bulk_update(events, ["data"], batch_size=500)
+    messages = []
     prefixes = [(f"exchange:{e}:", r) for e, r in event_request.items()]
-    prefixes += [(f"deadline:{pk}:", pk) for pk in patterns]
+    prefixes += [(f"deadline:{pk}:", pk) for pk in redactor.ids]
     for start in range(0, len(prefixes), _OUTBOX_PREFIX_CHUNK):
         chunk = dict(prefixes[start : start + _OUTBOX_PREFIX_CHUNK])
         query = reduce(or_, (Q(key__startswith=prefix) for prefix in chunk))
         for message in OutboxMessage.objects.filter(query).only(
             "pk", "key", "subject", "body_text", "body_html"
         ):
-            request_pk = next(r for p, r in chunk.items() if message.key.startswith(p))
-            pattern = patterns[request_pk]
+            kind, number, _rest = message.key.split(":", 2)  # the prefix it matched
+            request_pk = chunk[f"{kind}:{number}:"]
             fields = {
-                name: pattern.sub(REMOVED, getattr(message, name))
+                name: redactor.sub(request_pk, getattr(message, name))
                 for name in ("subject", "body_text", "body_html")
             }
             if any(fields[name] != getattr(message, name) for name in fields):
-                OutboxMessage.objects.filter(pk=message.pk).update(**fields)
+                messages.append(OutboxMessage(pk=message.pk, **fields))
                 changed[request_pk] += 1
-    for log in BlockedAccessLog.objects.filter(info_request_id__in=list(patterns)):
-        cleaned = patterns[log.info_request_id].sub(REMOVED, log.justification)
+    OutboxMessage.objects.bulk_update(
+        messages, ["subject", "body_text", "body_html"], batch_size=500
+    )
+    for log in BlockedAccessLog.objects.filter(info_request_id__in=redactor.ids):
+        cleaned = redactor.sub(log.info_request_id, log.justification)
         if cleaned != log.justification:
             BlockedAccessLog.objects.filter(pk=log.pk).update(justification=cleaned)
             changed[log.info_request_id] += 1
     return changed
 
 
-def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
+# With re.IGNORECASE these four letters outside ASCII match ASCII letters (checked against
+# every code point); any other letter outside ASCII only ever matches letters outside ASCII.
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _skeleton(text: str) -> str:
+    """Lower-case ASCII with every other letter dropped. Whenever a term matches ``text``
+    case-insensitively, the term's skeleton is part of the text's: a cheap first test."""
+    return text.translate(_ASCII_TWINS).encode("ascii", "ignore").decode().lower()
+
+
+class _Redactor:
+    """The terms of each request. A text is first tested cheaply on skeletons; only the terms
+    that pass go into a pattern (compiling one is slow: once per set of terms)."""
+
+    def __init__(self, terms: dict[int, list[str]]) -> None:
+        # In the caller's order: longest first, so a longer term wins over one inside it.
+        self.terms = {
+            pk: [(t, _skeleton(t)) for t in words] for pk, words in terms.items() if words
+        }
+        self.ids = list(self.terms)
+        self.patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+    def sub(self, pk: int, text: str) -> str:
+        if not text:
+            return text
+        skeleton = _skeleton(text)
+        present = tuple(term for term, term_skeleton in self.terms[pk] if term_skeleton in skeleton)
+        if not present:
+            return text
+        pattern = self.patterns.get(present)
+        if pattern is None:
+            pattern = re.compile("|".join(re.escape(t) for t in present), re.IGNORECASE)
+            self.patterns[present] = pattern
+        return pattern.sub(REMOVED, text)
+
+
+def _scrub(value: Any, pk: int, redactor: _Redactor) -> Any:
     if isinstance(value, str):
-        return pattern.sub(REMOVED, value)
+        return redactor.sub(pk, value)
     if isinstance(value, list):
-        return [_scrub(item, pattern) for item in value]
+        return [_scrub(item, pk, redactor) for item in value]
     if isinstance(value, dict):
-        return {key: _scrub(item, pattern) for key, item in value.items()}
+        return {key: _scrub(item, pk, redactor) for key, item in value.items()}
     return value
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from openimi.notifications.tasks import ensure_sweeper_scheduled
+from openimi.notifications.tasks import ensure_digest_scheduled, ensure_sweeper_scheduled
 from openimi.retention.tasks import ensure_periodic_jobs_scheduled
 
 
@@ -59,6 +59,7 @@ class Command(BaseCommand):
             self.stdout.write("Scheduled the outbox sweeper.")
         if options["sweeper"]:  # the periodic jobs (retention, deadlines) go with the sweeper
             ensure_periodic_jobs_scheduled()
+            ensure_digest_scheduled()  # the daily digest, at NOTIFICATIONS_DIGEST_HOUR
         # Passed as command-line arguments so db_worker's own checks apply to them.
         argv = ["--no-reload"]  # autoreload restarts would kill tasks mid-way
         if options["batch"]:
