@@ -68,7 +68,7 @@ def test_overdue(client, world, make_request, clock):
     assert home.overdue == 0
     clock.advance(days=30)  # the requested reply date passes
     home, page = _home(client, world["resp_handler"])
-    assert home.overdue == 1 and "past its requested reply date" in page
+    assert home.overdue == 1 and "1 incoming request is overdue" in page
 
 
 def test_checklist_summary_for_administrators(client, world):

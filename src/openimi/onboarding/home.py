@@ -1,9 +1,10 @@
 """What needs the user now, for the home page: requests to allocate, accept, answer and
 approve, the overdue ones, and the onboarding checklist for administrators.
 
-The cost is bounded whatever the number of requests: one query for the newest open requests
-(at most ``HOME_REQUESTS``), the policy's checks on those, one count of overdue ones and, for
-administrators, the checklist's fixed set of queries.
+The cost is constant whatever the number of requests: one query for the newest open requests
+(at most ``HOME_REQUESTS``) and two for their authorities' titles, two for what the policy's
+checks on those need (``access.requests.load_facts``: no query per request), one count of
+overdue ones and, for administrators, the checklist's fixed set of queries.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openimi.access import policy
@@ -61,15 +61,16 @@ def home_for(*, user: User) -> Home:
     overdue = 0
     if policy.can(user, Action.REQUEST_LIST, None):
         open_states = tuple(str(state) for state in OPEN_STATES)
-        recent = request_selectors.request_list(
-            user=user, filters=request_selectors.RequestFilters(statuses=open_states)
-        )[:HOME_REQUESTS]
+        recent = list(
+            request_selectors.request_list(
+                user=user, filters=request_selectors.RequestFilters(statuses=open_states)
+            )[:HOME_REQUESTS]
+        )
+        available_by_pk = request_selectors.requests_available_transitions(
+            user=user, info_requests=recent
+        )
         for info_request in recent:
-            available = set(
-                request_selectors.request_available_transitions(
-                    user=user, info_request=info_request
-                )
-            )
+            available = set(available_by_pk[info_request.pk])
             for section, (_key, _title, transitions) in zip(sections, SECTIONS, strict=True):
                 if available & transitions:
                     section.requests.append(info_request)
@@ -78,8 +79,7 @@ def home_for(*, user: User) -> Home:
                 user=user,
                 filters=request_selectors.RequestFilters(
                     direction=request_selectors.INCOMING,
-                    statuses=open_states,
-                    reply_by_before=timezone.localdate(),
+                    overdue=True,
                 ),
             )
             .order_by()

@@ -110,6 +110,12 @@ class InformationRequest(TimeStampedModel):
             models.Index(fields=["status", "reply_by"]),
             models.Index(fields=["reply_by"]),
             models.Index(fields=["-sent_at", "-created_at"], name="exchange_request_recent"),
+            # An authority's incoming requests in one status, newest first (bench/RESULTS.md):
+            # a list filtered by status reads one page of rows in index order.
+            models.Index(
+                fields=["responding_authority", "status", "-sent_at", "-created_at", "-id"],
+                name="exchange_request_incoming",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,9 +11,9 @@ from openimi.exchange import selectors
 from openimi.exchange.models import InformationRequest
 
 
-def get_request_or_404(user, pk: int) -> InformationRequest:
+def get_request_or_404(user, pk: int, *, read_ahead: bool = False) -> InformationRequest:
     try:
-        return selectors.request_get(user=user, pk=pk)
+        return selectors.request_get(user=user, pk=pk, read_ahead=read_ahead)
     except InformationRequest.DoesNotExist as missing:
         raise Http404 from missing
 
@@ -28,8 +28,13 @@ def label_authorities(info_requests, language: str | None = None) -> None:
 
 
 class RequestPolicyMixin(PolicyRequiredMixin):
-    """A page about one request (``pk`` in the URL): the policy object is the request."""
+    """A page about one request (``pk`` in the URL): the policy object is the request.
+    ``read_ahead``: the page checks many actions, so the policy reads their facts at once."""
+
+    read_ahead = False
 
     def get_policy_object(self):
-        self.info_request = get_request_or_404(self.request.user, self.kwargs["pk"])
+        self.info_request = get_request_or_404(
+            self.request.user, self.kwargs["pk"], read_ahead=self.read_ahead
+        )
         return self.info_request

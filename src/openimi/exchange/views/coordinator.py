@@ -4,7 +4,6 @@ detail page, where the policy shows a coordinator what it may see and nothing mo
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.views.generic import TemplateView
 
 from openimi.access.policy import Action
@@ -13,7 +12,6 @@ from openimi.authorities.models import Country
 from openimi.exchange import selectors
 from openimi.exchange.forms import RequestFilterForm, areas_for_filter
 from openimi.exchange.views.lists import filtered_page, selector_filters
-from openimi.exchange.workflow import OPEN_STATES
 
 
 class CoordinatorOverviewView(PolicyRequiredMixin, TemplateView):
@@ -41,8 +39,6 @@ class CoordinatorOverviewView(PolicyRequiredMixin, TemplateView):
             form=form,
             page=page,
             query=query.urlencode(),
-            today=timezone.localdate(),
-            open_states={state.value for state in OPEN_STATES},
             referred_only=bool(self.request.GET.get("referred")),
         )
         return context

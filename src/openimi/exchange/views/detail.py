@@ -73,6 +73,10 @@ EVENT_LABELS: dict[str, str] = {
     events.REFERRED: gettext_lazy("Referred to the coordinator"),
     events.MEDIATION_MESSAGE: gettext_lazy("Message in the mediation"),
     events.MEDIATION_ENDED: gettext_lazy("Mediation ended"),
+    # privacy (data-subject requests)
+    events.PERSONAL_DATA_CORRECTED: gettext_lazy("Personal data corrected for the data subject"),
+    events.PERSONAL_DATA_CONTESTED: gettext_lazy("Personal data contested by the data subject"),
+    events.CONTEST_REMOVED: gettext_lazy("Contest mark removed"),
 }
 
 VALUE_LABELS = {
@@ -419,6 +423,7 @@ class MediationPostView(RequestPolicyMixin, View):
 class RequestDetailView(RequestPolicyMixin, TemplateView):
     action = Action.REQUEST_VIEW
     template_name = "exchange/detail.html"
+    read_ahead = True  # the page checks every action on the request
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -427,7 +432,9 @@ class RequestDetailView(RequestPolicyMixin, TemplateView):
         can_details = policy.can(user, Action.REQUEST_VIEW_DETAILS, info_request)
         personal_data = None
         if policy.can(user, Action.REQUEST_VIEW_PERSONAL_DATA, info_request):
-            personal_data = services.personal_data_view(info_request=info_request, actor=user)
+            personal_data = services.personal_data_view(
+                info_request=info_request, actor=user, part="page:detail"
+            )
         questions = (
             selectors.request_questions(user=user, info_request=info_request) if can_details else []
         )

@@ -9,20 +9,36 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.authorities.models import Country
+from openimi.deadlines.selectors import overdue_q
 from openimi.exchange import selectors
 from openimi.exchange.forms import SORTS, RequestFilterForm, areas_for_filter
 from openimi.exchange.selectors import INCOMING, OUTGOING, RequestFilters
 from openimi.exchange.views._common import label_authorities
-from openimi.exchange.workflow import OPEN_STATES
 
 PAGE_SIZE = getattr(settings, "EXCHANGE_PAGE_SIZE", 25)
+# Lists count at most this many requests: "more than 1,000" says enough, and counting every
+# request of a big authority costs the same as reading them all (bench/RESULTS.md).
+COUNT_LIMIT = getattr(settings, "EXCHANGE_LIST_COUNT_LIMIT", 1000)
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts up to ``COUNT_LIMIT`` rows; ``capped`` says there are more
+    (the pages then end at the limit: the filters narrow the list)."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+        self.capped = counted > COUNT_LIMIT
+        return min(counted, COUNT_LIMIT)
 
 
 def filtered_page(request, requests, form, *, other_side_field: str):
@@ -36,13 +52,11 @@ def filtered_page(request, requests, form, *, other_side_field: str):
         if data["sent_to"]:
             requests = requests.filter(sent_at__date__lte=data["sent_to"])
         if data["overdue"]:
-            requests = requests.filter(
-                reply_by__lt=timezone.localdate(), status__in=list(OPEN_STATES)
-            )
+            requests = requests.filter(overdue_q())
         sort = SORTS.get(data["sort"] or "newest")
         if data["sort"] and data["sort"] != "newest":
             requests = requests.order_by(*sort)
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     label_authorities(page.object_list)
     return page
 
@@ -86,8 +100,6 @@ class RequestListView(PolicyRequiredMixin, TemplateView):
             page=page,
             outgoing=outgoing,
             query=query.urlencode(),
-            today=timezone.localdate(),
-            open_states={state.value for state in OPEN_STATES},
             can_compose=policy.can(user, Action.REQUEST_CREATE, None),
             is_coordinator=policy.can(user, Action.REQUEST_COORDINATOR_OVERVIEW, None),
         )
