@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "openimi.notifications",
     "openimi.exchange",
     "openimi.demo",
+    "openimi.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -486,3 +487,11 @@ REPORTS_PDF_TIMEOUT_SECONDS = env_int("REPORTS_PDF_TIMEOUT_SECONDS", 60)
 ONBOARDING_IMPORT_MAX_BYTES = env_int("ONBOARDING_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 ONBOARDING_APPLY_BATCH_SIZE = env_int("ONBOARDING_APPLY_BATCH_SIZE", 25)
 # --- end of the reports and onboarding block ----------------------------------------------------
+
+# --- Daily digest (notifications; issue 5) ------------------------------------------------------
+# Users who chose one daily summary get it at this hour, in TIME_ZONE (0-23).
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# --- end of the daily digest block --------------------------------------------------------------
+
+# Privacy: the personal-data access log and data-subject requests (Administration).
+INSTALLED_APPS += ["openimi.privacy"]

@@ -17,6 +17,13 @@ urlpatterns = [
     path("administration/onboarding/", include("openimi.onboarding.urls")),
     path("help/", include("openimi.onboarding.help_urls")),
     path("administration/emails/", include("openimi.notifications.urls")),
+    path("monitoring/", include("openimi.monitoring.urls")),
     # Choosing a language must work before logging in, too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("administration/privacy/", include("openimi.privacy.urls")),
 ]
+
+# The floor of the benchmarks (bench/run.py): one query behind the whole middleware stack.
+from openimi.common.ping import PingView  # noqa: E402
+
+urlpatterns += [path("ping/", PingView.as_view(), name="ping")]

@@ -68,6 +68,18 @@ class Action(StrEnum):
     # object is the Authority, OUTBOX_RESEND's the OutboxMessage (its ``authority`` answers).
     OUTBOX_VIEW_FAILED = "outbox.view_failed"
     OUTBOX_RESEND = "outbox.resend"
+    # Monitoring (timeliness figures, access/monitoring.py): MONITORING_VIEW's object is the
+    # user's own Authority; MONITORING_COORDINATE has none (the coordinator's supervised ones).
+    MONITORING_VIEW = "monitoring.view"
+    MONITORING_COORDINATE = "monitoring.coordinate"
+    # Privacy (Administration → Personal-data access log, Data subject requests):
+    # PERSONAL_DATA_LOG_VIEW's and DATA_SUBJECT_MANAGE's object is the Authority;
+    # DATA_SUBJECT_HANDLE's (read, export, mark contested) and DATA_SUBJECT_CORRECT's the
+    # InformationRequest.
+    PERSONAL_DATA_LOG_VIEW = "privacy.log_view"
+    DATA_SUBJECT_MANAGE = "privacy.subject_manage"
+    DATA_SUBJECT_HANDLE = "privacy.subject_handle"
+    DATA_SUBJECT_CORRECT = "privacy.subject_correct"
 
 
 def _is_active(user: User | None) -> bool:
@@ -131,6 +143,21 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
             return is_local_data_administrator(user, obj)
         case Action.OUTBOX_RESEND:
             return obj is not None and is_local_data_administrator(user, obj.authority)
+        case Action.PERSONAL_DATA_LOG_VIEW:
+            return personal_data_log_areas(user, obj) != []
+        case Action.DATA_SUBJECT_MANAGE:
+            return is_local_data_administrator(user, obj)
+        case Action.DATA_SUBJECT_HANDLE:
+            return _data_subject_party(user, obj)
+        case Action.DATA_SUBJECT_CORRECT:
+            # The authority that entered the data corrects it (as in IMI): the requester's.
+            return _data_subject_party(user, obj) and (
+                obj.requesting_authority_id == user.authority_id
+            )
+    if action.value.startswith("monitoring."):
+        from openimi.access import monitoring as monitoring_rules
+
+        return monitoring_rules.can(user, action, obj)
     if action.value.startswith("request."):
         from openimi.access import requests as request_rules
 
@@ -151,3 +178,55 @@ def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
     from openimi.access import requests as request_rules
 
     return request_rules.requests_visible_to(user)
+
+
+# --- Privacy: the personal-data access log and data-subject requests -----------------------
+
+
+def personal_data_log_areas(user: User | None, authority: Authority | None) -> list[int] | None:
+    """Whose personal-data accesses ``user`` may read in ``authority``'s access log: ``None``
+    for every area (its local data administrators), else the areas the user supervises there
+    (an empty list: none)."""
+    from openimi.accounts.models import Role
+
+    if not _is_active(user) or authority is None or user.authority_id != authority.pk:
+        return []
+    if has_role(user, Role.LOCAL_DATA_ADMINISTRATOR):
+        return None
+    return sorted(
+        area_id
+        for role, area_id in user._policy_grants
+        if role == Role.SUPERVISOR and area_id is not None
+    )
+
+
+def _data_subject_party(user: User, info_request: InformationRequest | None) -> bool:
+    """A local data administrator of an authority that is party to the request: the requesting
+    one, or the responding one once the request reached it."""
+    from openimi.access import requests as request_rules
+
+    if info_request is None or not is_local_data_administrator(user, user.authority):
+        return False
+    if info_request.requesting_authority_id == user.authority_id:
+        return True
+    return info_request.responding_authority_id == user.authority_id and (
+        request_rules.reached_responder(info_request)
+    )
+
+
+def data_subject_requests(user: User | None) -> QuerySet[InformationRequest]:
+    """The requests whose personal data ``user`` handles for data subjects (``DATA_SUBJECT_HANDLE``
+    as a filter): every request its authority is party to, for a local data administrator."""
+    from django.db.models import Q
+
+    from openimi.access import requests as request_rules
+    from openimi.exchange.models import InformationRequest
+
+    requests = InformationRequest.objects.all()
+    if not _is_active(user) or not is_local_data_administrator(user, user.authority):
+        return requests.none()
+    authority_id = user.authority_id
+    return requests.filter(
+        Q(requesting_authority_id=authority_id)
+        | (Q(responding_authority_id=authority_id) & request_rules._reached_q())
+    )

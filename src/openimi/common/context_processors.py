@@ -19,8 +19,11 @@ def navigation(request):
         items.append(("requests", _("List of requests"), reverse("exchange:list")))
     if policy.can(user, Action.VIEW_ADMINISTRATION, user.authority):
         items.append(("administration", _("Administration"), reverse("administration")))
+    if policy.can(user, Action.MONITORING_COORDINATE, None):
+        items.append(("monitoring", _("Monitoring"), reverse("monitoring:coordinator")))
+    elif policy.can(user, Action.MONITORING_VIEW, user.authority):
+        items.append(("monitoring", _("Monitoring"), reverse("monitoring:own")))
     items.append(("help", _("Help"), reverse("help:index")))
-    items.append(("about", _("About openimi"), reverse("about")))
     # The most specific entry is the current one (/requests/new/ is Compose, not the list).
     matching = [url for key, _label, url in items if key != "home" and path.startswith(url)]
     current_url = max(matching, key=len) if matching else (path if path == "/" else None)
