@@ -6,7 +6,9 @@ the translations in the reader's language, whatever the number of results.
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from openimi.authorities.models import (
     AreaPreferences,
@@ -30,9 +32,31 @@ class AuthoritySearch:
     coordinators_only: bool = False
 
 
+# On PostgreSQL each word is looked up in two trigram-indexed expressions (migration
+# authorities 0002): the authority's own texts, and each translation's. Keep these in step with
+# the indexes, or the search reads every row again.
+_AUTHORITIES_WITH_WORD = (
+    "SELECT id FROM authorities_authority "
+    "WHERE upper(official_name || ' ' || informal_title || ' ' || description) LIKE upper(%s) "
+    "UNION SELECT authority_id FROM authorities_authoritytranslation "
+    "WHERE upper(informal_title || ' ' || description) LIKE upper(%s)"
+)
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _text_filter(text: str) -> Q:
     """Every word must occur in the official name, an informal title or a description,
     in the source language or any translation."""
+    if connection.vendor == "postgresql":
+        condition = Q()
+        for word in text.split():
+            pattern = _like_pattern(word)
+            condition &= Q(pk__in=RawSQL(_AUTHORITIES_WITH_WORD, (pattern, pattern)))
+        return condition
     condition = Q()
     for word in text.split():
         in_translation = AuthorityTranslation.objects.filter(

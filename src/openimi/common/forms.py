@@ -11,9 +11,15 @@ Pages show the error summary with ``{% include "forms/error_summary.html" %}`` (
 asterisk with ``{% include "forms/required_note.html" %}``.
 """
 
+from pathlib import Path
+
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.template.base import render_value_in_context
+from django.template.context import Context
+from django.utils.html import escape
+from django.utils.safestring import SafeData, mark_safe
 
 # Widget class -> kind of GOV.UK component. Order matters: subclasses before their bases
 # (CheckboxSelectMultiple is a RadioSelect, RadioSelect a Select, and so on).
@@ -76,13 +82,125 @@ class GovukBoundField(BoundField):
         return attrs
 
 
+# --- Widgets without templates ---------------------------------------------------------------
+# Django renders every <option> of a select through two template includes (select_option.html,
+# attrs.html), and every <input> through one or two: a filter form with a few hundred options
+# (countries, areas, economic sectors) spent most of a page's rendering time there. The
+# functions below write the same markup as Django's templates, character for character
+# (tests/common/test_forms_fast_widgets.py compares both), for the templates named in
+# _FAST_WIDGETS, and only while those names still resolve to Django's own files.
+
+_DJANGO_WIDGETS = Path(forms.__file__).resolve().parent / "templates" / "django" / "forms"
+_CONTEXT = Context()  # autoescape on, localisation as in a template
+
+
+def _value(value) -> str:
+    """``{{ value }}`` in a template: localised, escaped unless safe."""
+    return render_value_in_context(value, _CONTEXT)
+
+
+def _stringformat(value) -> str:
+    """``{{ value|stringformat:'s' }}`` in a template."""
+    text = str(value)
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def _attrs(attrs: dict) -> str:
+    """``{% include "django/forms/widgets/attrs.html" %}``."""
+    parts = []
+    for name, value in attrs.items():
+        if value is not False:
+            parts.append(f" {_value(name)}")
+            if value is not True:
+                parts.append(f'="{_stringformat(value)}"')
+    return "".join(parts)
+
+
+def _input(widget: dict) -> str:
+    """``django/forms/widgets/input.html`` (text, date, checkbox, hidden, … and options)."""
+    value = widget["value"]
+    value_attr = f' value="{_stringformat(value)}"' if value is not None else ""
+    return (
+        f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"'
+        f"{value_attr}{_attrs(widget['attrs'])}>"
+    )
+
+
+def _input_option(widget: dict) -> str:
+    """``django/forms/widgets/input_option.html`` (one radio or checkbox of a group)."""
+    if not widget.get("wrap_label"):
+        return _input(widget)
+    label_id = widget["attrs"].get("id")
+    label_for = f' for="{_value(label_id)}"' if label_id else ""
+    # input.html ends with a newline, kept inside the label.
+    return f"<label{label_for}>{_input(widget)}\n {_value(widget['label'])}</label>"
+
+
+_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _select(widget: dict) -> str | None:
+    """``django/forms/widgets/select.html``; None when an option has another template."""
+    parts = [f'<select name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _group_index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_value(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != _OPTION_TEMPLATE:
+                return None
+            parts.append(
+                f'\n  <option value="{_stringformat(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_value(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+_INPUT_TEMPLATES = (
+    "input checkbox color date datetime email hidden number password search tel text time url"
+)
+_FAST_WIDGETS = {
+    **{f"django/forms/widgets/{name}.html": _input for name in _INPUT_TEMPLATES.split()},
+    "django/forms/widgets/radio_option.html": _input_option,
+    "django/forms/widgets/checkbox_option.html": _input_option,
+    "django/forms/widgets/select.html": _select,
+}
+
+
 class GovukFormRenderer(TemplatesSetting):
     """Renders forms with the project's template engine and GOV.UK Frontend markup.
 
     ``TemplatesSetting`` finds Django's own widget templates through the ``django.forms``
-    app (in ``INSTALLED_APPS``) and our templates through ``TEMPLATES["DIRS"]``.
+    app (in ``INSTALLED_APPS``) and our templates through ``TEMPLATES["DIRS"]``. The common
+    widgets (inputs, selects, radio and checkbox options) are written in Python, see
+    ``_FAST_WIDGETS``, unless a project template overrides Django's.
     """
 
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"
     bound_field_class = GovukBoundField
+
+    def __init__(self):
+        super().__init__()
+        self._fast: dict[str, object] = {}
+
+    def _fast_widget(self, template_name: str):
+        """The Python writer of ``template_name``, if it is Django's own template (checked once)."""
+        if template_name not in self._fast:
+            writer = _FAST_WIDGETS.get(template_name)
+            if writer is not None:
+                origin = Path(self.get_template(template_name).origin.name).resolve()
+                if not origin.is_relative_to(_DJANGO_WIDGETS):
+                    writer = None
+            self._fast[template_name] = writer
+        return self._fast[template_name]
+
+    def render(self, template_name, context, request=None):
+        writer = self._fast_widget(template_name)
+        if writer is not None and "widget" in context:
+            html = writer(context["widget"])
+            if html is not None:
+                return mark_safe(html.strip())  # noqa: S308 - every value above is escaped
+        return super().render(template_name, context, request=request)
