@@ -237,6 +237,8 @@ SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W0
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 3600)
 # A new user's temporary password is e-mailed this long after the account is made (seed 6.1).
 TEMPORARY_PASSWORD_DELAY = timedelta(hours=env_int("TEMPORARY_PASSWORD_DELAY_HOURS", 24))
+# A temporary password stops working this long after its e-mail is due (ASVS 6.4.1).
+TEMPORARY_PASSWORD_VALID = timedelta(days=env_int("TEMPORARY_PASSWORD_VALID_DAYS", 14))
 
 
 def _security_code_keys(value: str) -> dict[str, bytes]:

@@ -21,6 +21,7 @@ from openimi.accounts.users.tasks import BLANKED_BODY
 from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.exchange import services as exchange_services
 from openimi.notifications.models import OutboxMessage
+from tests.accounts.conftest import is_logged_in, log_in
 from tests.exchange.conftest import make_request, media_root, world  # noqa: F401
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.notifications.conftest import run_worker  # noqa: F401
@@ -231,6 +232,50 @@ class TestResetPassword:
         event = SecurityEvent.objects.get(user=handler, event=SecurityEvent.Code.PASSWORD_RESET)
         assert event.detail == "by lda"
         no_secret_logged(password_in(mail.body_text))
+
+    @pytest.mark.parametrize(("days", "works"), [(13, True), (14, False)])
+    def test_a_temporary_password_expires(self, lda, handler, clock, settings, days, works):
+        settings.TEMPORARY_PASSWORD_VALID = timedelta(days=14)
+        security_code_set(user=handler, code="K4nt0or#Blok")
+        services.user_reset_password(actor=lda, user=handler)
+        temporary = password_in(mail_of(handler).body_text)
+        clock.advance(days=days)
+
+        browser = Client()
+        response, _positions = log_in(browser, handler.username, temporary, "K4nt0or#Blok")
+
+        if works:
+            assert response.url == reverse("accounts:setup_password")
+            return
+        assert response.status_code == 200
+        assert "Your temporary password has expired" in response.content.decode()
+        assert not is_logged_in(browser)
+        event = SecurityEvent.objects.filter(user=handler).latest("pk")
+        assert (event.event, event.detail) == (
+            SecurityEvent.Code.LOGIN_FAILED,
+            "temporary password expired",
+        )
+
+    def test_the_password_the_user_chooses_does_not_expire(self, lda, handler, clock):
+        security_code_set(user=handler, code="K4nt0or#Blok")
+        services.user_reset_password(actor=lda, user=handler)
+        handler.refresh_from_db()
+        assert handler.temporary_password_expires_at == clock.now + timedelta(days=14)
+        browser = Client()
+        log_in(browser, handler.username, password_in(mail_of(handler).body_text), "K4nt0or#Blok")
+        chosen = "Zelf-gekozen-2026!"
+        response = browser.post(
+            reverse("accounts:setup_password"), {"new_password1": chosen, "new_password2": chosen}
+        )
+        assert response.status_code == 302
+        handler.refresh_from_db()
+        assert (handler.must_change_password, handler.temporary_password_expires_at) == (
+            False,
+            None,
+        )
+        clock.advance(days=30)
+        response, _positions = log_in(Client(), handler.username, chosen, "K4nt0or#Blok")
+        assert response.status_code == 302 and "expired" not in response.url
 
     def test_a_waiting_first_password_is_replaced(self, lda, authority):
         user = create(lda, authority)

@@ -49,6 +49,11 @@ class User(AbstractUser):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     must_change_password = models.BooleanField(_("must change password"), default=True)
+    # When the temporary password (must_change_password) stops working; empty: it does not
+    # expire (one set by an operator on the command line).
+    temporary_password_expires_at = models.DateTimeField(
+        _("temporary password expires at"), null=True, blank=True, editable=False
+    )
     # The security code: AES-256-GCM nonce + ciphertext + tag, bound to this user's pk, under
     # the key ``security_code_key_id`` of settings.SECURITY_CODE_KEYS. Never plain text.
     security_code_ciphertext = models.BinaryField(

@@ -61,6 +61,7 @@ class LoginOutcome:
     user: User | None
     setup: AccountSetup | None = None
     next_url: str = ""
+    temporary_password_expired: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -147,6 +148,16 @@ def login_verify(*, request: HttpRequest, characters: list[str]) -> LoginOutcome
         return LoginOutcome(user=None)
 
     security_code_challenge_forget(user=user)
+    if temporary_password_expired(user):
+        # The secret was right, so saying why is no help to a guesser; no session opens.
+        security_event_record(
+            event=Code.LOGIN_FAILED,
+            request=request,
+            user=user,
+            username=attempt.username,
+            detail="temporary password expired",
+        )
+        return LoginOutcome(user=None, temporary_password_expired=True)
     steps = []
     if user.must_change_password:
         steps.append(STEP_PASSWORD)
@@ -169,6 +180,12 @@ def login_verify(*, request: HttpRequest, characters: list[str]) -> LoginOutcome
         return LoginOutcome(user=user, setup=setup, next_url=attempt.next_url)
     login_complete(request=request, user=user)
     return LoginOutcome(user=user, next_url=attempt.next_url)
+
+
+def temporary_password_expired(user: User) -> bool:
+    """Whether ``user`` still has a temporary password, past its validity."""
+    expires = user.temporary_password_expires_at
+    return user.must_change_password and expires is not None and timezone.now() >= expires
 
 
 def login_complete(*, request: HttpRequest, user: User) -> None:
@@ -245,7 +262,8 @@ def credential_check_failed(*, request: HttpRequest, user: User, event: str) -> 
 def _password_store(*, user: User, password: str) -> None:
     user.set_password(password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    user.temporary_password_expires_at = None
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
 
 
 @sensitive_variables()
@@ -365,7 +383,10 @@ def user_password_reset(
     with transaction.atomic():
         user.set_password(temporary)
         user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
+        user.temporary_password_expires_at = None  # set when its e-mail is written
+        user.save(
+            update_fields=["password", "must_change_password", "temporary_password_expires_at"]
+        )
         if clear_security_code:
             security_code_clear(user=user)
         user_sessions_end(user=user, request=request)

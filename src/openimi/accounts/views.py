@@ -142,11 +142,12 @@ class LoginView(View):
         )
 
 
-def login_failed_page(request, username: str, next_url: str = ""):
-    """Back to step 1 with the one message for every failure, the name as typed."""
+def login_failed_page(request, username: str, next_url: str = "", *, error=None):
+    """Back to step 1 with the one message for every failure (or ``error``), the name as
+    typed."""
     form = LoginForm(initial={"username": username})
     form.cleaned_data = {}
-    form.add_error(None, GENERIC_LOGIN_ERROR)
+    form.add_error(None, error or GENERIC_LOGIN_ERROR)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
@@ -176,6 +177,16 @@ class LoginCodeView(View):
         except services.LoginExpired:
             messages.info(request, _("Your login took too long. Please start again."))
             return redirect("accounts:login")
+        if outcome.temporary_password_expired:
+            return login_failed_page(
+                request,
+                attempt.username,
+                attempt.next_url,
+                error=_(
+                    "Your temporary password has expired. Ask a local data administrator of "
+                    "your authority to reset your password."
+                ),
+            )
         if not outcome.succeeded:
             return login_failed_page(request, attempt.username, attempt.next_url)
         if outcome.setup is not None:

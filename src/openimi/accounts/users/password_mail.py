@@ -56,6 +56,8 @@ def temporary_password_send(
         send_after=send_after,
     )
     due = send_after or timezone.now()
+    user.temporary_password_expires_at = due + settings.TEMPORARY_PASSWORD_VALID
+    user.save(update_fields=["temporary_password_expires_at"])
     temporary_password_scrub_task.using(run_after=due + SCRUB_GRACE).enqueue(message.pk)
     return message
 
