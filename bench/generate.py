@@ -487,7 +487,7 @@ class Generator:
         named[self.info["writer_authority"]].append("bench.sender")
         pk = 0
         grant_ids = itertools.count(1)
-        grant_cols = ["id", "user_id", "role", "area_id", "granted_at"]
+        grant_cols = ["id", "user_id", "authority_id", "role", "area_id", "granted_at"]
         with self.tables((User, user_cols), (RoleGrant, grant_cols)) as (users, grants):
             for authority in range(1, n_auth + 1):
                 self.user_start[authority] = pk + 1
@@ -526,7 +526,10 @@ class Generator:
                         elif draw < 0.38:
                             roles.append(("supervisor", rng.choice(areas)))
                     for role, area in roles:
-                        grants.add(str(next(grant_ids)), str(pk), role, nullable(area), ts(joined))
+                        grants.add(
+                            str(next(grant_ids)), str(pk), str(authority), role, nullable(area),
+                            ts(joined),
+                        )  # fmt: skip
                         if role == "request_handler":
                             self.handlers[authority].append(pk)
         self.n_users = pk

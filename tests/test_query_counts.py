@@ -125,17 +125,17 @@ def _assert_constant(django_assert_num_queries, budgets, calls, *, grow):
 
 # --- The home page ------------------------------------------------------------------------
 
-# session, user, role grants, own authority; the newest open requests and their authorities'
-# titles (2); the policy's facts for all of them (2: preferences, allocations); the overdue
-# count; the session's idle-timeout refresh (3)
+# session, user, role grants, own authority; the newest open requests, their countries (2),
+# areas, question sets and authorities' titles (2); the policy's facts for all of them (2:
+# preferences, allocations); the overdue count; the session's idle-timeout refresh (3)
 HOME = {
-    "basic": 13,
-    "handler": 13,
-    "resp_handler": 13,
-    "resp_allocator": 13,
-    "supervisor": 13,
-    "lda": 21,  # and the onboarding checklist's summary (8)
-    "coord_handler": 13,
+    "basic": 17,
+    "handler": 17,
+    "resp_handler": 17,
+    "resp_allocator": 17,
+    "supervisor": 17,
+    "lda": 25,  # and the onboarding checklist's summary (8)
+    "coord_handler": 17,
 }
 
 
@@ -196,23 +196,24 @@ def test_facts_read_ahead_give_the_same_answers(world, make_request):
 # --- The lists of requests ------------------------------------------------------------------
 
 # session, user, the filter form's areas and countries, role grants, own authority; the count,
-# one page of rows, their authorities' titles (2); the session's refresh (3)
+# one page of rows, their countries (2), areas, question sets and authorities' titles (2); the
+# session's refresh (3)
 INCOMING = {
-    "resp_basic": 13,
-    "resp_handler": 13,
-    "resp_allocator": 13,
-    "resp_supervisor": 13,
-    "resp_lda": 13,
+    "resp_basic": 17,
+    "resp_handler": 17,
+    "resp_allocator": 17,
+    "resp_supervisor": 17,
+    "resp_lda": 17,
 }
 OUTGOING = {
-    "basic": 13,
-    "handler": 13,
-    "allocator": 13,
-    "supervisor": 13,
-    "lda": 13,
+    "basic": 17,
+    "handler": 17,
+    "allocator": 17,
+    "supervisor": 17,
+    "lda": 17,
 }
-FILTERED = {"resp_handler": 13, "resp_allocator": 13}
-COORDINATOR_OVERVIEW = {"coord_handler": 13, "resp_coord_handler": 13}
+FILTERED = {"resp_handler": 17, "resp_allocator": 17}
+COORDINATOR_OVERVIEW = {"coord_handler": 17, "resp_coord_handler": 17}
 
 
 def test_lists(client, world, make_request, django_assert_num_queries):
@@ -257,24 +258,24 @@ def test_lists(client, world, make_request, django_assert_num_queries):
 # timeline, the mediation thread and the allocations are one query each whatever their number;
 # the policy's facts (preferences, allocations) are read once for all the page's checks.
 DETAIL = {
-    "handler": 25,  # the requester
-    "resp_handler": 28,  # the allocated responder
-    "resp_allocator": 25,
-    "supervisor": 25,
-    "basic": 17,
-    "lda": 17,
-    "coord_handler": 16,  # the mediating coordinator
-    "resp_coord_handler": 15,  # the other side's coordinator: the overview only
+    "handler": 29,  # the requester
+    "resp_handler": 32,  # the allocated responder
+    "resp_allocator": 29,
+    "supervisor": 29,
+    "basic": 21,
+    "lda": 21,
+    "coord_handler": 20,  # the mediating coordinator
+    "resp_coord_handler": 19,  # the other side's coordinator: the overview only
 }
 # The same through the API (token, user, ...): no session, no menu.
 API_DETAIL = {
-    "handler": 13,
-    "resp_handler": 13,
-    "resp_allocator": 13,
-    "supervisor": 13,
-    "basic": 11,
-    "lda": 11,
-    "coord_handler": 9,
+    "handler": 17,
+    "resp_handler": 17,
+    "resp_allocator": 17,
+    "supervisor": 17,
+    "basic": 15,
+    "lda": 15,
+    "coord_handler": 13,
 }
 
 
@@ -382,7 +383,8 @@ def test_detail(client, world, django_assert_num_queries):
 # --- The directory -------------------------------------------------------------------------
 
 # session, user, the form's countries, areas, keywords and sectors (4), role grants and own
-# authority (menu); the count, one page, the titles in the reader's language; the refresh (3)
+# authority (menu); one page with the total, its countries, the titles in the reader's
+# language; the refresh (3)
 # (the same page, and the same number, for every role)
 SEARCH = {"basic": 14, "handler": 14, "lda": 14, "coord_handler": 14}
 
@@ -438,11 +440,14 @@ def test_authority_search(client, world, django_assert_num_queries):
 
 # --- The API --------------------------------------------------------------------------------
 
-# the token (with its user), role grants, own authority; the count, one page, the titles (2)
-API_LIST = {"handler": 7, "resp_handler": 7, "basic": 7, "coord_handler": 7}
-API_LIST_FILTERED = 7
-# the token; the count, one page and the titles in the reader's language
-API_SEARCH = 4
+# the token (with its user) and its use, role grants, own authority; one page (cursor: no
+# count), its countries (2), areas, question sets and titles (2)
+API_LIST = {"handler": 11, "resp_handler": 11, "basic": 11, "coord_handler": 11}
+# incoming only: the received requests need neither the role grants nor the own authority
+API_LIST_FILTERED = 9
+# the token and its use; one page (cursor: no count), its countries and the titles in the
+# reader's language
+API_SEARCH = 5
 
 
 def _noop() -> None:

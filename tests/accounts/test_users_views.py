@@ -167,9 +167,10 @@ class TestList:
         for _ in range(15):
             UserFactory(authority=authority)
         assert count() == few
-        # session, user, authority, role grants (policy), the users, the warnings (one
-        # aggregate), and the session's idle-timeout refresh (savepoint, update, release)
-        with django_assert_num_queries(9):
+        # session, user, authority, role grants (policy), the users, the warnings (users and
+        # administrators, each counted to two), and the session's idle-timeout refresh
+        # (savepoint, update, release)
+        with django_assert_num_queries(10):
             client.get(url("users:list"))
 
 

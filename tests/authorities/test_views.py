@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from openimi.authorities.models import AuthorityTranslation
+from openimi.authorities.models import Authority, AuthorityTranslation
 from tests.factories import AuthorityFactory, KeywordFactory
 
 OWN_PAGES = [
@@ -209,3 +209,22 @@ class TestSearchPage:
         # and role grants (header and menu), and the session's idle-timeout refresh (3)
         with django_assert_num_queries(14):
             client.get(url, {"q": "oeteldonk"})
+
+    def test_one_query_gives_the_page_and_the_total(
+        self, client, basic_user, authority, nl, settings
+    ):
+        for _number in range(4):
+            AuthorityFactory(country=nl, language_id="nl")
+        found = Authority.objects.filter(country=nl).count()
+        client.force_login(basic_user)
+        url = reverse("authorities:search")
+        settings.SEARCH_PAGE_SIZE = 2
+        response = client.get(url, {"country": "NL"})
+        assert response.context["page"].paginator.count == found
+        assert f"{found} authorities found" in response.text
+        assert len(response.context["page"].object_list) == 2
+        # An old link past the last page shows the last page, as before.
+        last = client.get(url, {"country": "NL", "page": 99}).context["page"]
+        assert last.number == last.paginator.num_pages == (found + 1) // 2
+        assert last.paginator.count == found
+        assert len(last.object_list) == found - 2 * (last.number - 1)

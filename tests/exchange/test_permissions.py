@@ -340,3 +340,31 @@ def test_list_and_overview_pages(world):
         coordinator = name in {"coord_handler", "coord_lda", "resp_coord_handler"}
         assert policy.can(user, Action.REQUEST_COORDINATOR_OVERVIEW) == coordinator, name
         assert not policy.can(user, Action.REQUEST_VIEW, None)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [State.DRAFT, State.AWAITING_APPROVAL, State.AWAITING_ACCEPTANCE, State.ACCEPTED, State.CLOSED],
+)
+def test_the_incoming_list_is_the_visible_requests_sent_to_the_authority(
+    world, make_request, state
+):
+    """``requests_received_by`` writes one case of ``requests_visible_to``: same set."""
+    forwarded = make_request(State.AWAITING_ACCEPTANCE)
+    services.request_forward(
+        info_request=forwarded, actor=world["resp_handler"], to_authority=world.target
+    )
+    make_request(state)
+    never_sent = make_request(State.AWAITING_APPROVAL)
+    services.request_withdraw(info_request=never_sent, actor=world["handler"])
+    checked = 0
+    for name, user in world.users.items():
+        expected = set(
+            policy.requests_visible_to(user)
+            .filter(responding_authority_id=user.authority_id, sent_at__isnull=False)
+            .values_list("pk", flat=True)
+        )
+        received = set(policy.requests_received_by(user).values_list("pk", flat=True))
+        assert received == expected, name
+        checked += len(expected)
+    assert checked > 0

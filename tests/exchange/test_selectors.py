@@ -59,8 +59,9 @@ def test_the_list_costs_the_same_for_few_and_many_requests(
     many, many_rows = count_queries()
     assert many_rows > few_rows > 0
     assert many == few
-    # Cached roles: the page itself is one query plus the two translation prefetches.
-    with translation.override("nl"), django_assert_num_queries(3):
+    # Cached roles: the page itself is one query, the two sides' countries, the areas, the
+    # question sets and the two translation prefetches.
+    with translation.override("nl"), django_assert_num_queries(7):
         render_rows(user)
 
 

@@ -152,3 +152,17 @@ def test_log_query_count_does_not_grow(client, world, make_request, django_asser
     with django_assert_num_queries(QUERIES_10):
         response = client.get(url)
     assert len(response.context["rows"]) == 6
+
+
+def test_past_the_count_limit_the_log_says_more_than(client, world, make_request, monkeypatch):
+    from openimi.privacy import views
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
+    client.force_login(world["handler"])
+    for _ in range(3):
+        client.get(reverse("exchange:detail", args=[make_request(State.ACCEPTED).pk]))
+    client.force_login(world["lda"])
+    response = client.get(reverse("privacy:access_log"))
+    assert response.context["page"].paginator.capped
+    assert "More than 2 accesses: use the filters to narrow the log." in response.text
+    assert len(response.context["rows"]) == 2

@@ -180,6 +180,13 @@ def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
     return request_rules.requests_visible_to(user)
 
 
+def requests_received_by(user: User | None) -> QuerySet[InformationRequest]:
+    """The requests ``user`` may see that were sent to its authority: the incoming list."""
+    from openimi.access import requests as request_rules
+
+    return request_rules.requests_received_by(user)
+
+
 # --- Privacy: the personal-data access log and data-subject requests -----------------------
 
 

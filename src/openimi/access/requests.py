@@ -500,6 +500,23 @@ def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
     return requests.filter(visible)
 
 
+def requests_received_by(user: User | None) -> QuerySet[InformationRequest]:
+    """The requests ``user`` may see that were sent to its authority (the incoming list).
+
+    The same set as ``requests_visible_to`` limited to sent requests with the user's
+    authority responding, written as the one case that applies there: a sent request never
+    returns to a state before the responder, so the other cases add nothing (a test keeps the
+    two in step). Without the ``OR`` PostgreSQL counts and pages from the authority's index
+    (bench/RESULTS.md: the incoming list's count 12 → 0.4 ms at scale L).
+    """
+    from openimi.exchange.models import InformationRequest
+
+    requests = InformationRequest.objects.all()
+    if not _active(user) or user.authority_id is None:
+        return requests.none()
+    return requests.filter(Q(responding_authority_id=user.authority_id) & _reached_q())
+
+
 def requests_supervised_by(user: User | None) -> QuerySet[InformationRequest]:
     """The requests ``user`` sees because its authority is the supervising coordinator of one
     of the two authorities for the area (a coordinator's overview)."""

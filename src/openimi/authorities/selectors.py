@@ -1,7 +1,7 @@
 """Reads of the directory: search and detail, in the reader's language.
 
-Every list is O(page): one count, one page of rows with their country, and one prefetch of
-the translations in the reader's language, whatever the number of results.
+Every list is O(page): one page of rows (the search page counts in the same query), their
+countries, and the translations in the reader's language, whatever the number of results.
 """
 
 from dataclasses import dataclass
@@ -106,10 +106,10 @@ def authority_search(*, search: AuthoritySearch, language: str) -> QuerySet[Auth
                 )
             )
         )
-    return (
-        qs.select_related("country")
-        .prefetch_related(_translations_in(language))
-        .order_by("country_id", "official_name", "pk")
+    # The countries come in a second small query, not a join: joined, PostgreSQL walked the
+    # countries in order and compared each with every match (11 of 29 ms at bench scale L).
+    return qs.prefetch_related("country", _translations_in(language)).order_by(
+        "country_id", "official_name", "pk"
     )
 
 

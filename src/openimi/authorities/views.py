@@ -3,7 +3,6 @@ authority data (the seed's tabs, in view mode with a Change button per tab)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -25,6 +24,7 @@ from openimi.authorities.forms import (
 from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation, Language
 from openimi.common.errors import ApplicationError
 from openimi.common.i18n import current_language
+from openimi.common.pagination import OnePassPaginator
 
 
 class AuthoritySearchView(PolicyRequiredMixin, TemplateView):
@@ -44,7 +44,7 @@ class AuthoritySearchView(PolicyRequiredMixin, TemplateView):
         if searched:
             language = current_language()
             results = selectors.authority_search(search=form.to_search(), language=language)
-            page = Paginator(results, settings.SEARCH_PAGE_SIZE).get_page(
+            page = OnePassPaginator(results, settings.SEARCH_PAGE_SIZE).get_page(
                 self.request.GET.get("page")
             )
             for authority in page.object_list:

@@ -22,6 +22,7 @@ from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.common.errors import ApplicationError, PermissionDenied
+from openimi.common.pagination import CappedPaginator
 from openimi.exchange.models import InformationRequest, PersonalData
 from openimi.exchange.views.detail import _personal_rows
 from openimi.privacy import selectors, services
@@ -33,6 +34,8 @@ from openimi.privacy.forms import (
 )
 
 PAGE_SIZE = 50
+# The log grows with every page view: past this many entries it says "more than".
+COUNT_LIMIT = 1000
 
 
 class _OwnAuthorityMixin(PolicyRequiredMixin):
@@ -48,7 +51,9 @@ class AccessLogView(_OwnAuthorityMixin, TemplateView):
         user = self.request.user
         form = AccessLogFilterForm(self.request.GET or None, users=selectors.log_users(user=user))
         entries = selectors.access_log(user=user, filters=form.filters())
-        page = Paginator(entries, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = CappedPaginator(entries, PAGE_SIZE, count_limit=COUNT_LIMIT).get_page(
+            self.request.GET.get("page")
+        )
         rows = [(event, selectors.part_label(event.data)) for event in page.object_list]
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -8,14 +8,13 @@ language, and the filter options.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.authorities.models import Country
+from openimi.common.pagination import CappedPaginator
 from openimi.deadlines.selectors import overdue_q
 from openimi.exchange import selectors
 from openimi.exchange.forms import SORTS, RequestFilterForm, areas_for_filter
@@ -26,19 +25,6 @@ PAGE_SIZE = getattr(settings, "EXCHANGE_PAGE_SIZE", 25)
 # Lists count at most this many requests: "more than 1,000" says enough, and counting every
 # request of a big authority costs the same as reading them all (bench/RESULTS.md).
 COUNT_LIMIT = getattr(settings, "EXCHANGE_LIST_COUNT_LIMIT", 1000)
-
-
-class CappedPaginator(Paginator):
-    """A paginator that counts up to ``COUNT_LIMIT`` rows; ``capped`` says there are more
-    (the pages then end at the limit: the filters narrow the list)."""
-
-    capped = False
-
-    @cached_property
-    def count(self) -> int:
-        counted = self.object_list.order_by()[: COUNT_LIMIT + 1].count()
-        self.capped = counted > COUNT_LIMIT
-        return min(counted, COUNT_LIMIT)
 
 
 def filtered_page(request, requests, form, *, other_side_field: str):
@@ -56,7 +42,9 @@ def filtered_page(request, requests, form, *, other_side_field: str):
         sort = SORTS.get(data["sort"] or "newest")
         if data["sort"] and data["sort"] != "newest":
             requests = requests.order_by(*sort)
-    page = CappedPaginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(requests, PAGE_SIZE, count_limit=COUNT_LIMIT).get_page(
+        request.GET.get("page")
+    )
     label_authorities(page.object_list)
     return page
 
