@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from openimi.exchange import selectors, services
+from openimi.exchange import selectors, services, workflow
 from openimi.exchange.models import InformationRequest
 from openimi.exchange.selectors import INCOMING, OUTGOING, RequestFilters
 from openimi.exchange.workflow import State, Transition
@@ -199,3 +199,30 @@ def test_allocation_candidates(world, make_request):
     allocations = selectors.request_allocations(user=world["resp_basic"], info_request=info_request)
     assert {a.handler for a in allocations} == set(candidates)
     assert selectors.request_allocations(user=world["handler"], info_request=info_request) == []
+
+
+@pytest.mark.parametrize("limit", [2, 30])
+@pytest.mark.parametrize("user_name", ["handler", "resp_handler", "coord_handler", "supervisor"])
+def test_newest_open_requests_are_the_open_list_from_its_top(world, make_request, user_name, limit):
+    """Found in two short reads, they are what one read of the open requests would give."""
+    for state in (
+        State.DRAFT,
+        State.AWAITING_ACCEPTANCE,
+        State.ACCEPTED,
+        State.CLOSED,
+        State.ACCEPTED,
+        State.AWAITING_APPROVAL,  # last: it makes the area need approval
+        State.AWAITING_APPROVAL,
+    ):
+        make_request(state)
+    user = world[user_name]
+    open_states = tuple(str(state) for state in workflow.OPEN_STATES)
+    expected = [
+        info_request.pk
+        for info_request in selectors.request_list(
+            user=user, filters=RequestFilters(statuses=open_states)
+        )[:limit]
+    ]
+    found = [r.pk for r in selectors.newest_open_requests(user=user, limit=limit)]
+    assert found == expected
+    assert found

@@ -38,12 +38,15 @@ class AuthoritySearchView(PolicyRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = AuthoritySearchForm(self.request.GET or None, choices=selectors.search_choices())
+        choices = selectors.search_choices()
+        form = AuthoritySearchForm(self.request.GET or None, choices=choices)
         searched = form.is_bound and form.is_valid()
         page = None
         if searched:
             language = current_language()
-            results = selectors.authority_search(search=form.to_search(), language=language)
+            results = selectors.authority_search(
+                search=form.to_search(), language=language, sectors=choices["sectors"]
+            )
             page = OnePassPaginator(results, settings.SEARCH_PAGE_SIZE).get_page(
                 self.request.GET.get("page")
             )

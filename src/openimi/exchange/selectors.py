@@ -38,7 +38,14 @@ from openimi.exchange.models import (
     RequestQuestion,
     Side,
 )
-from openimi.exchange.workflow import State, Transition, transitions_from
+from openimi.exchange.workflow import (
+    BEFORE_RESPONDER,
+    OPEN_STATES,
+    WITH_RESPONDER,
+    State,
+    Transition,
+    transitions_from,
+)
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -123,6 +130,31 @@ def request_list(
         else policy.requests_visible_to(user)
     )
     return _filtered(requests, user, filters)
+
+
+def newest_open_requests(*, user: User, limit: int) -> list[InformationRequest]:
+    """The user's open requests in ``request_list``'s order (not yet sent first, then the
+    newest sent), at most ``limit``, in at most three queries whatever their number.
+
+    Two short reads find them and a third reads their rows: the open requests not yet sent
+    are those awaiting approval (few, from the status index), and the newest sent ones come
+    from the newest-first index after its unsent part. Asked in one go, PostgreSQL walked
+    through every unsent request of all authorities first (bench/RESULTS.md: the home page
+    at scale L, 9.9 ms → 1 ms).
+    """
+    open_requests = request_list(
+        user=user, filters=RequestFilters(statuses=tuple(str(s) for s in OPEN_STATES))
+    )
+    # One status test per read: two on the same column make PostgreSQL multiply their
+    # selectivities, expect a tenth of the rows and read them all instead of the newest.
+    ids = request_list(user=user).prefetch_related(None).values_list("pk", flat=True)
+    found = list(ids.filter(status__in=[str(s) for s in OPEN_STATES & BEFORE_RESPONDER])[:limit])
+    if len(found) < limit:
+        # A request reaches the responder when it is sent: these states always have sent_at.
+        found += ids.filter(status__in=[str(s) for s in WITH_RESPONDER], sent_at__isnull=False)[
+            : limit - len(found)
+        ]
+    return list(open_requests.filter(pk__in=found)) if found else []
 
 
 def coordinator_overview(

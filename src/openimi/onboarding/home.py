@@ -1,8 +1,9 @@
 """What needs the user now, for the home page: requests to allocate, accept, answer and
 approve, the overdue ones, and the onboarding checklist for administrators.
 
-The cost is constant whatever the number of requests: one query for the newest open requests
-(at most ``HOME_REQUESTS``) and two for their authorities' titles, two for what the policy's
+The cost is constant whatever the number of requests: three queries for the newest open
+requests (at most ``HOME_REQUESTS``, ``exchange.selectors.newest_open_requests``) and six for
+their countries, areas, question sets and authorities' titles, two for what the policy's
 checks on those need (``access.requests.load_facts``: no query per request), one count of
 overdue ones and, for administrators, the checklist's fixed set of queries.
 """
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.exchange import selectors as request_selectors
-from openimi.exchange.workflow import OPEN_STATES, Transition
+from openimi.exchange.workflow import Transition
 from openimi.onboarding import checklist
 
 if TYPE_CHECKING:
@@ -60,12 +61,7 @@ def home_for(*, user: User) -> Home:
     sections = [Section(key, str(title)) for key, title, _transitions in SECTIONS]
     overdue = 0
     if policy.can(user, Action.REQUEST_LIST, None):
-        open_states = tuple(str(state) for state in OPEN_STATES)
-        recent = list(
-            request_selectors.request_list(
-                user=user, filters=request_selectors.RequestFilters(statuses=open_states)
-            )[:HOME_REQUESTS]
-        )
+        recent = request_selectors.newest_open_requests(user=user, limit=HOME_REQUESTS)
         available_by_pk = request_selectors.requests_available_transitions(
             user=user, info_requests=recent
         )

@@ -105,16 +105,18 @@ class InformationRequest(TimeStampedModel):
         verbose_name = _("information request")
         indexes = [
             models.Index(fields=["requesting_authority", "status"]),
-            models.Index(fields=["responding_authority", "status"]),
             models.Index(fields=["area", "status"]),
             models.Index(fields=["status", "reply_by"]),
             models.Index(fields=["reply_by"]),
             models.Index(fields=["-sent_at", "-created_at"], name="exchange_request_recent"),
             # An authority's incoming requests in one status, newest first (bench/RESULTS.md):
-            # a list filtered by status reads one page of rows in index order.
+            # a list filtered by status reads one page of rows in index order, and with the
+            # deadlines included the overdue count reads the index alone (6 → 1 ms at scale L).
+            # It also serves what (responding authority, status) alone would.
             models.Index(
                 fields=["responding_authority", "status", "-sent_at", "-created_at", "-id"],
-                name="exchange_request_incoming",
+                include=["reply_by", "acceptance_deadline"],
+                name="exchange_request_incoming_v2",
             ),
         ]
 
