@@ -7,7 +7,7 @@ countries, and the translations in the reader's language, whatever the number of
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from openimi.authorities.models import (
@@ -52,10 +52,19 @@ def _text_filter(text: str) -> Q:
     """Every word must occur in the official name, an informal title or a description,
     in the source language or any translation."""
     if connection.vendor == "postgresql":
+        # ``id = ANY(ARRAY(…))``: the ids are found once, then read in table order by a bitmap
+        # over the primary key, instead of one probe per match (bench/RESULTS.md: 16 → 12 ms
+        # for 1,785 matches at scale L).
         condition = Q()
         for word in text.split():
             pattern = _like_pattern(word)
-            condition &= Q(pk__in=RawSQL(_AUTHORITIES_WITH_WORD, (pattern, pattern)))
+            condition &= Q(
+                RawSQL(
+                    f'"authorities_authority"."id" = ANY(ARRAY({_AUTHORITIES_WITH_WORD}))',
+                    (pattern, pattern),
+                    output_field=BooleanField(),
+                )
+            )
         return condition
     condition = Q()
     for word in text.split():
