@@ -43,6 +43,12 @@ class TestText:
     def test_finds_by_the_source_title_whatever_the_reader_language(self, other_authority):
         assert _search(text="Gewerbeamt", language="nl") == [other_authority]
 
+    def test_the_search_works_inside_another_query(self, municipality, other_authority):
+        """The word filter names no table itself: as a subquery Django renames the table."""
+        found = authority_search(search=AuthoritySearch(text="building"), language="en")
+        titles = AuthorityTranslation.objects.filter(authority__in=found.values("pk"))
+        assert [t.informal_title for t in titles] == ["Municipality of Oeteldonk"]
+
 
 class TestFilters:
     def test_country(self, authority, other_authority):

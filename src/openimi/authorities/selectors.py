@@ -7,7 +7,7 @@ countries, and the translations in the reader's language, whatever the number of
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Lookup, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from openimi.authorities.models import (
@@ -43,6 +43,17 @@ _AUTHORITIES_WITH_WORD = (
 )
 
 
+class _EqualsAny(Lookup):
+    """``column = ANY(array)``, as a filter (the table's alias is Django's to choose)."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 def _like_pattern(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -58,13 +69,8 @@ def _text_filter(text: str) -> Q:
         condition = Q()
         for word in text.split():
             pattern = _like_pattern(word)
-            condition &= Q(
-                RawSQL(
-                    f'"authorities_authority"."id" = ANY(ARRAY({_AUTHORITIES_WITH_WORD}))',
-                    (pattern, pattern),
-                    output_field=BooleanField(),
-                )
-            )
+            ids = RawSQL(f"ARRAY({_AUTHORITIES_WITH_WORD})", (pattern, pattern))
+            condition &= Q(_EqualsAny(F("pk"), ids))
         return condition
     condition = Q()
     for word in text.split():
