@@ -70,12 +70,7 @@ def checklist(*, user: User, authority: Authority) -> list[Item]:
     users = User.objects.filter(authority=authority, is_active=True).exclude(
         status=User.Status.INACTIVE
     )
-    # The items ask for "two or more", so counting stops at two: a big authority has
-    # thousands of users.
-    administrators = (
-        user_selectors.local_data_administrators(authority=authority).order_by()[:2].count()
-    )
-    user_count = users.order_by()[:2].count()
+    headcount = user_selectors.authority_headcount(authority=authority)
     uses_allocation = any(p.uses_allocation for p in preferences)
     allocators = users.filter(role_grants__role=Role.ALLOCATOR).exists()
     ticks = {tick.item: tick for tick in authority.checklist_ticks.select_related("ticked_by")}
@@ -133,14 +128,14 @@ def checklist(*, user: User, authority: Authority) -> list[Item]:
             TWO_ADMINISTRATORS,
             str(_("Have at least two local data administrators")),
             str(_("So that someone can always reset a password when one of you is away.")),
-            administrators >= 2,
+            headcount.administrators >= 2,
             reverse("users:list"),
         ),
         Item(
             MORE_USERS,
             str(_("Add the other users")),
             str(_("More than one person must be able to work with openimi.")),
-            user_count > 1,
+            headcount.users > 1,
             reverse("users:list"),
         ),
         Item(

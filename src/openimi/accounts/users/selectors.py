@@ -98,6 +98,23 @@ def local_data_administrators(*, authority: Authority, logged_in_only: bool = Fa
     return users
 
 
+@dataclass(frozen=True)
+class Headcount:
+    """An authority's current users and local data administrators, each counted up to two:
+    the seed's advice asks for "two or more", and a big authority has thousands of users."""
+
+    users: int
+    administrators: int
+
+
+def authority_headcount(*, authority: Authority) -> Headcount:
+    """Two queries, whatever the size of the authority."""
+    return Headcount(
+        users=User.objects.filter(_current(), authority=authority).order_by()[:2].count(),
+        administrators=local_data_administrators(authority=authority).order_by()[:2].count(),
+    )
+
+
 def authority_user_warnings(*, authority: Authority) -> list[str]:
     """What the seed advises and the authority does not yet have (two queries that count
     to two at most, whatever the size of the authority).
@@ -105,9 +122,8 @@ def authority_user_warnings(*, authority: Authority) -> list[str]:
     The seed (4.3, 5 step 2, 6.2) asks for at least two local data administrators, so that
     one can stand in for the other, and for more than the first user.
     """
-    users = User.objects.filter(_current(), authority=authority).order_by()[:2].count()
-    administrators = local_data_administrators(authority=authority).order_by()[:2].count()
-    if users <= 1:
+    headcount = authority_headcount(authority=authority)
+    if headcount.users <= 1:
         return [
             _(
                 "Your authority has only one user. Add at least one colleague and make them "
@@ -115,7 +131,7 @@ def authority_user_warnings(*, authority: Authority) -> list[str]:
                 "passwords when you are away."
             )
         ]
-    if administrators < 2:
+    if headcount.administrators < 2:
         return [
             _(
                 "Your authority has fewer than two local data administrators. Give a second "
