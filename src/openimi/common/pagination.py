@@ -35,8 +35,6 @@ class CappedPaginator(Paginator):
 class OnePassPaginator(Paginator):
     """One query for a page and the total; a second only for a page past the end."""
 
-    capped = False
-
     def get_page(self, number):
         try:
             number = max(int(number), 1)
