@@ -276,7 +276,10 @@ def check(base: str, op: Op, headers: list[str]) -> int:
 
 def run_scale(scale: str, args) -> dict:
     url = ensure_database(scale)
-    env = environment(url, WEB_CONCURRENCY=str(args.workers))
+    extra = {"WEB_CONCURRENCY": str(args.workers)}
+    if args.content_cache_seconds is not None:
+        extra["CONTENT_CACHE_SECONDS"] = str(args.content_cache_seconds)
+    env = environment(url, **extra)
     log(f"{scale}: preparing (tokens, pools)")
     prep = call_json([PYTHON, str(BENCH_DIR / "inprocess.py"), "prepare", url], env)
     ops = operations(prep)
@@ -346,13 +349,21 @@ def ms(value_us: float) -> str:
     return f"{value_us / 1000:.1f}"
 
 
+def cache_label(args) -> str:
+    if args.content_cache_seconds == 0:
+        return "content cache off"
+    seconds = args.content_cache_seconds
+    return "content cache on" + (f" ({seconds} s)" if seconds else "")
+
+
 def scale_table(run: dict, args) -> str:
     ops = run["ops"]
     floor = rps(ops[0].result)
     counts = run["prep"].get("counts", {})
     lines = [
         f"### Scale {run['scale']} ({counts.get('requests', '?'):,} requests, "
-        f"{args.workers} gunicorn workers, {args.connections} connections, {args.duration} s)"
+        f"{args.workers} gunicorn workers, {args.connections} connections, {args.duration} s, "
+        f"{cache_label(args)})"
         if isinstance(counts.get("requests"), int)
         else f"### Scale {run['scale']}",
         "",
@@ -440,6 +451,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--fanout-sends", type=int, default=5)
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument(
+        "--content-cache-seconds",
+        type=int,
+        default=None,
+        help="CONTENT_CACHE_SECONDS for the server (0: every read renders; default: the product's)",
+    )
     parser.add_argument("--only", default="", help="comma-separated parts of operation names")
     parser.add_argument("--out", default=str(BENCH_DIR / ".var" / "results.md"))
     parser.add_argument("--password", default="bench-Password-2026!")

@@ -21,6 +21,14 @@ from tests.factories import (
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _no_content_cache(settings):
+    """Pages are rendered afresh in tests: a test's writes commit only at its end (its
+    transaction is rolled back), so the versions that keep cached pages current would not
+    move. ``tests/exchange/test_content_cache.py`` turns the cache on, with real commits."""
+    settings.CONTENT_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def services_area(db):
     return LegislativeAreaFactory(code="services", names={"en": "Services", "nl": "Diensten"})

@@ -254,19 +254,20 @@ def test_lists(client, world, make_request, django_assert_num_queries):
 
 # --- The detail of a request ----------------------------------------------------------------
 
-# Reading personal data records it (a savepoint, the request, its preferences, the data and an
+# The row alone first (the policy decides on it before the content cache is asked), then with
+# its relations to render. Reading personal data records it (a savepoint, the request, its preferences, the data and an
 # insert); the questions with their answers and standard answers (2), the documents (2), the
 # timeline, the mediation thread and the allocations are one query each whatever their number;
 # the policy's facts (preferences, allocations) are read once for all the page's checks.
 DETAIL = {
-    "handler": 29,  # the requester
-    "resp_handler": 32,  # the allocated responder
-    "resp_allocator": 29,
-    "supervisor": 29,
-    "basic": 21,
-    "lda": 21,
-    "coord_handler": 20,  # the mediating coordinator
-    "resp_coord_handler": 19,  # the other side's coordinator: the overview only
+    "handler": 30,  # the requester
+    "resp_handler": 33,  # the allocated responder
+    "resp_allocator": 30,
+    "supervisor": 30,
+    "basic": 22,
+    "lda": 22,
+    "coord_handler": 23,  # the mediating coordinator
+    "resp_coord_handler": 22,  # the other side's coordinator: the overview only
 }
 # The same through the API (token, user, ...): no session, no menu.
 API_DETAIL = {

@@ -130,6 +130,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Caches ---------------------------------------------------------------------------------
+# "content": rendered read pages, keyed by the versions of the data they show
+# (common/content_cache.py). In each process's memory: a page may hold personal data, which
+# then never leaves the process, and the versions in the database keep the processes in step.
+# CONTENT_CACHE_SECONDS bounds how long a page is kept whatever happens (0 = no cache).
+CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 120)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "content": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "openimi-content",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CONTENT_CACHE_MAX_ENTRIES", 2000)},
+    },
+}
+
 # --- Users and passwords --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

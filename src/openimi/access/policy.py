@@ -86,15 +86,21 @@ def _is_active(user: User | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def grants(user: User) -> set[tuple[str, int | None]]:
+    """The user's ``(role, area_id)`` grants, read once per request."""
+    found = getattr(user, "_policy_grants", None)
+    if found is None:
+        found = set(user.role_grants.values_list("role", "area_id"))
+        user._policy_grants = found
+    return found
+
+
 def has_role(user: User, role: str, *, area_id: int | None = None) -> bool:
     """Whether the user holds ``role`` (for ``area_id`` when given); cached per request."""
-    grants = getattr(user, "_policy_grants", None)
-    if grants is None:
-        grants = set(user.role_grants.values_list("role", "area_id"))
-        user._policy_grants = grants
+    grants_ = grants(user)
     if area_id is None:
-        return any(granted_role == role for granted_role, _ in grants)
-    return (role, area_id) in grants
+        return any(granted_role == role for granted_role, _ in grants_)
+    return (role, area_id) in grants_
 
 
 def is_local_data_administrator(user: User, authority: Authority | None) -> bool:

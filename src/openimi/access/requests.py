@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from openimi.access.policy import Action, has_role
+from openimi.access.policy import Action, grants, has_role
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -553,8 +553,7 @@ def _supervised_q(coordinator_id: int) -> Q:
 
 
 def _grants(user: User) -> set[tuple[str, int | None]]:
-    has_role(user, "")  # fills the per-user cache
-    return user._policy_grants
+    return grants(user)
 
 
 def request_handlers_of(authority_id: int, area_id: int) -> QuerySet[User]:

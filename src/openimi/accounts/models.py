@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, LegislativeArea
+from openimi.common import content_cache
 
 
 class Role(models.TextChoices):
@@ -90,7 +91,9 @@ class RoleGrantQuerySet(models.QuerySet):
         objs = list(objs)
         for grant in objs:
             grant.fill_authority()
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_cache.changed(authorities={grant.authority_id for grant in objs})
+        return created
 
 
 class RoleGrant(models.Model):

@@ -31,6 +31,7 @@ from openimi.authorities.models import (
     LegislativeArea,
     PolicyArea,
 )
+from openimi.common import content_cache
 from openimi.common.errors import ApplicationError
 
 FIXTURE_PACKAGE = "openimi.authorities"
@@ -72,6 +73,7 @@ def load_reference(*, stdout: TextIO | None = None) -> dict[str, int]:
     """
     counts: dict[str, int] = {}
     with transaction.atomic():
+        content_cache.changed(directory=True)  # names of countries, areas, sectors…
         for kind in KINDS:
             version, items = read_fixture(kind)
             try:

@@ -22,12 +22,13 @@ from openimi.authorities.forms import (
     TranslationForm,
 )
 from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation, Language
+from openimi.common.content_cache import ContentCacheMixin
 from openimi.common.errors import ApplicationError
 from openimi.common.i18n import current_language
 from openimi.common.pagination import OnePassPaginator
 
 
-class AuthoritySearchView(PolicyRequiredMixin, TemplateView):
+class AuthoritySearchView(PolicyRequiredMixin, ContentCacheMixin, TemplateView):
     action = Action.VIEW_DIRECTORY
     template_name = "authorities/search.html"
 

@@ -5,9 +5,10 @@ from django.views.generic import TemplateView
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.users.selectors import authority_user_warnings
+from openimi.common.content_cache import ContentCacheMixin
 
 
-class HomeView(TemplateView):
+class HomeView(ContentCacheMixin, TemplateView):
     """What needs the user now, by role (``onboarding.home``), instead of an empty welcome."""
 
     template_name = "home.html"

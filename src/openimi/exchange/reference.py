@@ -30,6 +30,7 @@ from django.db import models, transaction
 
 from openimi.authorities.models import LegislativeArea
 from openimi.authorities.reference import ReferenceDataError
+from openimi.common import content_cache
 from openimi.exchange.models import Question, QuestionSet, StandardAnswer
 
 FIXTURE_PACKAGE = "openimi.exchange"
@@ -70,6 +71,7 @@ def load_question_sets(
     """Upsert the standard answers, question sets and questions of every fixture file."""
     fixtures = _read(fixture_files(directory))
     with transaction.atomic():
+        content_cache.changed(directory=True)  # question set titles on every list
         counts = {
             "standard_answers": _load_standard_answers(fixtures.standard_answers),
             **_load_sets(fixtures.question_sets),

@@ -168,12 +168,16 @@ def coordinator_overview(
     return _filtered(supervised, user, filters or RequestFilters())
 
 
-def request_get(*, user: User, pk: int, read_ahead: bool = False) -> InformationRequest:
+def request_get(
+    *, user: User, pk: int, read_ahead: bool = False, relations: bool = True
+) -> InformationRequest:
     """One request the user may see; ``InformationRequest.DoesNotExist`` when it does not
     exist or is not the user's to see (views answer 404 alike). ``read_ahead``: for a page
     that checks many actions on it, read at once what the policy's rules need (two queries
-    instead of one per check)."""
-    info_request = _with_relations(policy.requests_visible_to(user)).get(pk=pk)
+    instead of one per check). ``relations=False``: the row alone (one query), enough for
+    the policy to decide whether the user may see it."""
+    requests = policy.requests_visible_to(user)
+    info_request = (_with_relations(requests) if relations else requests).get(pk=pk)
     if read_ahead:
         rules.load_facts([info_request])
     return info_request

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openimi.authorities.models import LegislativeArea
+from openimi.common import content_cache
 from openimi.common.errors import ApplicationError
 from openimi.exchange.models import (
     Answer,
@@ -187,10 +188,18 @@ def _process(
             rows = list(
                 InformationRequest.objects.select_for_update(skip_locked=True)
                 .filter(pk__in=pks, status__in=FINAL_STATES)
-                .values_list("pk", "closed_at", "justification")
+                .values_list(
+                    "pk",
+                    "closed_at",
+                    "justification",
+                    "requesting_authority_id",
+                    "responding_authority_id",
+                )
             )
             if not rows:
                 return []
+            parties = {pk for *_, requesting, responding in rows for pk in (requesting, responding)}
+            rows = [(pk, closed_at, text) for pk, closed_at, text, *_ in rows]
             ids = [pk for pk, _closed, _text in rows]
             batch = _Batch.load(ids, {pk: text for pk, _closed, text in rows})
             if step == BLOCK:
@@ -225,6 +234,8 @@ def _process(
             )
             old_files = batch.files_to_delete(vault_too=step == DELETE)
             transaction.on_commit(lambda: _delete_files(old_files))
+            # Cached pages of these requests' authorities showed the data just removed.
+            content_cache.changed(authorities=parties)
     except BaseException:
         _delete_files(new_files)  # copies made for a vault that was never written
         raise

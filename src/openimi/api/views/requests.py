@@ -19,6 +19,7 @@ from openimi.access.policy import Action
 from openimi.api.serializers import requests as s
 from openimi.api.views.base import ApiView
 from openimi.authorities.models import Authority, LegislativeArea
+from openimi.common import content_cache
 from openimi.common.errors import ApplicationError
 from openimi.exchange import selectors, services
 from openimi.exchange.models import Question, QuestionSet, RequestQuestion, StandardAnswer
@@ -114,9 +115,15 @@ class RequestListView(ApiView):
             reply_by_before=data.get("reply_by_before"),
             allocated_to_me=data.get("allocated_to_me", False),
         )
-        requests = selectors.request_list(user=request.user, filters=filters)
-        page = self.paginate_queryset(requests)
-        return self.get_paginated_response(s.RequestSummarySerializer(page, many=True).data)
+
+        def build():
+            requests = selectors.request_list(user=request.user, filters=filters)
+            page = self.paginate_queryset(requests)
+            return self.get_paginated_response(
+                s.RequestSummarySerializer(page, many=True).data
+            ).data
+
+        return Response(content_cache.cached_data(request, name="api.requests_list", build=build))
 
     @extend_schema(request=s.DraftSerializer, responses={201: s.RequestDetailSerializer})
     def post(self, request):

@@ -204,6 +204,22 @@ def personal_data_view(
     return personal_data
 
 
+def personal_data_view_record(
+    *, info_request: InformationRequest, actor: User, part: str = "personal_data"
+) -> None:
+    """Record one more showing of personal data a page already holds (a page from the
+    content cache, ``common.content_cache``): the same check and the same audit event as
+    ``personal_data_view``, without reading the data again."""
+    policy.require(actor, Action.REQUEST_VIEW_PERSONAL_DATA, info_request)
+    events.record(
+        info_request,
+        actor,
+        events.PERSONAL_DATA_VIEWED,
+        data={"part": part},
+        audience=Audience.AUDIT,
+    )
+
+
 def attachment_open(*, attachment_id: int, actor: User) -> Attachment:
     """The attachment for download by someone allowed to see it; every download is recorded.
 

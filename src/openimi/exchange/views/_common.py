@@ -11,9 +11,11 @@ from openimi.exchange import selectors
 from openimi.exchange.models import InformationRequest
 
 
-def get_request_or_404(user, pk: int, *, read_ahead: bool = False) -> InformationRequest:
+def get_request_or_404(
+    user, pk: int, *, read_ahead: bool = False, relations: bool = True
+) -> InformationRequest:
     try:
-        return selectors.request_get(user=user, pk=pk, read_ahead=read_ahead)
+        return selectors.request_get(user=user, pk=pk, read_ahead=read_ahead, relations=relations)
     except InformationRequest.DoesNotExist as missing:
         raise Http404 from missing
 

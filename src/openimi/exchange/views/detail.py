@@ -29,6 +29,7 @@ from django.views.generic import TemplateView
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.authorities.models import Language
+from openimi.common.content_cache import DIRECTORY, ContentCacheMixin, authority_scope
 from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.exchange import events, selectors, services
 from openimi.exchange.forms import (
@@ -41,7 +42,11 @@ from openimi.exchange.forms import (
 )
 from openimi.exchange.models import Question
 from openimi.exchange.selectors import TRANSITION_ACTIONS
-from openimi.exchange.views._common import RequestPolicyMixin, label_authorities
+from openimi.exchange.views._common import (
+    RequestPolicyMixin,
+    get_request_or_404,
+    label_authorities,
+)
 from openimi.exchange.workflow import Transition
 
 T = Transition
@@ -420,14 +425,25 @@ class MediationPostView(RequestPolicyMixin, View):
         return redirect(reverse("exchange:detail", args=[self.info_request.pk]) + "#mediation")
 
 
-class RequestDetailView(RequestPolicyMixin, TemplateView):
+class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
     action = Action.REQUEST_VIEW
     template_name = "exchange/detail.html"
-    read_ahead = True  # the page checks every action on the request
+
+    def get_policy_object(self):
+        # The row alone decides whether the user may see it; the page, when it is not in
+        # the content cache, reads the rest (get_context_data).
+        self.info_request = get_request_or_404(
+            self.request.user, self.kwargs["pk"], relations=False
+        )
+        return self.info_request
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, info_request = self.request.user, self.info_request
+        user = self.request.user
+        # With its relations, and what the policy needs for every action (read ahead).
+        self.info_request = info_request = get_request_or_404(
+            user, self.info_request.pk, read_ahead=True
+        )
         label_authorities([info_request])
         can_details = policy.can(user, Action.REQUEST_VIEW_DETAILS, info_request)
         personal_data = None
@@ -435,6 +451,7 @@ class RequestDetailView(RequestPolicyMixin, TemplateView):
             personal_data = services.personal_data_view(
                 info_request=info_request, actor=user, part="page:detail"
             )
+            self.content_replay = {"personal_data_viewed": True}
         questions = (
             selectors.request_questions(user=user, info_request=info_request) if can_details else []
         )
@@ -472,6 +489,22 @@ class RequestDetailView(RequestPolicyMixin, TemplateView):
             ),
         )
         return context
+
+    def content_scopes(self) -> list[str]:
+        info_request = self.info_request
+        parties = {
+            self.request.user.authority_id,
+            info_request.requesting_authority_id,
+            info_request.responding_authority_id,
+        }
+        return [*(authority_scope(pk) for pk in parties if pk), DIRECTORY]
+
+    def content_replayed(self, replay: dict) -> None:
+        # Every showing of personal data is recorded, from the cache as well.
+        if replay.get("personal_data_viewed"):
+            services.personal_data_view_record(
+                info_request=self.info_request, actor=self.request.user, part="page:detail"
+            )
 
 
 def _personal_rows(personal_data) -> list[tuple[str, Any]]:

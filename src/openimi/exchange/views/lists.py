@@ -14,6 +14,7 @@ from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.authorities.models import Country
+from openimi.common.content_cache import ContentCacheMixin
 from openimi.common.pagination import CappedPaginator
 from openimi.deadlines.selectors import overdue_q
 from openimi.exchange import selectors
@@ -61,7 +62,7 @@ def selector_filters(form, direction: str) -> RequestFilters:
     )
 
 
-class RequestListView(PolicyRequiredMixin, TemplateView):
+class RequestListView(PolicyRequiredMixin, ContentCacheMixin, TemplateView):
     """Incoming requests (the default tab) or outgoing ones (with the drafts)."""
 
     action = Action.REQUEST_LIST
