@@ -255,10 +255,11 @@ def test_lists(client, world, make_request, django_assert_num_queries):
 # --- The detail of a request ----------------------------------------------------------------
 
 # The row alone first (the policy decides on it before the content cache is asked), then with
-# its relations to render. Reading personal data records it (a savepoint, the request, its preferences, the data and an
-# insert); the questions with their answers and standard answers (2), the documents (2), the
-# timeline, the mediation thread and the allocations are one query each whatever their number;
-# the policy's facts (preferences, allocations) are read once for all the page's checks.
+# its relations to render. Reading personal data records it (a savepoint, the request, its
+# preferences, the data and an insert); the questions with their answers and standard answers
+# (2), the documents (2), the timeline, the mediation thread and the allocations are one query
+# each whatever their number; the policy's facts (preferences, allocations) are read once for
+# all the page's checks.
 DETAIL = {
     "handler": 30,  # the requester
     "resp_handler": 33,  # the allocated responder
