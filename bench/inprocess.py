@@ -42,10 +42,10 @@ def prepare() -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from openimi.access.requests import requests_received_by
     from openimi.accounts.models import User
     from openimi.api.tokens import token_create
     from openimi.authorities.models import Authority, EconomicSector, LegislativeArea
-    from openimi.exchange.models import InformationRequest
 
     info = marker()
     reader = User.objects.get(username="bench.reader")
@@ -66,11 +66,11 @@ def prepare() -> dict:
         )
         reset = cursor.rowcount
     area = LegislativeArea.objects.order_by("position", "code").first()
-    # Detail pages: the reader's most recent incoming requests that were accepted.
+    # Detail pages: the reader's 200 most recent incoming requests, whatever their state, so
+    # that both scales read as many different pages (scale S has only 50 accepted ones).
     detail_ids = list(
-        InformationRequest.objects.filter(
-            responding_authority_id=reader.authority_id, status="accepted"
-        )
+        requests_received_by(reader)
+        .filter(sent_at__isnull=False)
         .order_by("-sent_at")
         .values_list("pk", flat=True)[:200]
     )
