@@ -119,7 +119,7 @@ def user_key_parts(user) -> list[str]:
     return [f"user:{user.pk}", f"authority:{user.authority_id}", *roles]
 
 
-def cache_key(request, *, name: str, scopes: Iterable[str], extra: Iterable[str] = ()) -> str:
+def cache_key(request, *, name: str, scopes: Iterable[str]) -> str:
     """The key of one page: what it is, who reads it, the language, the day and the versions."""
     parts = [
         CODE_VERSION,
@@ -132,7 +132,6 @@ def cache_key(request, *, name: str, scopes: Iterable[str], extra: Iterable[str]
         timezone.localdate().isoformat(),
         *user_key_parts(request.user),
         *(f"{scope}={token}" for scope, token in versions(scopes).items()),
-        *extra,
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"page:{name}:{digest}"
@@ -160,12 +159,12 @@ def fill(body: bytes, request) -> bytes:
     return body
 
 
-def get(key: str) -> Entry | None:
+def get(key: str) -> Any:
     return caches[CACHE_ALIAS].get(key)
 
 
-def put(key: str, entry: Entry) -> None:
-    caches[CACHE_ALIAS].set(key, entry, settings.CONTENT_CACHE_SECONDS)
+def put(key: str, value: Any) -> None:
+    caches[CACHE_ALIAS].set(key, value, settings.CONTENT_CACHE_SECONDS)
 
 
 def cached_data(request, *, name: str, build: Callable[[], Any], scopes: Iterable[str] = ()):
@@ -175,10 +174,10 @@ def cached_data(request, *, name: str, build: Callable[[], Any], scopes: Iterabl
         return build()
     scopes = list(scopes) or [authority_scope(request.user.authority_id), DIRECTORY]
     key = cache_key(request, name=name, scopes=scopes)
-    found = caches[CACHE_ALIAS].get(key)
+    found = get(key)
     if found is None:
         found = build()
-        caches[CACHE_ALIAS].set(key, found, settings.CONTENT_CACHE_SECONDS)
+        put(key, found)
     return found
 
 

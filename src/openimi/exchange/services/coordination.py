@@ -190,26 +190,18 @@ def personal_data_view(
             info_request = InformationRequest.objects.get(pk=info_request.pk)
         except InformationRequest.DoesNotExist:
             raise PermissionDenied(_("You may not do this.")) from None
-        policy.require(actor, Action.REQUEST_VIEW_PERSONAL_DATA, info_request)
-        personal_data = (
+        personal_data_view_record(info_request=info_request, actor=actor, part=part)
+        return (
             PersonalData.objects.select_related("country").filter(info_request=info_request).first()
         )
-        events.record(
-            info_request,
-            actor,
-            events.PERSONAL_DATA_VIEWED,
-            data={"part": part},
-            audience=Audience.AUDIT,
-        )
-    return personal_data
 
 
 def personal_data_view_record(
     *, info_request: InformationRequest, actor: User, part: str = "personal_data"
 ) -> None:
-    """Record one more showing of personal data a page already holds (a page from the
-    content cache, ``common.content_cache``): the same check and the same audit event as
-    ``personal_data_view``, without reading the data again."""
+    """Check and record one showing of the request's personal data: ``personal_data_view``
+    calls it before reading the data; a page from the content cache (``common.content_cache``),
+    which holds the data already, calls it alone."""
     policy.require(actor, Action.REQUEST_VIEW_PERSONAL_DATA, info_request)
     events.record(
         info_request,
