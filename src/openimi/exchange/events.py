@@ -76,6 +76,16 @@ def record(
     )
 
 
+def record_personal_data_viewed(
+    info_request: InformationRequest, actor: User | None, part: str
+) -> RequestEvent:
+    """One showing of the request's personal data, with where it was shown (``part``): the
+    personal-data access log (``privacy``) lists these; no timeline shows them."""
+    return record(
+        info_request, actor, PERSONAL_DATA_VIEWED, data={"part": part}, audience=Audience.AUDIT
+    )
+
+
 def attach_note(
     event: RequestEvent, *, kind: str, author: User, text: str, language: str
 ) -> RequestMessage | None:

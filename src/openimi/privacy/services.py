@@ -78,13 +78,7 @@ def subject_personal_data_read(
             PersonalData.objects.select_related("country").filter(info_request=info_request).first()
         )
         if personal_data is not None:
-            events.record(
-                info_request,
-                actor,
-                events.PERSONAL_DATA_VIEWED,
-                data={"part": part},
-                audience=Audience.AUDIT,
-            )
+            events.record_personal_data_viewed(info_request, actor, part)
     return personal_data
 
 

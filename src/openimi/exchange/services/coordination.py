@@ -203,13 +203,7 @@ def personal_data_view_record(
     calls it before reading the data; a page from the content cache (``common.content_cache``),
     which holds the data already, calls it alone."""
     policy.require(actor, Action.REQUEST_VIEW_PERSONAL_DATA, info_request)
-    events.record(
-        info_request,
-        actor,
-        events.PERSONAL_DATA_VIEWED,
-        data={"part": part},
-        audience=Audience.AUDIT,
-    )
+    events.record_personal_data_viewed(info_request, actor, part)
 
 
 def attachment_open(*, attachment_id: int, actor: User) -> Attachment:
