@@ -141,7 +141,7 @@ CACHES = {
     "content": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "openimi-content",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CONTENT_CACHE_MAX_ENTRIES", 2000)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("CONTENT_CACHE_MAX_ENTRIES", 1000)},
     },
 }
 
