@@ -186,6 +186,14 @@ def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
     return request_rules.requests_visible_to(user)
 
 
+def sees_own_authority_only(user: User | None) -> bool:
+    """Whether every request the user may see involves the user's own authority (not so for a
+    coordinator's users)."""
+    from openimi.access import requests as request_rules
+
+    return request_rules.sees_own_authority_only(user)
+
+
 def requests_received_by(user: User | None) -> QuerySet[InformationRequest]:
     """The requests ``user`` may see that were sent to its authority: the incoming list."""
     from openimi.access import requests as request_rules

@@ -488,7 +488,7 @@ def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
     roles = _roles()
     authority_id = user.authority_id
     draft_areas = [
-        area for role, area in _grants(user) if role in (roles.REQUEST_HANDLER, roles.SUPERVISOR)
+        area for role, area in grants(user) if role in (roles.REQUEST_HANDLER, roles.SUPERVISOR)
     ]
     visible = (
         (Q(requesting_authority_id=authority_id) & ~Q(status=State.DRAFT))
@@ -498,6 +498,13 @@ def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
     if user.authority.is_coordinator:
         visible |= _supervised_q(authority_id)
     return requests.filter(visible)
+
+
+def sees_own_authority_only(user: User | None) -> bool:
+    """Whether every request ``user`` may see has the user's authority as a party: so for
+    everyone but the users of a coordinator, who also see the requests of the authorities it
+    supervises (``requests_visible_to``)."""
+    return _active(user) and user.authority_id is not None and not user.authority.is_coordinator
 
 
 def requests_received_by(user: User | None) -> QuerySet[InformationRequest]:
@@ -550,10 +557,6 @@ def _supervised_q(coordinator_id: int) -> Q:
     return (supervised("requesting_authority_id") & ~Q(status=State.DRAFT)) | (
         supervised("responding_authority_id") & _reached_q()
     )
-
-
-def _grants(user: User) -> set[tuple[str, int | None]]:
-    return grants(user)
 
 
 def request_handlers_of(authority_id: int, area_id: int) -> QuerySet[User]:

@@ -138,13 +138,13 @@ def cache_key(request, *, name: str, scopes: Iterable[str]) -> str:
 
 
 def cacheable_request(request) -> bool:
-    user = request.user
+    from openimi.access.policy import sees_own_authority_only
+
     return (
         enabled()
         and request.method == "GET"
-        and user.is_authenticated
-        and user.authority_id is not None
-        and not user.authority.is_coordinator
+        # A page shows only what its reader's authority's version covers.
+        and sees_own_authority_only(request.user)
         and not len(messages.get_messages(request))  # len() leaves them unread
     )
 
