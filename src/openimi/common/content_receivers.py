@@ -30,11 +30,9 @@ USER_FIELDS_NOT_SHOWN = frozenset(
 )
 
 
-def _request_saved(sender, instance, **kwargs):
-    changed(authorities=(instance.requesting_authority_id, instance.responding_authority_id))
-
-
-def _event_saved(sender, instance, created, **kwargs):
+def _event_saved(sender, instance, **kwargs):
+    """Every change to a request writes an event in its transaction (DESIGN rule 3): the
+    event, not each row the change touches, moves the versions."""
     if instance.code in READ_EVENTS:
         return
     info_request = instance.info_request
@@ -58,7 +56,7 @@ def _of_authority(sender, instance, **kwargs):
 
 
 def _directory_row(sender, instance, **kwargs):
-    changed(authorities=(getattr(instance, "authority_id", None),), directory=True)
+    changed(authorities=(instance.authority_id,), directory=True)
 
 
 def _authority_written(sender, instance, **kwargs):
@@ -81,11 +79,10 @@ def _directory_links(sender, instance, action, **kwargs):
 def connect() -> None:
     from openimi.accounts.models import RoleGrant, User
     from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation
-    from openimi.exchange.models import InformationRequest, RequestEvent
+    from openimi.exchange.models import RequestEvent
     from openimi.onboarding.models import ChecklistTick, RolloutPlan
 
     uid = "openimi.content_cache"
-    post_save.connect(_request_saved, sender=InformationRequest, dispatch_uid=f"{uid}.request")
     post_save.connect(_event_saved, sender=RequestEvent, dispatch_uid=f"{uid}.event")
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_user_written, sender=User, dispatch_uid=f"{uid}.user.{name}")
