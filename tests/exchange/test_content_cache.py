@@ -100,6 +100,24 @@ class TestReads:
         )
         assert served == queries
 
+    def test_a_kept_page_is_refused_like_any_other(self, client, world, make_request):
+        """The policy decides before the cache: another authority gets 404, a basic user of
+        the same authority no personal data, an anonymous visitor the login page."""
+        info_request = make_request(State.ACCEPTED)
+        url = reverse("exchange:detail", args=[info_request.pk])
+        client.force_login(world["handler"])
+        _first, second, _rendered, _served = _cached(client, url)
+        assert PROVIDER_NAME in second.text
+        client.force_login(world["third_handler"])
+        assert client.get(url).status_code == 404
+        client.force_login(world["basic"])
+        page, _queries = _get(client, url)
+        assert PROVIDER_NAME not in page.text
+        client.logout()
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
+
     def test_each_user_has_their_own_page(self, client, world, make_request):
         make_request(State.ACCEPTED)
         client.force_login(world["resp_supervisor"])
