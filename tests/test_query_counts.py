@@ -257,25 +257,26 @@ def test_lists(client, world, make_request, django_assert_num_queries):
 # The row alone first (the policy decides on it before the content cache is asked), then with
 # its relations to render. Reading personal data records it (a savepoint, the request, its
 # preferences, the data and an insert); the questions with their answers and standard answers
-# (2), the documents (2), the timeline, the mediation thread and the allocations are one query
-# each whatever their number; the policy's facts (preferences, allocations) are read once for
-# all the page's checks.
+# (2), the documents (of the questions and of the request together), the timeline, the
+# mediation thread and the allocations are one query each whatever their number; the policy's
+# facts (preferences, allocations) are read once for all the page's checks. The languages of
+# the mediation form are read only where it is shown.
 DETAIL = {
-    "handler": 30,  # the requester
-    "resp_handler": 33,  # the allocated responder
-    "resp_allocator": 30,
-    "supervisor": 30,
-    "basic": 22,
-    "lda": 22,
+    "handler": 29,  # the requester
+    "resp_handler": 32,  # the allocated responder
+    "resp_allocator": 28,
+    "supervisor": 28,
+    "basic": 21,
+    "lda": 21,
     "coord_handler": 23,  # the mediating coordinator
-    "resp_coord_handler": 22,  # the other side's coordinator: the overview only
+    "resp_coord_handler": 21,  # the other side's coordinator: the overview only
 }
 # The same through the API (token, user, ...): no session, no menu.
 API_DETAIL = {
-    "handler": 17,
-    "resp_handler": 17,
-    "resp_allocator": 17,
-    "supervisor": 17,
+    "handler": 16,
+    "resp_handler": 16,
+    "resp_allocator": 16,
+    "supervisor": 16,
     "basic": 15,
     "lda": 15,
     "coord_handler": 13,

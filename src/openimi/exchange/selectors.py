@@ -10,6 +10,7 @@ see details. Personal data itself is read only through ``services.personal_data_
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -159,6 +160,17 @@ def newest_open_requests(*, user: User, limit: int) -> list[InformationRequest]:
     return list(open_requests.filter(pk__in=found)) if found else []
 
 
+def practice_request_sent(*, user: User) -> bool:
+    """Whether the user's authority sent a practice request the user may see (the onboarding
+    checklist): one query, without what ``request_list`` prepares for showing rows."""
+    return (
+        policy.requests_visible_to(user)
+        .filter(requesting_authority_id=user.authority_id, is_practice=True)
+        .filter(sent_at__isnull=False)
+        .exists()
+    )
+
+
 def coordinator_overview(
     *, user: User, filters: RequestFilters | None = None
 ) -> QuerySet[InformationRequest]:
@@ -184,11 +196,17 @@ def request_get(
 
 
 def request_available_transitions(
-    *, user: User, info_request: InformationRequest
+    *,
+    user: User,
+    info_request: InformationRequest,
+    among: Collection[Transition] | None = None,
 ) -> list[Transition]:
-    """The transitions the user can take on the request now (buttons to show)."""
+    """The transitions the user can take on the request now (buttons to show); with
+    ``among``, only those of them are checked (a page that shows only some)."""
     available = []
     for transition in transitions_from(info_request.status):
+        if among is not None and transition not in among:
+            continue
         if transition in (Transition.SEND, Transition.SEND_FOR_APPROVAL):
             wanted = (
                 Transition.SEND_FOR_APPROVAL
@@ -215,13 +233,18 @@ def request_available_transitions(
 
 
 def requests_available_transitions(
-    *, user: User, info_requests: list[InformationRequest]
+    *,
+    user: User,
+    info_requests: list[InformationRequest],
+    among: Collection[Transition] | None = None,
 ) -> dict[int, list[Transition]]:
     """``request_available_transitions`` for many requests (a page of a list) at a constant
     cost: the policy reads what its rules need for all of them at once (``load_facts``)."""
     rules.load_facts(info_requests)
     return {
-        info_request.pk: request_available_transitions(user=user, info_request=info_request)
+        info_request.pk: request_available_transitions(
+            user=user, info_request=info_request, among=among
+        )
         for info_request in info_requests
     }
 
@@ -252,10 +275,9 @@ def request_questions(*, user: User, info_request: InformationRequest) -> list[A
     )
     documents: dict[int, list[Attachment]] = {}
     if with_documents:
-        for attachment in _visible_attachments(user, info_request).filter(
-            request_question__isnull=False
-        ):
-            documents.setdefault(attachment.request_question_id, []).append(attachment)
+        for attachment in _visible_attachment_list(user, info_request):
+            if attachment.request_question_id is not None:
+                documents.setdefault(attachment.request_question_id, []).append(attachment)
     result = []
     for request_question in asked:
         answer = getattr(request_question, "answer", None)
@@ -276,7 +298,11 @@ def request_attachments(*, user: User, info_request: InformationRequest) -> list
     """The documents of the request itself (not of a question) the user may download."""
     if not policy.can(user, Action.REQUEST_VIEW_PERSONAL_DATA, info_request):
         return []
-    return list(_visible_attachments(user, info_request).filter(request_question__isnull=True))
+    return [
+        attachment
+        for attachment in _visible_attachment_list(user, info_request)
+        if attachment.request_question_id is None
+    ]
 
 
 @dataclass
@@ -436,6 +462,15 @@ def _with_relations(requests: QuerySet[InformationRequest]) -> QuerySet[Informat
         Prefetch("requesting_authority__translations", queryset=translations),
         Prefetch("responding_authority__translations", queryset=translations),
     )
+
+
+def _visible_attachment_list(user: User, info_request: InformationRequest) -> list[Attachment]:
+    """``_visible_attachments``, read once per instance and user: a page shows the questions'
+    documents and the request's own (``request_questions``, ``request_attachments``)."""
+    memo = info_request.__dict__.setdefault("_visible_attachments", {})
+    if user.pk not in memo:
+        memo[user.pk] = list(_visible_attachments(user, info_request))
+    return memo[user.pk]
 
 
 def _visible_attachments(user: User, info_request: InformationRequest) -> QuerySet[Attachment]:

@@ -74,16 +74,7 @@ def checklist(*, user: User, authority: Authority) -> list[Item]:
     uses_allocation = any(p.uses_allocation for p in preferences)
     allocators = users.filter(role_grants__role=Role.ALLOCATOR).exists()
     ticks = {tick.item: tick for tick in authority.checklist_ticks.select_related("ticked_by")}
-    practice = (
-        request_selectors.request_list(
-            user=user,
-            filters=request_selectors.RequestFilters(
-                direction=request_selectors.OUTGOING, is_practice=True
-            ),
-        )
-        .filter(sent_at__isnull=False)
-        .exists()
-    )
+    practice = request_selectors.practice_request_sent(user=user)
     data_problems = authority_data_problems(authority)
     manage = reverse("authorities:manage")
     allocation_missing = ""

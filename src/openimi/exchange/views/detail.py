@@ -467,6 +467,7 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
         for entry in timeline:
             entry.label = EVENT_LABELS.get(entry.event.code, entry.event.code)
         mediation = None
+        can_mediate = policy.can(user, Action.REQUEST_MEDIATE, info_request)
         if policy.can(user, Action.REQUEST_VIEW_MEDIATION, info_request):
             mediation = selectors.mediation_messages(user=user, info_request=info_request)
         context.update(
@@ -478,8 +479,11 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
             attachments=selectors.request_attachments(user=user, info_request=info_request),
             timeline=timeline,
             mediation=mediation,
-            can_mediate=policy.can(user, Action.REQUEST_MEDIATE, info_request),
-            mediation_form=NoteForm(user_language=user.language, label=_("Message")),
+            can_mediate=can_mediate,
+            # Its language list is a query: only when the page shows the form.
+            mediation_form=(
+                NoteForm(user_language=user.language, label=_("Message")) if can_mediate else None
+            ),
             allocations=selectors.request_allocations(user=user, info_request=info_request),
             steps=steps_for(available),
             can_edit_draft=T.EDIT_DRAFT in available,
