@@ -187,9 +187,24 @@ def request_get(
     exist or is not the user's to see (views answer 404 alike). ``read_ahead``: for a page
     that checks many actions on it, read at once what the policy's rules need (two queries
     instead of one per check). ``relations=False``: the row alone (one query), enough for
-    the policy to decide whether the user may see it."""
+    the policy to decide whether the user may see it; a page that goes on to show it reads it
+    again with ``request_relations_load``."""
     requests = policy.requests_visible_to(user)
     info_request = (_with_relations(requests) if relations else requests).get(pk=pk)
+    if read_ahead:
+        rules.load_facts([info_request])
+    return info_request
+
+
+def request_relations_load(
+    info_request: InformationRequest, *, read_ahead: bool = False
+) -> InformationRequest:
+    """``info_request``, which ``request_get(..., relations=False)`` gave (the policy admitted
+    the user to it), read again with its relations as ``request_get`` reads them; ``read_ahead``
+    as there. By its key alone: the visibility filter is not built and compiled a second time
+    (about 2,400 of the 67,000 Python calls of a first read of the request page at bench scale
+    L)."""
+    info_request = _with_relations(InformationRequest.objects).get(pk=info_request.pk)
     if read_ahead:
         rules.load_facts([info_request])
     return info_request

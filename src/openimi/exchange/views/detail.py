@@ -40,7 +40,7 @@ from openimi.exchange.forms import (
     ProvideInfoForm,
     RejectForm,
 )
-from openimi.exchange.models import Question
+from openimi.exchange.models import InformationRequest, Question
 from openimi.exchange.selectors import TRANSITION_ACTIONS
 from openimi.exchange.views._common import (
     RequestPolicyMixin,
@@ -431,7 +431,7 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
 
     def get_policy_object(self):
         # The row alone decides whether the user may see it; the page, when it is not in
-        # the content cache, reads the rest (get_context_data).
+        # the content cache, reads it again with the rest (get_context_data).
         self.info_request = get_request_or_404(
             self.request.user, self.kwargs["pk"], relations=False
         )
@@ -440,10 +440,13 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        # With its relations, and what the policy needs for every action (read ahead).
-        self.info_request = info_request = get_request_or_404(
-            user, self.info_request.pk, read_ahead=True
-        )
+        # Its relations, and what the policy needs for every action (read ahead).
+        try:
+            self.info_request = info_request = selectors.request_relations_load(
+                self.info_request, read_ahead=True
+            )
+        except InformationRequest.DoesNotExist as deleted:  # a draft deleted just now
+            raise Http404 from deleted
         label_authorities([info_request])
         can_details = policy.can(user, Action.REQUEST_VIEW_DETAILS, info_request)
         personal_data = None
