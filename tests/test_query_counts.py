@@ -194,6 +194,22 @@ def test_facts_read_ahead_give_the_same_answers(world, make_request):
                 assert policy.can(user, action, info_request) == expected, (user, action)
 
 
+def test_copied_facts_give_the_same_answers_and_stay_with_their_request(world, make_request):
+    """``copy_facts`` hands the facts read ahead to a fresh read of the same request only."""
+    _requests(make_request, 1)
+    loaded = list(InformationRequest.objects.all())
+    rules.load_facts(loaded)
+    for info_request in loaded:
+        fresh = InformationRequest.objects.get(pk=info_request.pk)
+        rules.copy_facts(info_request, fresh)
+        for user in world.users.values():
+            expected = policy.can(user, Action.REQUEST_VIEW_PERSONAL_DATA, info_request)
+            assert policy.can(user, Action.REQUEST_VIEW_PERSONAL_DATA, fresh) == expected
+    first, other = loaded[0], InformationRequest.objects.get(pk=loaded[1].pk)
+    rules.copy_facts(first, other)
+    assert "_policy_allocated" not in other.__dict__
+
+
 # --- The lists of requests ------------------------------------------------------------------
 
 # session, user, the filter form's areas and countries, role grants, own authority; the count,
@@ -255,15 +271,16 @@ def test_lists(client, world, make_request, django_assert_num_queries):
 # --- The detail of a request ----------------------------------------------------------------
 
 # The row alone first (the policy decides on it before the content cache is asked), then with
-# its relations to render. Reading personal data records it (a savepoint, the request, its
-# preferences, the data and an insert); the questions with their answers and standard answers
-# (2), the documents (of the questions and of the request together), the timeline, the
-# mediation thread and the allocations are one query each whatever their number; the policy's
-# facts (preferences, allocations) are read once for all the page's checks. The languages of
-# the mediation form are read only where it is shown.
+# its relations to render. Reading personal data records it (a savepoint, the request, the data
+# and an insert; the check reuses the facts read ahead); the questions with their answers and
+# standard answers (2), the documents (of the questions and of the request together), the
+# timeline, the mediation thread and the allocations (none read when the facts say there are
+# none) are one query each whatever their number; the policy's facts (preferences,
+# allocations) are read once for all the page's checks. The languages of the mediation form
+# are read only where it is shown.
 DETAIL = {
     "handler": 29,  # the requester
-    "resp_handler": 32,  # the allocated responder
+    "resp_handler": 30,  # the allocated responder
     "resp_allocator": 28,
     "supervisor": 28,
     "basic": 21,

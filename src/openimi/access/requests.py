@@ -192,7 +192,8 @@ def load_facts(info_requests: Iterable[InformationRequest]) -> None:
     no query per request: the preferences of both authorities for each request's area and the
     active allocations (two queries whatever the number of requests; the user's role grants
     are read once per user by ``has_role``). Only for reading: the facts are cached on these
-    instances, and a service works on a fresh, locked one."""
+    instances, and a service that changes a request works on a fresh, locked one (reading
+    personal data, which only records the read, reuses them: ``copy_facts``)."""
     from openimi.authorities.models import AreaPreferences
     from openimi.exchange.models import Allocation
 
@@ -230,6 +231,21 @@ def load_facts(info_requests: Iterable[InformationRequest]) -> None:
                 key = (authority_id, info_request.area_id)
                 cache[key] = found.get(key)
         info_request.__dict__["_policy_allocated"] = frozenset(allocated[info_request.pk])
+
+
+def copy_facts(source: InformationRequest, target: InformationRequest) -> None:
+    """What ``load_facts`` read for ``source`` onto ``target``, the same request read again
+    (a service's fresh read in the same web request): its checks then ask no query again.
+    Preferences are kept by (authority, area), so a request forwarded in between reads its
+    new authority's."""
+    if source.pk != target.pk:
+        return
+    preferences_ = source.__dict__.get("_policy_preferences")
+    if preferences_:
+        target.__dict__.setdefault("_policy_preferences", {}).update(preferences_)
+    allocated = source.__dict__.get("_policy_allocated")
+    if allocated is not None:
+        target.__dict__["_policy_allocated"] = allocated
 
 
 # --- Who the user is for this request ------------------------------------------------------
