@@ -126,17 +126,17 @@ def _assert_constant(django_assert_num_queries, budgets, calls, *, grow):
 # --- The home page ------------------------------------------------------------------------
 
 # session, user, role grants, own authority; the newest open requests (the ids of those not
-# yet sent and of the newest sent, then their rows), their countries (2), areas, question sets
-# and authorities' titles (2); the policy's facts for all of them (2:
+# yet sent and of the newest sent, then their rows), their areas and question sets, both
+# sides' countries and authorities' titles (one query each); the policy's facts for all of them (2:
 # preferences, allocations); the overdue count; the session's idle-timeout refresh (3)
 HOME = {
-    "basic": 19,
-    "handler": 19,
-    "resp_handler": 19,
-    "resp_allocator": 19,
-    "supervisor": 19,
-    "lda": 27,  # and the onboarding checklist's summary (8)
-    "coord_handler": 19,
+    "basic": 17,
+    "handler": 17,
+    "resp_handler": 17,
+    "resp_allocator": 17,
+    "supervisor": 17,
+    "lda": 25,  # and the onboarding checklist's summary (8)
+    "coord_handler": 17,
 }
 
 
@@ -213,24 +213,24 @@ def test_copied_facts_give_the_same_answers_and_stay_with_their_request(world, m
 # --- The lists of requests ------------------------------------------------------------------
 
 # session, user, the filter form's areas and countries, role grants, own authority; the count,
-# one page of rows, their countries (2), areas, question sets and authorities' titles (2); the
-# session's refresh (3)
+# one page of rows, their areas and question sets, both sides' countries and authorities'
+# titles (one query each: `authority_details_load`); the session's refresh (3)
 INCOMING = {
-    "resp_basic": 17,
-    "resp_handler": 17,
-    "resp_allocator": 17,
-    "resp_supervisor": 17,
-    "resp_lda": 17,
+    "resp_basic": 15,
+    "resp_handler": 15,
+    "resp_allocator": 15,
+    "resp_supervisor": 15,
+    "resp_lda": 15,
 }
 OUTGOING = {
-    "basic": 17,
-    "handler": 17,
-    "allocator": 17,
-    "supervisor": 17,
-    "lda": 17,
+    "basic": 15,
+    "handler": 15,
+    "allocator": 15,
+    "supervisor": 15,
+    "lda": 15,
 }
-FILTERED = {"resp_handler": 17, "resp_allocator": 17}
-COORDINATOR_OVERVIEW = {"coord_handler": 17, "resp_coord_handler": 17}
+FILTERED = {"resp_handler": 15, "resp_allocator": 15}
+COORDINATOR_OVERVIEW = {"coord_handler": 15, "resp_coord_handler": 15}
 
 
 def test_lists(client, world, make_request, django_assert_num_queries):
@@ -279,14 +279,14 @@ def test_lists(client, world, make_request, django_assert_num_queries):
 # allocations) are read once for all the page's checks. The languages of the mediation form
 # are read only where it is shown.
 DETAIL = {
-    "handler": 29,  # the requester
-    "resp_handler": 30,  # the allocated responder
-    "resp_allocator": 28,
-    "supervisor": 28,
-    "basic": 21,
-    "lda": 21,
-    "coord_handler": 23,  # the mediating coordinator
-    "resp_coord_handler": 21,  # the other side's coordinator: the overview only
+    "handler": 27,  # the requester
+    "resp_handler": 28,  # the allocated responder
+    "resp_allocator": 26,
+    "supervisor": 26,
+    "basic": 19,
+    "lda": 19,
+    "coord_handler": 21,  # the mediating coordinator
+    "resp_coord_handler": 19,  # the other side's coordinator: the overview only
 }
 # The same through the API (token, user, ...): no session, no menu.
 API_DETAIL = {

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 
 from openimi.access import policy
 from openimi.access import requests as rules
@@ -116,7 +116,7 @@ class RequestFilters:
 
 
 def request_list(
-    *, user: User, filters: RequestFilters | None = None
+    *, user: User, filters: RequestFilters | None = None, authority_details: bool = True
 ) -> QuerySet[InformationRequest]:
     """The requests the user may see, newest first, with what a list row shows.
 
@@ -124,7 +124,9 @@ def request_list(
     and the retention state joined), one each for the countries of both sides, the areas and
     the question sets, and two for the authorities' titles in the reader's language. The
     incoming list starts from the requests received (``policy.requests_received_by``). Slice
-    it for a page.
+    it for a page. ``authority_details=False``: without the authorities' countries and titles,
+    which ``authority_details_load`` then reads for the page's rows in one query each instead
+    of one per side (a page that reads its rows itself).
     """
     filters = filters or RequestFilters()
     requests = (
@@ -132,7 +134,7 @@ def request_list(
         if filters.direction == INCOMING
         else policy.requests_visible_to(user)
     )
-    return _filtered(requests, user, filters)
+    return _filtered(requests, user, filters, authority_details=authority_details)
 
 
 def newest_open_requests(*, user: User, limit: int) -> list[InformationRequest]:
@@ -158,7 +160,16 @@ def newest_open_requests(*, user: User, limit: int) -> list[InformationRequest]:
         ]
     if not found:
         return []
-    return list(_filtered(InformationRequest.objects.filter(pk__in=found), user, RequestFilters()))
+    rows = list(
+        _filtered(
+            InformationRequest.objects.filter(pk__in=found),
+            user,
+            RequestFilters(),
+            authority_details=False,
+        )
+    )
+    authority_details_load(rows)
+    return rows
 
 
 def practice_request_sent(*, user: User) -> bool:
@@ -173,12 +184,15 @@ def practice_request_sent(*, user: User) -> bool:
 
 
 def coordinator_overview(
-    *, user: User, filters: RequestFilters | None = None
+    *, user: User, filters: RequestFilters | None = None, authority_details: bool = True
 ) -> QuerySet[InformationRequest]:
     """The requests of the authorities the user's coordinator supervises, as an overview:
-    never personal data, documents or free text (not even the justification)."""
+    never personal data, documents or free text (not even the justification).
+    ``authority_details`` as for ``request_list``."""
     supervised = rules.requests_supervised_by(user)
-    return _filtered(supervised, user, filters or RequestFilters())
+    return _filtered(
+        supervised, user, filters or RequestFilters(), authority_details=authority_details
+    )
 
 
 def request_get(
@@ -205,7 +219,10 @@ def request_relations_load(
     as there. By its key alone: the visibility filter is not built and compiled a second time
     (about 2,400 of the 67,000 Python calls of a first read of the request page at bench scale
     L)."""
-    info_request = _with_relations(InformationRequest.objects).get(pk=info_request.pk)
+    info_request = _with_relations(InformationRequest.objects, authority_details=False).get(
+        pk=info_request.pk
+    )
+    authority_details_load([info_request])
     if read_ahead:
         rules.load_facts([info_request])
     return info_request
@@ -414,7 +431,11 @@ def question_list(*, question_set: QuestionSet) -> QuerySet[Question]:
 
 
 def _filtered(
-    requests: QuerySet[InformationRequest], user: User, filters: RequestFilters
+    requests: QuerySet[InformationRequest],
+    user: User,
+    filters: RequestFilters,
+    *,
+    authority_details: bool = True,
 ) -> QuerySet[InformationRequest]:
     if filters.direction == INCOMING:
         requests = requests.filter(responding_authority_id=user.authority_id)
@@ -445,7 +466,7 @@ def _filtered(
             allocations__handler=user, allocations__is_active=True
         ).distinct()
     return (
-        with_overdue(_with_relations(requests))
+        with_overdue(_with_relations(requests, authority_details=authority_details))
         .only(*_LIST_FIELDS, *_related_list_fields())
         .order_by(F("sent_at").desc(nulls_first=True), "-created_at", "-pk")
     )
@@ -462,23 +483,48 @@ def _related_list_fields() -> list[str]:
     ]
 
 
-def _with_relations(requests: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
+def _with_relations(
+    requests: QuerySet[InformationRequest], *, authority_details: bool = True
+) -> QuerySet[InformationRequest]:
     """Join what grows with the requests (the two authorities, the retention state); read the
     small reference tables (countries, areas, question sets) in queries of their own. Each
     joined table doubles the orders PostgreSQL weighs: with them joined, planning the home
-    page's query took 9.9 ms at bench scale L, without them 0.8 ms (bench/RESULTS.md)."""
-    translations = AuthorityTranslation.objects.filter(language_id=current_language())
-    return requests.select_related(
+    page's query took 9.9 ms at bench scale L, without them 0.8 ms (bench/RESULTS.md).
+
+    ``authority_details=False`` leaves out the authorities' countries and titles, for a
+    caller that reads the rows itself and then calls ``authority_details_load`` (one query
+    each for both sides instead of one per side)."""
+    requests = requests.select_related(
         "requesting_authority",
         "responding_authority",
         "retention",  # the personal-data notice, without a query per row
-    ).prefetch_related(
+    ).prefetch_related("area", "question_set")
+    if not authority_details:
+        return requests
+    translations = _translations()
+    return requests.prefetch_related(
         "requesting_authority__country",
         "responding_authority__country",
-        "area",
-        "question_set",
         Prefetch("requesting_authority__translations", queryset=translations),
         Prefetch("responding_authority__translations", queryset=translations),
+    )
+
+
+def _translations() -> QuerySet[AuthorityTranslation]:
+    return AuthorityTranslation.objects.filter(language_id=current_language())
+
+
+def authority_details_load(info_requests: list[InformationRequest]) -> None:
+    """The countries and titles in the reader's language of both sides' authorities of rows
+    read with ``authority_details=False``: one query each, whatever the number of rows."""
+    authorities = [
+        authority
+        for info_request in info_requests
+        for authority in (info_request.requesting_authority, info_request.responding_authority)
+        if authority is not None
+    ]
+    prefetch_related_objects(
+        authorities, "country", Prefetch("translations", queryset=_translations())
     )
 
 

@@ -29,7 +29,9 @@ class CoordinatorOverviewView(PolicyRequiredMixin, TemplateView):
         form.fields.pop("allocated_to_me")
         form.fields.pop("country")
         filters = selector_filters(form, direction=None)
-        requests = selectors.coordinator_overview(user=self.request.user, filters=filters)
+        requests = selectors.coordinator_overview(
+            user=self.request.user, filters=filters, authority_details=False
+        )
         if self.request.GET.get("referred"):
             requests = requests.filter(referred_to_coordinator=True)
         page = filtered_page(self.request, requests, form, other_side_field="")

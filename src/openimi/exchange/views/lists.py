@@ -46,6 +46,9 @@ def filtered_page(request, requests, form, *, other_side_field: str):
     page = CappedPaginator(requests, PAGE_SIZE, count_limit=COUNT_LIMIT).get_page(
         request.GET.get("page")
     )
+    # The selector left the authorities' countries and titles out: read for this page only.
+    page.object_list = list(page.object_list)
+    selectors.authority_details_load(page.object_list)
     label_authorities(page.object_list)
     return page
 
@@ -79,7 +82,9 @@ class RequestListView(PolicyRequiredMixin, ContentCacheMixin, TemplateView):
             countries=list(Country.objects.all()),
             drafts=outgoing,
         )
-        requests = selectors.request_list(user=user, filters=selector_filters(form, self.direction))
+        requests = selectors.request_list(
+            user=user, filters=selector_filters(form, self.direction), authority_details=False
+        )
         other_side = "responding_authority" if outgoing else "requesting_authority"
         page = filtered_page(self.request, requests, form, other_side_field=other_side)
         query = self.request.GET.copy()
