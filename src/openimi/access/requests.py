@@ -180,8 +180,14 @@ def authorities_receiving_requests(area_id: int) -> Q:
     return Q(preferences__area=area_id) | Q(kind__in=Authority.COORDINATOR_KINDS)
 
 
+def read_ahead_allocations(info_request: InformationRequest) -> frozenset[int] | None:
+    """The handlers the request is allocated to now, as ``load_facts`` read them; ``None``
+    when they were not read ahead."""
+    return info_request.__dict__.get("_policy_allocated")
+
+
 def is_allocated(user: User, info_request: InformationRequest) -> bool:
-    allocated = info_request.__dict__.get("_policy_allocated")
+    allocated = read_ahead_allocations(info_request)
     if allocated is not None:  # read for many requests at once by ``load_facts``
         return user.pk in allocated
     return info_request.allocations.filter(handler=user, is_active=True).exists()
@@ -243,7 +249,7 @@ def copy_facts(source: InformationRequest, target: InformationRequest) -> None:
     preferences_ = source.__dict__.get("_policy_preferences")
     if preferences_:
         target.__dict__.setdefault("_policy_preferences", {}).update(preferences_)
-    allocated = source.__dict__.get("_policy_allocated")
+    allocated = read_ahead_allocations(source)
     if allocated is not None:
         target.__dict__["_policy_allocated"] = allocated
 

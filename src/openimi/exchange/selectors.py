@@ -384,7 +384,7 @@ def request_allocations(*, user: User, info_request: InformationRequest) -> list
     policy.require(user, Action.REQUEST_VIEW, info_request)
     if user.authority_id != info_request.responding_authority_id:
         return []
-    if info_request.__dict__.get("_policy_allocated") == frozenset():
+    if rules.read_ahead_allocations(info_request) == frozenset():
         return []  # none, as the policy's facts read ahead say (``load_facts``)
     return list(info_request.allocations.filter(is_active=True).select_related("handler"))
 
