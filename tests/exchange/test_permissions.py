@@ -298,6 +298,14 @@ def test_the_list_shows_exactly_what_the_policy_lets_see(world, make_request, st
                 name,
                 candidate.status,
             )
+            # A page reads one request by its key: the same answer (the filter, or for a user
+            # of a party that is no coordinator, the rule for one request without it).
+            try:
+                selectors.request_get(user=user, pk=candidate.pk, relations=False)
+                found = True
+            except InformationRequest.DoesNotExist:
+                found = False
+            assert found == (candidate.pk in visible), (name, candidate.status)
     assert never_sent.pk not in set(
         policy.requests_visible_to(world["resp_handler"]).values_list("pk", flat=True)
     )

@@ -203,9 +203,18 @@ def request_get(
     that checks many actions on it, read at once what the policy's rules need (two queries
     instead of one per check). ``relations=False``: the row alone (one query), enough for
     the policy to decide whether the user may see it; a page that goes on to show it reads it
-    again with ``request_relations_load``."""
-    requests = policy.requests_visible_to(user)
+    again with ``request_relations_load``.
+
+    A user who sees their own authority's requests only gets the row by its key, and the
+    policy's rule for one request decides (``access.requests.visible_by_key``): the visibility
+    filter, with its ``OR`` of cases and the user's grants, is not built and compiled."""
+    if rules.sees_own_authority_only(user):
+        requests = InformationRequest.objects.all()
+    else:
+        requests = policy.requests_visible_to(user)
     info_request = (_with_relations(requests) if relations else requests).get(pk=pk)
+    if rules.visible_by_key(user, info_request) is False:
+        raise InformationRequest.DoesNotExist("Not visible to this user.")
     if read_ahead:
         rules.load_facts([info_request])
     return info_request
