@@ -524,22 +524,18 @@ def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
     return requests.filter(visible)
 
 
-def visible_by_key(user: User | None, info_request: InformationRequest) -> bool | None:
-    """Whether ``user`` may see ``info_request``, read by its key alone, or ``None`` when only
-    ``requests_visible_to``'s filter can tell.
-
-    For a user who sees their own authority's requests only (``sees_own_authority_only``),
-    ``_can_view`` on a request of their authority needs no query, and a request of any other
-    authority is never theirs: the same answer as the filter, without building and compiling
-    it (a test keeps the two in step). A coordinator's users see more: ``None``.
+def visible_by_key(user: User | None, info_request: InformationRequest) -> bool:
+    """``Action.REQUEST_VIEW`` for a request read by its key alone, for a user who sees their
+    own authority's requests only (``sees_own_authority_only``): such a request is theirs to
+    see only if their authority is a party, and then ``_can_view`` needs no query. The same
+    answer as ``requests_visible_to``'s filter without building and compiling it (a test keeps
+    the two in step). False for everyone else (a coordinator's users see more: ask the filter).
     """
-    if not sees_own_authority_only(user):
-        return None
-    party = user.authority_id in (
+    party = user is not None and user.authority_id in (
         info_request.requesting_authority_id,
         info_request.responding_authority_id,
     )
-    return party and _can_view(user, info_request)
+    return party and sees_own_authority_only(user) and _can_view(user, info_request)
 
 
 def sees_own_authority_only(user: User | None) -> bool:

@@ -208,12 +208,10 @@ def request_get(
     A user who sees their own authority's requests only gets the row by its key, and the
     policy's rule for one request decides (``access.requests.visible_by_key``): the visibility
     filter, with its ``OR`` of cases and the user's grants, is not built and compiled."""
-    if rules.sees_own_authority_only(user):
-        requests = InformationRequest.objects.all()
-    else:
-        requests = policy.requests_visible_to(user)
+    by_key = rules.sees_own_authority_only(user)
+    requests = InformationRequest.objects.all() if by_key else policy.requests_visible_to(user)
     info_request = (_with_relations(requests) if relations else requests).get(pk=pk)
-    if rules.visible_by_key(user, info_request) is False:
+    if by_key and not rules.visible_by_key(user, info_request):
         raise InformationRequest.DoesNotExist("Not visible to this user.")
     if read_ahead:
         rules.load_facts([info_request])
