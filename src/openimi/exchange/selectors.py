@@ -177,8 +177,7 @@ def practice_request_sent(*, user: User) -> bool:
     checklist): one query, without what ``request_list`` prepares for showing rows."""
     return (
         policy.requests_visible_to(user)
-        .filter(requesting_authority_id=user.authority_id, is_practice=True)
-        .filter(sent_at__isnull=False)
+        .filter(requesting_authority_id=user.authority_id, is_practice=True, sent_at__isnull=False)
         .exists()
     )
 
