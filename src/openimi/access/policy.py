@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from openimi.common import content_cache
 from openimi.common.errors import PermissionDenied
 
 if TYPE_CHECKING:
@@ -192,6 +193,17 @@ def sees_own_authority_only(user: User | None) -> bool:
     from openimi.access import requests as request_rules
 
     return request_rules.sees_own_authority_only(user)
+
+
+def content_reader(user: User) -> content_cache.Reader:
+    """The reader the content cache keys a page by: the grants the policy decides with, and
+    whether the user sees only the own authority's requests (the cache keeps only those)."""
+    return content_cache.Reader(
+        user_id=user.pk,
+        authority_id=user.authority_id,
+        grants=frozenset(grants(user)),
+        own_authority_only=sees_own_authority_only(user),
+    )
 
 
 def requests_received_by(user: User | None) -> QuerySet[InformationRequest]:

@@ -17,6 +17,10 @@ class PolicyRequiredMixin:
     def get_policy_object(self):
         return None
 
+    def content_reader(self):
+        """Who reads, for ``common.content_cache.ContentCacheMixin``."""
+        return policy.content_reader(self.request.user)
+
     def dispatch(self, request, *args, **kwargs):
         self.request, self.args, self.kwargs = request, args, kwargs
         self.policy_object = self.get_policy_object()

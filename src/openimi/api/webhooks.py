@@ -1,7 +1,7 @@
 """Webhooks: an authority's back office is told of the request events it may see.
 
-A delivery row is written in the transaction of the event (``enqueue_for_event``, called by
-``exchange.notify.for_event``), so it exists if and only if the change does, like the e-mail
+A delivery row is written in the transaction of the event (``enqueue_for_event``, subscribed
+to ``exchange.events.published``), so it exists if and only if the change does, like the e-mail
 outbox. ``webhook_deliver_task`` POSTs it with the signature header
 
     X-Openimi-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, f"{t}.{body}")>
@@ -132,6 +132,11 @@ def _authorities_seeing(event: RequestEvent) -> set[int]:
         "requesting": requesting,
         "responding": responding,
     }.get(event.audience, set())
+
+
+def on_published(sender, *, event: RequestEvent, **kwargs) -> None:
+    """``exchange.events.published`` receiver: the event's webhook deliveries."""
+    enqueue_for_event(event)
 
 
 def enqueue_for_event(event: RequestEvent) -> list[WebhookDelivery]:

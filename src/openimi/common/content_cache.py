@@ -38,6 +38,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -111,15 +112,24 @@ class Entry:
     replay: dict = field(default_factory=dict)
 
 
-def user_key_parts(user) -> list[str]:
-    """Who reads: the user, the authority and the roles the policy decides with."""
-    from openimi.access.policy import grants
+@dataclass(frozen=True)
+class Reader:
+    """Who reads, as the permission policy decides (``access.policy.content_reader`` makes it):
+    the user, the authority, the ``(role, area_id)`` grants, and whether every request the
+    user may see is one of the own authority's. The cache is given the reader; it never asks
+    the policy itself (the policy's models write the versions, so that would be a circle)."""
 
-    roles = sorted(f"{role}:{area or ''}" for role, area in grants(user))
-    return [f"user:{user.pk}", f"authority:{user.authority_id}", *roles]
+    user_id: int
+    authority_id: int | None
+    grants: frozenset[tuple[str, int | None]]
+    own_authority_only: bool
+
+    def key_parts(self) -> list[str]:
+        roles = sorted(f"{role}:{area or ''}" for role, area in self.grants)
+        return [f"user:{self.user_id}", f"authority:{self.authority_id}", *roles]
 
 
-def cache_key(request, *, name: str, scopes: Iterable[str]) -> str:
+def cache_key(request, *, reader: Reader, name: str, scopes: Iterable[str]) -> str:
     """The key of one page: what it is, who reads it, the language, the day and the versions."""
     parts = [
         CODE_VERSION,
@@ -130,23 +140,23 @@ def cache_key(request, *, name: str, scopes: Iterable[str]) -> str:
         request.headers.get("HX-Target", ""),
         translation.get_language() or "",
         timezone.localdate().isoformat(),
-        *user_key_parts(request.user),
+        *reader.key_parts(),
         *(f"{scope}={token}" for scope, token in versions(scopes).items()),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"page:{name}:{digest}"
 
 
-def cacheable_request(request) -> bool:
-    from openimi.access.policy import sees_own_authority_only
-
-    return (
-        enabled()
-        and request.method == "GET"
-        # A page shows only what its reader's authority's version covers.
-        and sees_own_authority_only(request.user)
-        and not len(messages.get_messages(request))  # len() leaves them unread
-    )
+def cacheable_request(request, reader: Callable[[], Reader]) -> Reader | None:
+    """The reader when this response may come from (and go to) the cache, else ``None``.
+    ``reader`` is called only for a GET with the cache on, so other requests cost nothing."""
+    if not enabled() or request.method != "GET":
+        return None
+    found = reader()
+    # A page shows only what its reader's authority's version covers.
+    if not found.own_authority_only or len(messages.get_messages(request)):  # len(): unread
+        return None
+    return found
 
 
 def fill(body: bytes, request) -> bytes:
@@ -167,13 +177,21 @@ def put(key: str, value: Any) -> None:
     caches[CACHE_ALIAS].set(key, value, settings.CONTENT_CACHE_SECONDS)
 
 
-def cached_data(request, *, name: str, build: Callable[[], Any], scopes: Iterable[str] = ()):
+def cached_data(
+    request,
+    *,
+    reader: Callable[[], Reader],
+    name: str,
+    build: Callable[[], Any],
+    scopes: Iterable[str] = (),
+):
     """``build()``'s result (data, not a page: the API) for this request, kept like a page.
     ``scopes`` default to the reader's authority and the directory."""
-    if not cacheable_request(request):
+    found_reader = cacheable_request(request, reader)
+    if found_reader is None:
         return build()
-    scopes = list(scopes) or [authority_scope(request.user.authority_id), DIRECTORY]
-    key = cache_key(request, name=name, scopes=scopes)
+    scopes = list(scopes) or [authority_scope(found_reader.authority_id), DIRECTORY]
+    key = cache_key(request, reader=found_reader, name=name, scopes=scopes)
     found = get(key)
     if found is None:
         found = build()
@@ -184,9 +202,10 @@ def cached_data(request, *, name: str, build: Callable[[], Any], scopes: Iterabl
 class ContentCacheMixin:
     """For a ``TemplateView`` behind the policy mixin: the rendered page is kept and reused.
 
-    ``content_scopes()`` names the data the page shows (default: the reader's authority and
-    the directory). ``content_replay`` (set while building the context) is stored with the
-    page and handed to ``content_replayed`` on every read from the cache.
+    ``content_reader()`` gives the reader as the policy sees them (``access.views``'s mixins
+    provide it). ``content_scopes()`` names the data the page shows (default: the reader's
+    authority and the directory). ``content_replay`` (set while building the context) is
+    stored with the page and handed to ``content_replayed`` on every read from the cache.
     """
 
     content_replay: dict | None = None
@@ -197,12 +216,16 @@ class ContentCacheMixin:
     def content_replayed(self, replay: dict) -> None:
         """Redo what every read must do (nothing by default)."""
 
+    def content_reader(self) -> Reader:
+        raise ImproperlyConfigured(f"{type(self).__name__} must say who reads (content_reader)")
+
     def get(self, request, *args, **kwargs):
-        self.content_cacheable = cacheable_request(request)
-        if not self.content_cacheable:
+        reader = cacheable_request(request, self.content_reader)
+        self.content_cacheable = reader is not None
+        if reader is None:
             return super().get(request, *args, **kwargs)
         name = f"{type(self).__module__}.{type(self).__qualname__}"
-        key = cache_key(request, name=name, scopes=self.content_scopes())
+        key = cache_key(request, reader=reader, name=name, scopes=self.content_scopes())
         entry = get(key)
         if entry is not None:
             if entry.replay:

@@ -2,6 +2,7 @@ from importlib import metadata
 
 from django.views.generic import TemplateView
 
+from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.users.selectors import authority_user_warnings
@@ -17,6 +18,9 @@ class HomeView(ContentCacheMixin, TemplateView):
         from openimi.onboarding.home import home_for
 
         return super().get_context_data(home=home_for(user=self.request.user), **kwargs)
+
+    def content_reader(self):
+        return policy.content_reader(self.request.user)
 
 
 class AboutView(TemplateView):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.dispatch import Signal
+
 from openimi.exchange.models import RequestEvent, RequestMessage
 
 if TYPE_CHECKING:
@@ -16,6 +18,13 @@ if TYPE_CHECKING:
     from openimi.exchange.models import InformationRequest
 
 Audience = RequestEvent.Audience
+
+# Sent by ``publish`` inside the transaction that recorded the event, once it is complete
+# (its note attached), with ``event=``. Who is told subscribes: the e-mails
+# (``exchange.notify``, connected in ``ExchangeConfig.ready``) and the webhooks
+# (``api.webhooks``, in ``ApiConfig.ready``). A receiver's rows are written in the same
+# transaction, so they exist if and only if the change does.
+published = Signal()
 
 # Event codes (dotted, past tense).
 CREATED = "request.created"
@@ -101,3 +110,8 @@ def attach_note(
         text=text.strip(),
         language=language,
     )
+
+
+def publish(event: RequestEvent) -> None:
+    """Tell the subscribers (e-mails, webhooks) of ``event``; call in its transaction."""
+    published.send(sender=RequestEvent, event=event)

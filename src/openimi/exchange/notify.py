@@ -280,9 +280,6 @@ def for_event(event: RequestEvent) -> list[OutboxMessage]:
     language, and the rows are written together (``outbox_enqueue_many``): the queries do not
     grow with the number of recipients. Returns the rows written (none when called again).
     """
-    from openimi.api.webhooks import enqueue_for_event  # and the webhook deliveries
-
-    enqueue_for_event(event)
     rule = RULES.get(event.code)
     if rule is None:
         return []
@@ -393,3 +390,8 @@ def _context(
         else "",
         "link": request_link(info_request.pk),
     }
+
+
+def on_published(sender, *, event: RequestEvent, **kwargs) -> None:
+    """``exchange.events.published`` receiver: the event's e-mails."""
+    for_event(event)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.common.errors import ApplicationError, PermissionDenied
-from openimi.exchange import events, notify
+from openimi.exchange import events
 from openimi.exchange.models import InformationRequest, PersonalData
 from openimi.privacy.models import ContestMark, PersonalDataCorrection
 
@@ -224,7 +224,7 @@ def personal_data_correct(
             events.PERSONAL_DATA_CORRECTED,
             data={"correction": correction.pk, "fields": fields},
         )
-        notify.for_event(event)
+        events.publish(event)
     return correction
 
 
@@ -252,7 +252,7 @@ def personal_data_contest(
         event = events.record(
             info_request, actor, events.PERSONAL_DATA_CONTESTED, data={"contest_mark": mark.pk}
         )
-        notify.for_event(event)
+        events.publish(event)
     return mark
 
 
@@ -275,7 +275,7 @@ def personal_data_contest_remove(*, info_request: InformationRequest, actor: Use
         event = events.record(
             info_request, actor, events.CONTEST_REMOVED, data={"contest_mark": mark.pk}
         )
-        notify.for_event(event)
+        events.publish(event)
     return mark
 
 

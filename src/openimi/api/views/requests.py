@@ -123,7 +123,14 @@ class RequestListView(ApiView):
                 s.RequestSummarySerializer(page, many=True).data
             ).data
 
-        return Response(content_cache.cached_data(request, name="api.requests_list", build=build))
+        return Response(
+            content_cache.cached_data(
+                request,
+                reader=lambda: policy.content_reader(request.user),
+                name="api.requests_list",
+                build=build,
+            )
+        )
 
     @extend_schema(request=s.DraftSerializer, responses={201: s.RequestDetailSerializer})
     def post(self, request):

@@ -22,7 +22,7 @@ from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.deadlines import dates as deadline_dates
-from openimi.exchange import events, notify, workflow
+from openimi.exchange import events, workflow
 from openimi.exchange.models import InformationRequest, RequestEvent
 from openimi.exchange.workflow import State, Transition
 
@@ -99,7 +99,7 @@ def finish(
     if note is not None:
         kind, text, language = note
         events.attach_note(event, kind=kind, author=actor, text=text, language=language)
-    notify.for_event(event)
+    events.publish(event)
     return event
 
 
