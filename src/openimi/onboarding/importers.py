@@ -62,6 +62,11 @@ ROLE_NAMES = {
     "basisgebruiker": "",
     "basic user": "",
 }
+# What saving and applying a row will do, as the preview shows it (``ParsedRow.match``).
+MATCH_NEW = "new"  # no user of the authority has the address: a new account
+MATCH_ADD_ROLES = "add_roles"  # an existing user gets the row's roles or department
+MATCH_UNCHANGED = "unchanged"  # an existing user already has what the row gives
+
 _ROLE_SPLIT = re.compile(r"\s*[/,;]\s*")
 _ROLE_AREA = re.compile(r"^(?P<role>[^()]+?)\s*(?:\((?P<area>[^()]*)\))?$")
 
@@ -78,6 +83,11 @@ class ParsedRow:
     roles_text: str = ""
     roles: list[list[str | None]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Filled by ``selectors.rollout_check``: the existing user the address belongs to, and
+    # warnings that do not stop the import (a new account with an existing user's name).
+    match: str = MATCH_NEW
+    existing_username: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_table(*, name: str, content: bytes) -> list[ParsedRow]:
