@@ -1,6 +1,7 @@
 """The rollout table: reading the seed's Bijlage 4 as CSV and XLSX, the checks, saving it,
 creating its users twice without duplicates, and the export."""
 
+import csv
 import io
 
 import pytest
@@ -267,3 +268,42 @@ def test_the_department_column_becomes_the_users_department(lda, seed_csv, servi
     assert User.objects.get(email="b.pauwels@oeteldonk.nl").department == "Economische Zaken"
     existing.refresh_from_db()
     assert existing.department == "Bouw en Woningtoezicht"
+
+
+def test_text_from_the_wild_is_a_problem_at_its_row_not_a_crash(lda, tmp_path):
+    """Cells longer than what is kept, and control characters pasted from elsewhere, are
+    problems of their row (nothing is saved), never a failure of the whole import; names in
+    other scripts go through and get a readable user name."""
+    path = tmp_path / "wild.csv"  # Excel files cannot hold control characters; CSV can
+    with path.open("w", encoding="utf-8", newline="") as target:
+        csv.writer(target).writerows(
+            [
+                ["Department", "Laws and regulations", "Name", "Mailbox", "Roles"],
+                ["Licensing", "", "N" * 10_000, "long@oeteldonk.nl", "Request handler"],
+                ["D" * 201, "", "Ann Smith", "ann@oeteldonk.nl", "Request handler"],
+                ["Licensing", "", "Bell\x07 Ringer", "bell@oeteldonk.nl", "Request handler"],
+                ["Άδειες", "", "Ζωή Παπαδοπούλου", "zoi@oeteldonk.nl", "Request handler"],
+            ]
+        )
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(path))
+    assert "The name is too long: at most 150 characters." in rows[0].problems
+    assert "The department is too long: at most 200 characters." in rows[1].problems
+    assert rows[2].problems == ["The name contains a control character. Remove it from the file."]
+    assert rows[3].problems == []
+    with pytest.raises(ApplicationError, match="Some rows have problems"):
+        services.rollout_import(
+            actor=lda, authority=lda.authority, rows=services.parsed_as_dicts(rows)
+        )
+    assert not RolloutRow.objects.exists()
+
+    greek = write_xlsx(
+        tmp_path / "greek.xlsx",
+        [
+            ["Department", "Name", "Mailbox", "Roles"],
+            ["Άδειες", "Ζωή Παπαδοπούλου", "zoi@oeteldonk.nl", "Request handler"],
+        ],
+    )
+    _import(lda, greek)
+    services.rollout_apply(actor=lda, authority=lda.authority)
+    zoi = User.objects.get(email="zoi@oeteldonk.nl")
+    assert (zoi.username, zoi.department) == ("zoi.papadopoulou", "Άδειες")
