@@ -121,6 +121,34 @@ class TestCandidates:
         assert "Vera Handler" not in response.text
         assert "No request handler works in this department." in response.text
 
+    def test_saving_the_allocation_unchanged_changes_nothing(self, client, world, make_request):
+        info_request = make_request(State.AWAITING_ACCEPTANCE, allocation=True)
+        form = _allocate_page(client, world, info_request).context["form"]
+        assert form["handlers"].value() == [str(world["resp_handler"].pk)]
+        # Reading the request page after it records the reading of personal data: not a change.
+        changes = RequestEvent.objects.filter(info_request=info_request).exclude(
+            code="request.personal_data_viewed"
+        )
+        events = changes.count()
+        rows = list(Allocation.objects.values_list("pk", "handler", "is_active"))
+        response = client.post(
+            reverse("exchange:allocate", args=[info_request.pk]),
+            {"handlers": form["handlers"].value()},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == reverse("exchange:detail", args=[info_request.pk])
+        assert changes.count() == events
+        assert list(Allocation.objects.values_list("pk", "handler", "is_active")) == rows
+
+    def test_nobody_chosen_is_an_error_at_the_field(self, client, world, make_request):
+        info_request = make_request(State.AWAITING_ACCEPTANCE, allocation=True)
+        client.force_login(world["resp_allocator"])
+        response = client.post(reverse("exchange:allocate", args=[info_request.pk]), {})
+        assert response.status_code == 200
+        assert 'id="id_handlers_error"' in response.text
+        assert "Choose at least one request handler" in response.text
+        assert 'href="#id_handlers_0"' in response.text  # the error summary leads to it
+
 
 class TestQueue:
     def test_the_allocators_queue_holds_only_requests_to_allocate(
