@@ -141,4 +141,13 @@ def test_preview_shows_which_rows_are_existing_users(client, lda, seed_csv, serv
         "with another e-mail address" in page
     )
     assert "Save the rollout table" in page  # a warning, not a problem
+    assert "1 new row has the name of an existing user with another e-mail address" in page
+    with seed_csv.open("rb") as upload:
+        dutch = client.post(
+            reverse("onboarding:rollout"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="nl"
+        )
+    dutch = " ".join(dutch.content.decode().split())
+    assert "Bestaande gebruiker pieter.dekort: krijgt de rollen van deze rij" in dutch
+    assert "1 nieuwe rij heeft de naam van een bestaande gebruiker" in dutch
+    assert "Nieuwe gebruiker" in dutch
     assert User.objects.filter(last_name="de Kort").count() == 1
