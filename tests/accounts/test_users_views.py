@@ -298,3 +298,42 @@ class TestResetPage:
         assert "go to My account" in page
         assert client.post(url("users:reset_password", lda)).status_code == 200
         assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_users_department_is_added_shown_kept_and_changed(client, lda, services_area):
+    """Issue 15, item 11: a user has a department (the rollout table's column): Add user
+    takes it, the list and the details show it, Change opens with it and keeps it."""
+    client.force_login(lda)
+    department = "Bouw en Woningtoezicht – 建築 " + "x" * 20
+    response = client.post(url("users:add"), form_data(department=department), follow=True)
+    added = User.objects.get(username="pieter.dekort")
+    assert added.department == department.strip()
+    assert department.strip() in response.text  # the details page
+    assert department.strip() in client.get(url("users:list")).text
+
+    change = client.get(url("users:change", added))
+    assert change.context["form"]["department"].value() == department.strip()
+    # Saved unchanged: nothing changes.
+    keep = {"username": added.username}
+    unchanged_save = client.post(
+        url("users:change", added), form_data(added, department=added.department, **keep)
+    )
+    assert unchanged_save.status_code == 302
+    added.refresh_from_db()
+    assert added.department == department.strip()
+
+    saved = client.post(
+        url("users:change", added), form_data(added, department="Economische Zaken", **keep)
+    )
+    assert saved.status_code == 302, saved.text
+    added.refresh_from_db()
+    assert added.department == "Economische Zaken"
+
+    too_long = client.post(
+        url("users:change", added), form_data(added, department="d" * 201, **keep)
+    )
+    assert "Enter a department of at most 200 characters" in too_long.text
+    assert 'value="' + "d" * 201 + '"' in too_long.text
+    added.refresh_from_db()
+    assert added.department == "Economische Zaken"

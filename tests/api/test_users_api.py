@@ -335,3 +335,20 @@ def test_a_system_account_gets_a_token_from_its_administrator(api, world):
         "/api/v1/tokens/", {"name": "x", "user": system["id"]}, format="json"
     )
     assert other.status_code == 404
+
+
+def test_the_department_through_the_api(api, world):
+    """Issue 15, item 11: the API reads, creates and changes a user's department; a PATCH
+    without it keeps it."""
+    client = api(world["lda"])
+    created = create(client, department="Economische Zaken")
+    assert created.status_code == 201, created.content
+    assert created.json()["department"] == "Economische Zaken"
+    pk = created.json()["id"]
+    kept = client.patch(f"/api/v1/users/{pk}/", {"phone": "+31 6 1"}, format="json")
+    assert kept.json()["department"] == "Economische Zaken"
+    changed = client.patch(f"/api/v1/users/{pk}/", {"department": "Energie"}, format="json")
+    assert changed.status_code == 200 and changed.json()["department"] == "Energie"
+    assert User.objects.get(pk=pk).department == "Energie"
+    too_long = client.patch(f"/api/v1/users/{pk}/", {"department": "d" * 201}, format="json")
+    assert too_long.status_code == 400 and too_long.json()["field"] == "department"

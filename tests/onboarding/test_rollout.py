@@ -1,6 +1,7 @@
 """The rollout table: reading the seed's Bijlage 4 as CSV and XLSX, the checks, saving it,
 creating its users twice without duplicates, and the export."""
 
+import csv
 import io
 
 import pytest
@@ -167,3 +168,142 @@ def test_export_can_be_imported_again(lda, seed_csv, tmp_path, settings):
     path.write_bytes(content)
     rows = selectors.rollout_check(authority=lda.authority, rows=_read(path))
     assert [row.email for row in rows] == SEED_EMAILS and not any(row.problems for row in rows)
+
+
+def test_preview_matches_existing_users_by_email_and_applying_makes_no_second_account(
+    lda, seed_csv, services_area
+):
+    """Issue 15, item 6: a row whose address belongs to a user of the authority (in any case)
+    is that user: the preview says so, applying adds the roles, never a second account."""
+    bram = UserFactory(
+        authority=lda.authority,
+        username="bram.pauwels",
+        first_name="Bram",
+        last_name="Pauwels",
+        email="B.Pauwels@Oeteldonk.nl",
+        roles=[(Role.SUPERVISOR, services_area)],
+    )
+    pieter = UserFactory(
+        authority=lda.authority,
+        username="pieter.dekort",
+        first_name="Pieter",
+        last_name="de Kort",
+        email="p.dekort@oeteldonk.nl",
+        department="Bouw en Woningtoezicht",
+        roles=[(Role.REQUEST_HANDLER, services_area)],
+    )
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(seed_csv))
+    assert [row.match for row in rows] == [
+        importers.MATCH_ADD_ROLES,
+        importers.MATCH_UNCHANGED,
+        importers.MATCH_NEW,
+        importers.MATCH_NEW,
+    ]
+    assert rows[0].existing_username == "bram.pauwels"
+    assert rows[1].existing_username == "pieter.dekort"
+    assert [row.problems for row in rows] == [[], [], [], []]
+
+    _import(lda, seed_csv)
+    # The saved table links the existing users at once.
+    assert list(RolloutRow.objects.order_by("position").values_list("user_id", flat=True))[:2] == [
+        bram.pk,
+        pieter.pk,
+    ]
+    result = services.rollout_apply(actor=lda, authority=lda.authority)
+    assert result.updated == [bram] and result.unchanged == [pieter] and len(result.created) == 2
+    assert User.objects.filter(first_name="Bram", last_name="Pauwels").count() == 1
+    assert User.objects.filter(first_name="Pieter", last_name="de Kort").count() == 1
+    assert set(RoleGrant.objects.filter(user=bram).values_list("role", flat=True)) == {
+        Role.SUPERVISOR,
+        Role.REQUEST_HANDLER,
+    }
+
+
+def test_preview_warns_when_a_new_row_has_the_name_of_an_existing_user(lda, seed_csv):
+    """The seed's table next to the demo's users: the addresses differ, the names do not.
+    The preview warns before a second Bram Pauwels is made, naming the existing account."""
+    UserFactory(
+        authority=lda.authority,
+        username="bram.pauwels",
+        first_name="Bram",
+        last_name="Pauwels",
+        email="b.pauwels@oeteldonk.example.nl",
+    )
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(seed_csv))
+    assert rows[0].match == importers.MATCH_NEW
+    assert len(rows[0].warnings) == 1
+    assert "bram.pauwels" in rows[0].warnings[0]
+    assert "b.pauwels@oeteldonk.example.nl" in rows[0].warnings[0]
+    assert [row.warnings for row in rows[1:]] == [[], [], []]
+
+
+def test_a_functional_mailbox_gets_a_sensible_name_and_username(lda, seed_csv):
+    """ "Publieksbalie" is a mailbox, not a person: no "Publieksbalie Publieksbalie"."""
+    _import(lda, seed_csv)
+    services.rollout_apply(actor=lda, authority=lda.authority)
+    balie = User.objects.get(email="publieksbalie@oeteldonk.nl")
+    assert (balie.first_name, balie.last_name, balie.username) == (
+        "Publieksbalie",
+        "Gemeente Oeteldonk",
+        "publieksbalie",
+    )
+    energie = User.objects.get(email="energie@oeteldonk.nl")
+    assert (energie.first_name, energie.last_name, energie.username) == (
+        "Energiemarkt",
+        "Gemeente Oeteldonk",
+        "energiemarkt",
+    )
+    # With a town the authority's town is the last name, as the demo's "Publieksbalie Oeteldonk".
+    lda.authority.city = "Oeteldonk"
+    assert services.mailbox_names("Publieksbalie", lda.authority) == (
+        "Publieksbalie",
+        "Oeteldonk",
+    )
+
+
+def test_the_department_column_becomes_the_users_department(lda, seed_csv, services_area):
+    existing = UserFactory(authority=lda.authority, email="p.dekort@oeteldonk.nl", department="")
+    _import(lda, seed_csv)
+    services.rollout_apply(actor=lda, authority=lda.authority)
+    assert User.objects.get(email="b.pauwels@oeteldonk.nl").department == "Economische Zaken"
+    existing.refresh_from_db()
+    assert existing.department == "Bouw en Woningtoezicht"
+
+
+def test_text_from_the_wild_is_a_problem_at_its_row_not_a_crash(lda, tmp_path):
+    """Cells longer than what is kept, and control characters pasted from elsewhere, are
+    problems of their row (nothing is saved), never a failure of the whole import; names in
+    other scripts go through and get a readable user name."""
+    path = tmp_path / "wild.csv"  # Excel files cannot hold control characters; CSV can
+    with path.open("w", encoding="utf-8", newline="") as target:
+        csv.writer(target).writerows(
+            [
+                ["Department", "Laws and regulations", "Name", "Mailbox", "Roles"],
+                ["Licensing", "", "N" * 10_000, "long@oeteldonk.nl", "Request handler"],
+                ["D" * 201, "", "Ann Smith", "ann@oeteldonk.nl", "Request handler"],
+                ["Licensing", "", "Bell\x07 Ringer", "bell@oeteldonk.nl", "Request handler"],
+                ["Άδειες", "", "Ζωή Παπαδοπούλου", "zoi@oeteldonk.nl", "Request handler"],
+            ]
+        )
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(path))
+    assert "The name is too long: at most 150 characters." in rows[0].problems
+    assert "The department is too long: at most 200 characters." in rows[1].problems
+    assert rows[2].problems == ["The name contains a control character. Remove it from the file."]
+    assert rows[3].problems == []
+    with pytest.raises(ApplicationError, match="Some rows have problems"):
+        services.rollout_import(
+            actor=lda, authority=lda.authority, rows=services.parsed_as_dicts(rows)
+        )
+    assert not RolloutRow.objects.exists()
+
+    greek = write_xlsx(
+        tmp_path / "greek.xlsx",
+        [
+            ["Department", "Name", "Mailbox", "Roles"],
+            ["Άδειες", "Ζωή Παπαδοπούλου", "zoi@oeteldonk.nl", "Request handler"],
+        ],
+    )
+    _import(lda, greek)
+    services.rollout_apply(actor=lda, authority=lda.authority)
+    zoi = User.objects.get(email="zoi@oeteldonk.nl")
+    assert (zoi.username, zoi.department) == ("zoi.papadopoulou", "Άδειες")

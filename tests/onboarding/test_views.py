@@ -106,3 +106,48 @@ def test_checklist_constant_queries(client, lda, django_assert_max_num_queries):
     client.force_login(lda)
     with django_assert_max_num_queries(25):
         client.get(reverse("onboarding:checklist"))
+
+
+def test_preview_shows_which_rows_are_existing_users(client, lda, seed_csv, services_area):
+    """Issue 15, item 6: the preview says, per row, whether it makes a new account or is an
+    existing user (by e-mail address), and warns about a new row with an existing name."""
+    from openimi.accounts.models import Role
+    from tests.factories import UserFactory
+
+    UserFactory(
+        authority=lda.authority,
+        username="pieter.dekort",
+        first_name="Pieter",
+        last_name="de Kort",
+        email="p.dekort@oeteldonk.nl",
+        roles=[],
+    )
+    UserFactory(
+        authority=lda.authority,
+        username="bram.pauwels",
+        first_name="Bram",
+        last_name="Pauwels",
+        email="b.pauwels@oeteldonk.example.nl",
+        roles=[(Role.REQUEST_HANDLER, services_area)],
+    )
+    client.force_login(lda)
+    with seed_csv.open("rb") as upload:
+        response = client.post(reverse("onboarding:rollout"), {"file": upload})
+    page = " ".join(response.content.decode().split())
+    assert "Existing user pieter.dekort: gets the roles of this row" in page
+    assert "New user" in page
+    assert (
+        "Bram Pauwels already has an account (bram.pauwels, b.pauwels@oeteldonk.example.nl) "
+        "with another e-mail address" in page
+    )
+    assert "Save the rollout table" in page  # a warning, not a problem
+    assert "1 new row has the name of an existing user with another e-mail address" in page
+    with seed_csv.open("rb") as upload:
+        dutch = client.post(
+            reverse("onboarding:rollout"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="nl"
+        )
+    dutch = " ".join(dutch.content.decode().split())
+    assert "Bestaande gebruiker pieter.dekort: krijgt de rollen van deze rij" in dutch
+    assert "1 nieuwe rij heeft de naam van een bestaande gebruiker" in dutch
+    assert "Nieuwe gebruiker" in dutch
+    assert User.objects.filter(last_name="de Kort").count() == 1

@@ -47,6 +47,9 @@ class Action(StrEnum):
     REQUEST_FORWARD = "request.forward"
     REQUEST_REJECT = "request.reject"
     REQUEST_ALLOCATE = "request.allocate"
+    # "I'll handle this": a request handler takes an incoming request where the authority
+    # works without allocation, so that colleagues see who has it.
+    REQUEST_TAKE = "request.take"
     REQUEST_REQUEST_INFO = "request.request_info"
     REQUEST_PROVIDE_INFO = "request.provide_info"
     REQUEST_ANSWER = "request.answer"

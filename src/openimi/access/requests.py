@@ -71,6 +71,7 @@ REQUEST_ACTIONS = frozenset(
         Action.REQUEST_ACCEPT,
         Action.REQUEST_REJECT,
         Action.REQUEST_ALLOCATE,
+        Action.REQUEST_TAKE,
         Action.REQUEST_REFER_TO_COORDINATOR,
         Action.REQUEST_VIEW_MEDIATION,
         Action.REQUEST_MEDIATE,
@@ -476,6 +477,8 @@ def can(user: User, action: Action, obj: Any) -> bool:
             return is_responder(user, info_request) and may_reject(info_request)
         case Action.REQUEST_ALLOCATE:
             return _is_responding_allocator(user, info_request)
+        case Action.REQUEST_TAKE:  # without allocation every handler acts: one says "mine"
+            return is_responder(user, info_request) and not uses_allocation(info_request)
         case Action.REQUEST_REFER_TO_COORDINATOR:
             return is_requester(user, info_request) or is_responder(user, info_request)
         case Action.REQUEST_VIEW_MEDIATION:

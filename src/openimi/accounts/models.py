@@ -46,6 +46,9 @@ class User(AbstractUser):
     )
     language = models.CharField(_("language"), max_length=3, default="en")
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    # The rollout table's "Afdeling": where in the authority the user works. Allocators
+    # choose handlers by it.
+    department = models.CharField(_("department"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

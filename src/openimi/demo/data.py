@@ -36,6 +36,7 @@ class DemoUser:
     language: str
     roles: list[str]
     phone: str = ""
+    department: str = ""  # the rollout table's "Afdeling"
 
 
 @dataclass
@@ -142,7 +143,13 @@ AUTHORITIES = [
         users=[
             # The seed's rollout table (Bijlage 4) ...
             DemoUser(
-                "bram.pauwels", "Bram", "Pauwels", "b.pauwels@oeteldonk.example.nl", "nl", [HANDLER]
+                "bram.pauwels",
+                "Bram",
+                "Pauwels",
+                "b.pauwels@oeteldonk.example.nl",
+                "nl",
+                [HANDLER],
+                department="Economische Zaken",
             ),
             DemoUser(
                 "pieter.dekort",
@@ -151,6 +158,7 @@ AUTHORITIES = [
                 "p.dekort@oeteldonk.example.nl",
                 "nl",
                 [HANDLER],
+                department="Bouw en Woningtoezicht",
             ),
             DemoUser(
                 "energiemarkt",
@@ -159,6 +167,7 @@ AUTHORITIES = [
                 "energie@oeteldonk.example.nl",
                 "nl",
                 [HANDLER, ALLOCATOR],
+                department="Energie",
             ),
             DemoUser(
                 "publieksbalie",
@@ -167,6 +176,7 @@ AUTHORITIES = [
                 "publieksbalie@oeteldonk.example.nl",
                 "nl",
                 [ALLOCATOR],
+                department="Publieksbalie",
             ),
             # ... and its two local data administrators, as the seed advises.
             DemoUser(
@@ -322,6 +332,7 @@ def _users(authority: Authority, users: list[DemoUser], phone_prefix: str) -> li
                 "email": spec.email,
                 "language": spec.language,
                 "phone": spec.phone or f"{phone_prefix} ",
+                "department": spec.department,
                 "authority": authority,
                 "status": User.Status.ACTIVE,
                 "must_change_password": False,

@@ -40,6 +40,7 @@ ACCEPTED = "request.accepted"
 FORWARDED = "request.forwarded"
 REJECTED = "request.rejected"
 ALLOCATED = "request.allocated"
+TAKEN = "request.taken"  # "I'll handle this" (no allocation): a handler took it
 INFORMATION_REQUESTED = "request.information_requested"
 INFORMATION_PROVIDED = "request.information_provided"
 ANSWER_SAVED = "request.answer_saved"

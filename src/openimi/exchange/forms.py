@@ -245,14 +245,29 @@ class ProvideInfoForm(NoteForm):
 
 
 class AllocateForm(forms.Form):
+    """The handlers to allocate to. ``candidates``: who can be chosen (those allocated now
+    among them); ``department``: show only the candidates of this department, and those
+    allocated now (a filtered list must not drop them unseen)."""
+
     handlers = forms.MultipleChoiceField(
-        label=_("Request handlers"), widget=forms.CheckboxSelectMultiple
+        label=_("Request handlers"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one request handler")},
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, department: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.by_pk = {str(u.pk): u for u in candidates}
         self.fields["handlers"].choices = [(str(u.pk), str(u)) for u in candidates]
+        self.departments = sorted({u.department for u in candidates if u.department})
+        self.department = department if department in self.departments else ""
+        self.unknown_department = bool(department) and not self.department
+        chosen = {str(pk) for pk in (self["handlers"].value() or ())}
+        self.shown = [
+            (u, str(u.pk) in chosen)
+            for u in candidates
+            if not department or u.department == department or str(u.pk) in chosen
+        ]
 
     @property
     def chosen(self):

@@ -396,9 +396,49 @@ def request_allocations(*, user: User, info_request: InformationRequest) -> list
 
 
 def allocation_candidates(*, user: User, info_request: InformationRequest) -> QuerySet:
-    """The request handlers an allocator can allocate the request to."""
+    """The request handlers an allocator can allocate the request to, by name."""
     policy.require(user, Action.REQUEST_ALLOCATE, info_request)
-    return rules.request_handlers_of(info_request.responding_authority_id, info_request.area_id)
+    return allocatable_handlers(info_request=info_request).order_by("last_name", "first_name", "pk")
+
+
+def allocatable_handlers(*, info_request: InformationRequest) -> QuerySet:
+    """The responding authority's request handlers for the area who can act on a request now:
+    active (logged in at least once, not deleted) and not locked out. A pending user cannot
+    log in yet, and a locked one not for a while: a request given to them would wait."""
+    from openimi.accounts.models import User as UserModel
+    from openimi.accounts.selectors import locked_usernames
+
+    return (
+        rules.request_handlers_of(info_request.responding_authority_id, info_request.area_id)
+        .filter(status=UserModel.Status.ACTIVE)
+        .exclude(username__in=locked_usernames())
+    )
+
+
+def awaits_allocation(info_request: InformationRequest) -> bool:
+    """Whether no handler is allocated to the request now (the allocator's queue). Reads
+    what ``requests_available_transitions`` read ahead, else asks."""
+    allocated = rules.read_ahead_allocations(info_request)
+    if allocated is not None:
+        return not allocated
+    return not info_request.allocations.filter(is_active=True).exists()
+
+
+def handlers_load(*, user: User, info_requests: list[InformationRequest]) -> None:
+    """Set ``handled_by`` (the handlers allocated now, or who took it) on the rows of a page
+    of the user's incoming requests, in one query; other rows get an empty list."""
+    own = [ir for ir in info_requests if ir.responding_authority_id == user.authority_id]
+    for info_request in info_requests:
+        info_request.handled_by = []
+    if not own:
+        return
+    by_pk = {info_request.pk: info_request for info_request in own}
+    for allocation in (
+        Allocation.objects.filter(info_request_id__in=list(by_pk), is_active=True)
+        .select_related("handler")
+        .order_by("created_at", "pk")
+    ):
+        by_pk[allocation.info_request_id].handled_by.append(allocation.handler)
 
 
 def forward_candidates(*, info_request: InformationRequest) -> QuerySet[Authority]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/compose/<slug:step>/", compose.ComposeStepView.as_view(), name="compose_step"),
     path("<int:pk>/delete-draft/", compose.DraftDeleteView.as_view(), name="delete_draft"),
     path("<int:pk>/mediate/", detail.MediationPostView.as_view(), name="mediate"),
+    path("<int:pk>/take/", detail.TakeView.as_view(), name="take"),
     path("<int:pk>/answers/<int:question_pk>/", answers.AnswerView.as_view(), name="answer"),
     path(
         "<int:pk>/documents/<int:attachment_pk>/",

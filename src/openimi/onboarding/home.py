@@ -70,6 +70,10 @@ def home_for(*, user: User) -> Home:
         )
         for info_request in recent:
             available = set(available_by_pk[info_request.pk])
+            if Transition.ALLOCATE in available and not request_selectors.awaits_allocation(
+                info_request
+            ):
+                available.discard(Transition.ALLOCATE)  # allocated: no longer in the queue
             for section, (_key, _title, transitions) in zip(sections, SECTIONS, strict=True):
                 if available & transitions:
                     section.requests.append(info_request)

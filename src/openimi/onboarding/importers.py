@@ -62,6 +62,11 @@ ROLE_NAMES = {
     "basisgebruiker": "",
     "basic user": "",
 }
+# What saving and applying a row will do, as the preview shows it (``ParsedRow.match``).
+MATCH_NEW = "new"  # no user of the authority has the address: a new account
+MATCH_ADD_ROLES = "add_roles"  # an existing user gets the row's roles or department
+MATCH_UNCHANGED = "unchanged"  # an existing user already has what the row gives
+
 _ROLE_SPLIT = re.compile(r"\s*[/,;]\s*")
 _ROLE_AREA = re.compile(r"^(?P<role>[^()]+?)\s*(?:\((?P<area>[^()]*)\))?$")
 
@@ -78,6 +83,11 @@ class ParsedRow:
     roles_text: str = ""
     roles: list[list[str | None]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Filled by ``selectors.rollout_check``: the existing user the address belongs to, and
+    # warnings that do not stop the import (a new account with an existing user's name).
+    match: str = MATCH_NEW
+    existing_username: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_table(*, name: str, content: bytes) -> list[ParsedRow]:
@@ -126,6 +136,7 @@ def check_rows(
     for row in rows:
         row.problems = []
         row.email = row.email.strip()
+        _check_text(row)
         if not row.name:
             row.problems.append(_("The name is missing."))
         try:
@@ -147,6 +158,37 @@ def check_rows(
                 seen[key] = row.line
         row.roles = _parse_roles(row, areas=areas, area_names=area_names)
     return rows
+
+
+# What the saved table and the users keep of each column (the user's first and last name
+# hold 150 characters each, so a name no more than that fits whichever way it is split).
+_LIMITS = {"department": 200, "name": 150, "email": 254, "roles_text": 300}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _check_text(row: ParsedRow) -> None:
+    """Text pasted from elsewhere: control characters (a form feed from a PDF) and cells too
+    long to keep are problems of the row, never a failure of the import."""
+    labels = {
+        "department": _("department"),
+        "laws": _("laws and regulations"),
+        "name": _("name"),
+        "email": _("e-mail address"),
+        "roles_text": _("roles"),
+    }
+    for column, label in labels.items():
+        value = getattr(row, column)
+        if _CONTROL.search(value):
+            row.problems.append(
+                _("The %(column)s contains a control character. Remove it from the file.")
+                % {"column": label}
+            )
+        limit = _LIMITS.get(column)
+        if limit is not None and len(value) > limit:
+            row.problems.append(
+                _("The %(column)s is too long: at most %(limit)s characters.")
+                % {"column": label, "limit": limit}
+            )
 
 
 def _parse_roles(

@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext as _
 
+from openimi.accounts.models import RoleGrant
+from openimi.accounts.models import User as UserModel
 from openimi.authorities.models import AreaPreferences, Authority, LegislativeArea
 from openimi.onboarding import importers
 from openimi.onboarding.models import RolloutPlan, RolloutRow
@@ -28,7 +32,82 @@ def rollout_check(
         for name in area.names.values():
             area_names[name.lower()] = area.code
     areas = {code: code for code in sorted(own)}
-    return importers.check_rows(rows, areas=areas, area_names=area_names)
+    rows = importers.check_rows(rows, areas=areas, area_names=area_names)
+    _match_existing_users(authority=authority, rows=rows)
+    return rows
+
+
+def current_users(*, authority: Authority) -> QuerySet[UserModel]:
+    """The authority's users who can log in or will (pending): the ones a row can be."""
+    return UserModel.objects.filter(authority=authority, is_active=True).exclude(
+        status=UserModel.Status.INACTIVE
+    )
+
+
+def users_by_email(*, authority: Authority, emails) -> dict[str, UserModel]:
+    """The authority's current users by e-mail address in lower case (the oldest account
+    where two share an address)."""
+    wanted = {email.lower() for email in emails if email}
+    found: dict[str, UserModel] = {}
+    users = (
+        current_users(authority=authority)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=wanted)
+        .order_by("-pk")
+    )
+    for user in users:
+        found[user.email_lower] = user
+    return found
+
+
+def _match_existing_users(*, authority: Authority, rows: list[importers.ParsedRow]) -> None:
+    """Say per row whether its address is an existing user (who gets the row's roles and
+    department) or a new account, and warn where a new account has an existing user's name:
+    the same person under another address would otherwise get a second account."""
+    by_email = users_by_email(authority=authority, emails=[row.email for row in rows])
+    held: dict[int, set[tuple[str, str | None]]] = {user.pk: set() for user in by_email.values()}
+    for user_id, role, code in RoleGrant.objects.filter(user_id__in=list(held)).values_list(
+        "user_id", "role", "area__code"
+    ):
+        held[user_id].add((role, code))
+    # A person by full name; a functional mailbox ("Publieksbalie", one word) by first name,
+    # as the demo's "Publieksbalie Oeteldonk".
+    names = {" ".join(row.name.lower().split()) for row in rows if row.name}
+    words = {name for name in names if " " not in name}
+    same_name: dict[str, list[UserModel]] = {}
+    for user in (
+        current_users(authority=authority)
+        .annotate(
+            full=Lower(Concat("first_name", Value(" "), "last_name")),
+            first=Lower("first_name"),
+        )
+        .filter(Q(full__in=names) | Q(first__in=words))
+        .order_by("pk")
+    ):
+        for key in {user.full, user.first} & names:
+            same_name.setdefault(key, []).append(user)
+    for row in rows:
+        row.warnings = []
+        user = by_email.get(row.email.lower())
+        if user is not None:
+            row.existing_username = user.username
+            wanted = {(role, code) for role, code in row.roles}
+            department = " ".join(row.department.split())
+            if wanted <= held[user.pk] and (not department or department == user.department):
+                row.match = importers.MATCH_UNCHANGED
+            else:
+                row.match = importers.MATCH_ADD_ROLES
+            continue
+        row.match, row.existing_username = importers.MATCH_NEW, ""
+        for other in same_name.get(" ".join(row.name.lower().split()), []):
+            row.warnings.append(
+                _(
+                    "%(name)s already has an account (%(username)s, %(email)s) with another "
+                    "e-mail address. Saving creates a second account. If it is the same "
+                    "person, put that address in the table."
+                )
+                % {"name": row.name, "username": other.username, "email": other.email}
+            )
 
 
 def rollout_plan_get(*, authority: Authority) -> RolloutPlan | None:

@@ -21,6 +21,7 @@ from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.accounts.models import RoleGrant, User
 from openimi.accounts.users import services as user_services
+from openimi.accounts.users.credentials import username_generate
 from openimi.authorities.models import Authority, LegislativeArea
 from openimi.common.errors import ApplicationError
 from openimi.onboarding import checklist, importers, selectors
@@ -55,6 +56,12 @@ def rollout_import(*, actor: User, authority: Authority, rows: list[dict]) -> Ro
             )
         plan, _created = RolloutPlan.objects.select_for_update().get_or_create(authority=authority)
         linked = {row.email.lower(): row.user_id for row in plan.rows.all() if row.user_id}
+        # A row whose address is an existing user's is that user from now on (the preview
+        # said so): the table shows them, and applying gives them the row's roles.
+        existing = selectors.users_by_email(
+            authority=authority, emails=[row.email for row in parsed]
+        )
+        linked.update({email: user.pk for email, user in existing.items()})
         plan.rows.all().delete()
         RolloutRow.objects.bulk_create(
             RolloutRow(
@@ -131,16 +138,15 @@ def _apply_row(*, actor, authority, row: RolloutRow, areas, result: ApplyResult)
         for role, code in row.roles
         if not code or code in areas
     ]
-    existing = (
-        User.objects.filter(authority=authority, email__iexact=row.email, is_active=True)
-        .exclude(status=User.Status.INACTIVE)
-        .order_by("pk")
-        .first()
+    department = " ".join(row.department.split())
+    existing = selectors.users_by_email(authority=authority, emails=[row.email]).get(
+        row.email.lower()
     )
     try:
         with transaction.atomic():
             if existing is None:
-                first_name, last_name = _split_name(row.name, row.department)
+                first_name, last_name = _person_names(row.name, authority)
+                mailbox = len(row.name.split()) == 1
                 user = user_services.user_create(
                     actor=actor,
                     authority=authority,
@@ -149,7 +155,10 @@ def _apply_row(*, actor, authority, row: RolloutRow, areas, result: ApplyResult)
                     language=_language(authority),
                     email=row.email,
                     phone="",
+                    department=department,
                     roles=wanted,
+                    # A mailbox's user name is its name alone: publieksbalie.
+                    username=username_generate(first_name, "") if mailbox else None,
                 )
                 result.created.append(user)
             else:
@@ -164,7 +173,21 @@ def _apply_row(*, actor, authority, row: RolloutRow, areas, result: ApplyResult)
                     for role, area in wanted
                     if (role, area.pk if area else None) not in held_keys
                 ]
-                if missing:
+                if department and department != user.department:
+                    # The table names where the user works: it becomes their department.
+                    user_services.user_update(
+                        actor=actor,
+                        user=user,
+                        first_name=user.first_name,
+                        last_name=user.last_name,
+                        language=user.language,
+                        email=user.email,
+                        phone=user.phone,
+                        department=department,
+                        roles=held + missing if missing else None,
+                    )
+                    result.updated.append(user)
+                elif missing:
                     user_services.user_roles_set(actor=actor, user=user, roles=held + missing)
                     result.updated.append(user)
                 else:
@@ -177,15 +200,28 @@ def _apply_row(*, actor, authority, row: RolloutRow, areas, result: ApplyResult)
         row.save(update_fields=["user"])
 
 
-def _split_name(name: str, department: str) -> tuple[str, str]:
-    """ "Pieter de Kort" → ("Pieter", "de Kort"). A functional mailbox has one word
-    ("Publieksbalie"): its department, or the word again, becomes the last name."""
-    first, _space, last = name.strip().partition(" ")
+def _person_names(name: str, authority: Authority) -> tuple[str, str]:
+    """ "Pieter de Kort" → ("Pieter", "de Kort"); a functional mailbox, one word, see
+    ``mailbox_names``."""
+    first, _space, last = " ".join(name.split()).partition(" ")
     if last:
         return first, last
+    return mailbox_names(first, authority)
+
+
+def mailbox_names(name: str, authority: Authority) -> tuple[str, str]:
+    """A functional mailbox ("Publieksbalie") is no person: its name is the first name and
+    the authority's town (or, without one, its name) the last name, so that it reads
+    "Publieksbalie Oeteldonk" in lists, as the demo's mailboxes do; its user name is the
+    mailbox's name alone (``publieksbalie``)."""
+    return name, _mailbox_last_name(authority)
+
+
+def _mailbox_last_name(authority: Authority) -> str:
     return (
-        first,
-        department.strip() if department.strip() and department.strip() != first else first,
+        " ".join(authority.city.split())
+        or " ".join(authority.informal_title.split())
+        or authority.official_name
     )
 
 

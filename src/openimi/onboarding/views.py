@@ -75,12 +75,14 @@ class RolloutView(_OwnAuthorityMixin, FormView):
             return self.form_invalid(form)
         rows = selectors.rollout_check(authority=self.policy_object, rows=rows)
         problems = sum(len(row.problems) for row in rows)
+        warned = sum(1 for row in rows if row.warnings)
         signed = signing.dumps(services.parsed_as_dicts(rows), salt=_SIGNING_SALT, compress=True)
         return self.render_to_response(
             self.get_context_data(
                 form=form,
                 preview=rows,
                 preview_problems=problems,
+                preview_warned=warned,
                 import_form=RolloutImportForm(initial={"rows": signed}),
                 file_name=upload.name,
             )

@@ -34,7 +34,15 @@ _AREA_ROLE_FIELDS = {
         _("Follows every request of your authority, in the areas ticked."),
     ),
 }
-DETAIL_FIELDS = ("first_name", "last_name", "language", "email", "phone", "username")
+DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "language",
+    "email",
+    "phone",
+    "department",
+    "username",
+)
 ROLE_FIELDS = (*(str(role) for role in AREA_ROLES), str(Role.LOCAL_DATA_ADMINISTRATOR))
 
 
@@ -87,6 +95,17 @@ class UserForm(forms.Form):
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    department = forms.CharField(
+        label=_("Department"),
+        help_text=_(
+            "Where in your authority the user works, as in the rollout table. Allocators see "
+            "it when they choose request handlers."
+        ),
+        required=False,
+        max_length=200,
+        error_messages={"max_length": _("Enter a department of at most 200 characters")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     username = forms.CharField(
         label=_("Username"),
@@ -173,7 +192,9 @@ class UserForm(forms.Form):
     def details(self) -> dict[str, str]:
         """The user's details for the service: locked fields keep their current values."""
         values = {
-            name: self.cleaned_data[name] for name in DETAIL_FIELDS[:5] if name in self.fields
+            name: self.cleaned_data[name]
+            for name in DETAIL_FIELDS
+            if name != "username" and name in self.fields
         }
         if self.user is not None:
             for name in MANDATORY_FIELDS:

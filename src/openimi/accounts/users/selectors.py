@@ -28,6 +28,7 @@ _LIST_FIELDS = (
     "first_name",
     "email",
     "phone",
+    "department",
     "username",
     "status",
     "is_active",

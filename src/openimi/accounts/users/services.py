@@ -70,7 +70,7 @@ EVENT_ROLES_CHANGED = role_rules.EVENT_ROLES_CHANGED
 
 # The seed's mandatory fields: locked while the user has requests assigned (seed 6.2).
 MANDATORY_FIELDS = ("first_name", "last_name", "language", "email")
-_DETAIL_FIELDS = (*MANDATORY_FIELDS, "phone")
+_DETAIL_FIELDS = (*MANDATORY_FIELDS, "phone", "department")
 
 
 class OpenRequestsError(ApplicationError):
@@ -95,6 +95,7 @@ def user_create(
     email: str,
     phone: str,
     roles: list[RoleSpec],
+    department: str = "",
     username: str | None = None,
     request: HttpRequest | None = None,
 ) -> User:
@@ -114,6 +115,7 @@ def user_create(
             language=language,
             email=email,
             phone=phone,
+            department=department,
         )
         wanted = role_rules.checked_roles(authority=authority, roles=roles)
         temporary = temporary_password_generate()
@@ -147,6 +149,7 @@ def user_update(
     language: str,
     email: str,
     phone: str,
+    department: str | None = None,
     username: str | None = None,
     roles: list[RoleSpec] | None = None,
     request: HttpRequest | None = None,
@@ -156,7 +159,8 @@ def user_update(
     The first name, last name, language and e-mail are locked while the user has requests
     assigned; the user name may change only while the user is pending. A pending user whose
     e-mail address or language changes gets a new temporary password at the new address
-    (the old one, perhaps sent to a mistyped address, stops working).
+    (the old one, perhaps sent to a mistyped address, stops working). ``department``
+    None keeps the user's department.
     """
     with transaction.atomic():
         user = _lock_for_change(actor=actor, user=user)
@@ -167,6 +171,7 @@ def user_update(
             language=language,
             email=email,
             phone=phone,
+            department=user.department if department is None else department,
         )
         changed = [name for name in _DETAIL_FIELDS if getattr(user, name) != details[name]]
         locked = [name for name in changed if name in MANDATORY_FIELDS]
@@ -315,7 +320,11 @@ def _lock_for_change(*, actor: User, user: User) -> User:
 
 
 def _clean_details(*, authority: Authority | None, **values: str) -> dict[str, str]:
-    details = {name: " ".join((values[name] or "").split()) for name in _DETAIL_FIELDS}
+    details = {name: " ".join((values.get(name) or "").split()) for name in _DETAIL_FIELDS}
+    if len(details["department"]) > User._meta.get_field("department").max_length:
+        raise ApplicationError(
+            _("Enter a department of at most 200 characters."), field="department"
+        )
     for name in MANDATORY_FIELDS:
         if not details[name]:
             raise ApplicationError(_("This field is required."), field=name)

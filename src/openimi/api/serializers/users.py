@@ -96,6 +96,7 @@ class UserSerializer(serializers.ModelSerializer):
             "last_name",
             "email",
             "phone",
+            "department",
             "language",
             "status",
             "is_active",
@@ -116,6 +117,13 @@ class _DetailsSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254, help_text="The temporary password is sent here.")
     phone = serializers.CharField(
         max_length=40, required=False, allow_blank=True, default="", validators=[validate_phone]
+    )
+    department = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where in the authority the user works (the rollout table's department).",
     )
 
 

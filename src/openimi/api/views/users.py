@@ -34,13 +34,14 @@ _FIELDS = (
     "last_name",
     "email",
     "phone",
+    "department",
     "language",
     "status",
     "is_active",
     "last_login",
 )
 _ROLE_FIELDS = {str(role) for role in Role}
-_DETAILS = (*services.MANDATORY_FIELDS, "phone")
+_DETAILS = (*services.MANDATORY_FIELDS, "phone", "department")
 
 
 def _with_roles(users):

@@ -16,6 +16,7 @@ from openimi.exchange.services.coordination import (
     request_allocate,
     request_end_mediation,
     request_refer_to_coordinator,
+    request_take,
 )
 from openimi.exchange.services.drafts import (
     draft_problems,
@@ -58,6 +59,7 @@ __all__ = [
     "request_accept_answer",
     "request_add_attachment",
     "request_allocate",
+    "request_take",
     "request_answer",
     "request_approve",
     "request_ask_follow_up",

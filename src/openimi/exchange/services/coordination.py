@@ -22,7 +22,7 @@ from openimi.access import policy
 from openimi.access import requests as rules
 from openimi.access.policy import Action
 from openimi.common.errors import ApplicationError, PermissionDenied
-from openimi.exchange import events, workflow
+from openimi.exchange import events, selectors, workflow
 from openimi.exchange.models import (
     Allocation,
     Attachment,
@@ -66,6 +66,23 @@ def request_allocate(
         )
         if wanted == active:
             return info_request
+        # Newly allocated handlers must be able to act now (those allocated already stay
+        # when the request is allocated again, whatever happened to them since).
+        able = set(
+            selectors.allocatable_handlers(info_request=info_request)
+            .filter(pk__in=wanted - active)
+            .values_list("pk", flat=True)
+        )
+        for handler in handlers:
+            if handler.pk not in active and handler.pk not in able:
+                raise ApplicationError(
+                    _(
+                        "%(name)s cannot be allocated requests now: they have not logged in "
+                        "yet, are locked out or were deleted."
+                    )
+                    % {"name": handler},
+                    field="handlers",
+                )
         now = timezone.now()
         info_request.allocations.filter(is_active=True).exclude(handler_id__in=wanted).update(
             is_active=False, ended_at=now
@@ -87,6 +104,29 @@ def request_allocate(
                 "new_handlers": sorted(wanted - active),
                 "ended_handlers": sorted(active - wanted),
             },
+            audience=Audience.RESPONDING,
+        )
+    return info_request
+
+
+def request_take(*, info_request: InformationRequest, actor: User) -> InformationRequest:
+    """ "I'll handle this": where the responding authority works without allocation, a request
+    handler marks an incoming request as theirs, so that colleagues see who has it. Every
+    handler may still act on it (nothing is taken from them); others may take it as well."""
+    with transaction.atomic():
+        info_request, current, _target = begin(
+            info_request, actor, Transition.ALLOCATE, Action.REQUEST_TAKE
+        )
+        if info_request.allocations.filter(handler=actor, is_active=True).exists():
+            raise ApplicationError(_("You already handle this request."))
+        Allocation.objects.create(info_request=info_request, handler=actor, allocated_by=actor)
+        finish(
+            info_request,
+            actor,
+            events.TAKEN,
+            current,
+            ["updated_at"],
+            data={"handler": actor.pk},
             audience=Audience.RESPONDING,
         )
     return info_request

@@ -65,6 +65,7 @@ EVENT_LABELS: dict[str, str] = {
     events.FORWARDED: gettext_lazy("Request forwarded"),
     events.REJECTED: gettext_lazy("Request rejected"),
     events.ALLOCATED: gettext_lazy("Request allocated"),
+    events.TAKEN: gettext_lazy("A request handler took the request"),
     events.INFORMATION_REQUESTED: gettext_lazy("More information asked for"),
     events.INFORMATION_PROVIDED: gettext_lazy("Information provided"),
     events.ANSWER_SAVED: gettext_lazy("Answer saved"),
@@ -125,6 +126,7 @@ class Step:
     perform: Callable[[Any, Any, Any], Any]
     form: Callable[..., Any] | None = None
     warning: bool = False
+    template: str = "exchange/transition.html"
 
     @property
     def has_form(self) -> bool:
@@ -153,16 +155,23 @@ def _forward_form(view, data=None, files=None):
 
 
 def _allocate_form(view, data=None, files=None):
-    candidates = selectors.allocation_candidates(
-        user=view.request.user, info_request=view.info_request
+    candidates = list(
+        selectors.allocation_candidates(user=view.request.user, info_request=view.info_request)
     )
     current = [
-        str(a.handler_id)
+        a.handler
         for a in selectors.request_allocations(
             user=view.request.user, info_request=view.info_request
         )
     ]
-    return AllocateForm(data, candidates=list(candidates), initial={"handlers": current})
+    # Those allocated now stay choosable, even if they could not be given a new request.
+    candidates += [handler for handler in current if handler not in candidates]
+    return AllocateForm(
+        data,
+        candidates=candidates,
+        department=view.request.GET.get("department", ""),
+        initial={"handlers": [str(handler.pk) for handler in current]},
+    )
 
 
 def _accept_form(view, data=None, files=None):
@@ -235,6 +244,7 @@ STEPS: list[Step] = [
             info_request=ir, actor=user, handlers=form.chosen
         ),
         _allocate_form,
+        template="exchange/allocate.html",
     ),
     Step(
         "forward",
@@ -361,7 +371,7 @@ class TransitionView(RequestPolicyMixin, View):
         label_authorities([self.info_request])
         return render(
             self.request,
-            "exchange/transition.html",
+            self.step.template,
             {"info_request": self.info_request, "step": self.step, "form": form},
         )
 
@@ -400,6 +410,25 @@ class TransitionView(RequestPolicyMixin, View):
             return self.render_form(form)
         messages.success(request, str(self.step.success))
         return redirect(self.detail_url())
+
+
+class TakeView(RequestPolicyMixin, View):
+    """ "I'll handle this" (``services.request_take``): back to the request, which now says
+    who handles it."""
+
+    action = Action.REQUEST_TAKE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.request_take(info_request=self.info_request, actor=request.user)
+        except PermissionDenied as denied:
+            raise Http404 from denied
+        except ApplicationError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("You handle this request now. Your colleagues see it."))
+        return redirect("exchange:detail", pk=self.info_request.pk)
 
 
 class MediationPostView(RequestPolicyMixin, View):
@@ -470,6 +499,7 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
         for entry in timeline:
             entry.label = EVENT_LABELS.get(entry.event.code, entry.event.code)
         mediation = None
+        allocations = selectors.request_allocations(user=user, info_request=info_request)
         can_mediate = policy.can(user, Action.REQUEST_MEDIATE, info_request)
         if policy.can(user, Action.REQUEST_VIEW_MEDIATION, info_request):
             mediation = selectors.mediation_messages(user=user, info_request=info_request)
@@ -487,7 +517,12 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
             mediation_form=(
                 NoteForm(user_language=user.language, label=_("Message")) if can_mediate else None
             ),
-            allocations=selectors.request_allocations(user=user, info_request=info_request),
+            allocations=allocations,
+            # Allocations an allocator made read "Allocated to"; without allocation the
+            # handlers took the request themselves ("I'll handle this"): "Handled by".
+            taken=bool(allocations) and all(a.allocated_by_id == a.handler_id for a in allocations),
+            can_take=policy.can(user, Action.REQUEST_TAKE, info_request)
+            and all(a.handler_id != user.pk for a in allocations),
             steps=steps_for(available),
             can_edit_draft=T.EDIT_DRAFT in available,
             can_answer=T.EDIT_ANSWER in available,

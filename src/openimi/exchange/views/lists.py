@@ -87,6 +87,8 @@ class RequestListView(PolicyRequiredMixin, ContentCacheMixin, TemplateView):
         )
         other_side = "responding_authority" if outgoing else "requesting_authority"
         page = filtered_page(self.request, requests, form, other_side_field=other_side)
+        if not outgoing:  # who handles each incoming request, for colleagues to see
+            selectors.handlers_load(user=user, info_requests=page.object_list)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
