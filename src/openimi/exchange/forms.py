@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, Language, LegislativeArea
+from openimi.common.i18n import sorted_by_name
 from openimi.exchange.models import InformationRequest, PersonalData, Question
 from openimi.exchange.workflow import State
 
@@ -17,9 +18,10 @@ UNKNOWN = [("unknown", _("Unknown"))]
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The EU languages a free text can be written in (one query)."""
+    """The EU languages a free text can be written in, by name in the reader's language."""
     return [
-        (language.code, language.name) for language in Language.objects.filter(is_eu_official=True)
+        (language.code, language.name)
+        for language in sorted_by_name(Language.objects.filter(is_eu_official=True))
     ]
 
 
@@ -132,6 +134,10 @@ class PersonalDataForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider_name"].help_text = _("The company or person the request is about.")
+        country = self.fields["country"]
+        country.choices = [("", country.empty_label)] + [
+            (c.pk, c.name) for c in sorted_by_name(country.queryset)
+        ]
         for name in ("postal_code", "vat_number", "phone"):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
 
@@ -298,7 +304,7 @@ class RequestFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *statuses]
         self.fields["area"].choices = [("", _("Any area"))] + [(str(a.pk), a.name) for a in areas]
         self.fields["country"].choices = [("", _("Any country"))] + [
-            (c.pk, c.name) for c in countries
+            (c.pk, c.name) for c in sorted_by_name(countries)
         ]
 
 
