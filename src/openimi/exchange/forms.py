@@ -347,8 +347,7 @@ class AnswerForm(_LanguageMixin, forms.Form):
         if value is not None:
             value.label, value.required = _("Answer"), False
             self.fields = {"value": value, **self.fields}
-        if question.answer_type == types.FREE_TEXT:
-            self.fields["free_text"].label = _("Answer")
+        self.fields["free_text"].label = question.free_text_label
         if question.answer_type != types.DOCUMENT:
             del self.fields["file"]
         standard = list(question.standard_answers.all())
