@@ -162,10 +162,18 @@ class JustificationForm(_LanguageMixin, forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    # Not marked required: documents are optional. Only pressing Upload asks for a file.
     file = forms.FileField(
         label=_("Add a document"),
+        required=False,
         help_text=_("One file at a time. PDF, image, text, Word, Excel or OpenDocument."),
     )
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if not file:
+            raise forms.ValidationError(_("Choose a document to upload."), code="required")
+        return file
 
 
 class RecipientSearchForm(forms.Form):
