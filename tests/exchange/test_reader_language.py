@@ -4,6 +4,7 @@ reader sees (never by code, nor by code points, which put "IJsland" before "Ierl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +12,8 @@ from django.urls import reverse
 
 from openimi.authorities.models import Language
 from openimi.common.i18n import sorted_by_name
+from openimi.exchange.models import InformationRequest
+from openimi.exchange.workflow import State
 from tests.factories import CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +148,22 @@ def test_no_english_empty_option_on_a_dutch_page(client, world, reference, make_
     assert '<option value="" selected>- Kies een optie -</option>' in dutch
     english = _get(client, world["handler"], url, "en")
     assert '<option value="" selected>- Select an option -</option>' in english
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "long"),
+    [("en", "7 Dec 2026", "7 December 2026"), ("nl", "7-12-2026", "7 december 2026")],
+)
+def test_request_pages_show_dates_day_first(client, world, make_request, language, short, long):
+    info_request = make_request(State.AWAITING_ACCEPTANCE)
+    InformationRequest.objects.filter(pk=info_request.pk).update(
+        sent_at=dt.datetime(2026, 12, 7, 9, 15, tzinfo=dt.UTC),
+        reply_by=dt.date(2026, 12, 7),
+    )
+    handler = world["handler"]
+    listing = _get(client, handler, reverse("exchange:outgoing"), language)
+    assert listing.count(short) == 2  # sent on, reply by
+    detail = _get(client, handler, reverse("exchange:detail", args=[info_request.pk]), language)
+    assert long in detail
+    for page in (listing, detail):
+        assert "12/07/2026" not in page and "Dec. 7" not in page
