@@ -18,7 +18,12 @@ def _language(context, live_server, language):
 
 
 def test_a_dutch_error_summary_names_the_field_and_leads_to_it(
-    page, context, live_server, login_as, directory, axe_violations
+    page,
+    context,
+    live_server,
+    login_as,
+    directory,
+    axe_violations,  # noqa: F811
 ):
     login_as(directory["lda"])
     _language(context, live_server, "nl")
@@ -41,7 +46,13 @@ def test_a_dutch_error_summary_names_the_field_and_leads_to_it(
 
 @pytest.mark.parametrize(("language", "first"), [("en", "Austria"), ("nl", "België")])
 def test_countries_in_the_readers_alphabetical_order(
-    page, context, live_server, login_as, directory, language, first
+    page,
+    context,
+    live_server,
+    login_as,
+    directory,
+    language,
+    first,  # noqa: F811
 ):
     login_as(directory["lda"])
     _language(context, live_server, language)
