@@ -22,8 +22,8 @@ def test_a_dutch_error_summary_names_the_field_and_leads_to_it(
     context,
     live_server,
     login_as,
-    directory,
-    axe_violations,  # noqa: F811
+    directory,  # noqa: F811 - the fixture imported above
+    axe_violations,
 ):
     login_as(directory["lda"])
     _language(context, live_server, "nl")
@@ -50,9 +50,9 @@ def test_countries_in_the_readers_alphabetical_order(
     context,
     live_server,
     login_as,
-    directory,
+    directory,  # noqa: F811 - the fixture imported above
     language,
-    first,  # noqa: F811
+    first,
 ):
     login_as(directory["lda"])
     _language(context, live_server, language)
