@@ -219,7 +219,9 @@ class NoteForm(_LanguageMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["text"].label = label
-        self.fields["text"].required = required
+        # An optional note's language is asked for only when a note is written (the service
+        # refuses a text without its language), so nothing on the page is marked required.
+        self.fields["text"].required = self.fields["language"].required = required
         self._setup_languages(user_language)
 
 
