@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +32,67 @@ def test_help_in_the_menu(client, basic_user):
 
 def test_help_anonymous(client, db):
     assert client.get(reverse("help:index")).status_code == 302
+
+
+DATA_PROTECTION = {
+    "en": "Given our data protection rules, we cannot answer this question.",
+    "nl": "Gelet op onze regels inzake gegevensbescherming, kunnen we deze vraag niet "
+    "beantwoorden.",
+}
+
+
+def _help(client, user, language):
+    client.force_login(user)
+    response = client.get(reverse("help:index"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_help_quotes_the_standard_answer_as_the_answer_form_shows_it(
+    client, basic_user, services_area, language
+):
+    from openimi.exchange.forms import AnswerForm
+    from openimi.exchange.models import Question, QuestionSet, StandardAnswer
+
+    standard = StandardAnswer.objects.create(code="data_protection", texts=DATA_PROTECTION)
+    question_set = QuestionSet.objects.create(code="s", area=services_area, titles={"en": "S"})
+    question = Question.objects.create(
+        question_set=question_set, code="Q1", answer_type="yes_no", texts={"en": "Q?"}
+    )
+    question.standard_answers.add(standard)
+    with translation.override(language):
+        offered = dict(AnswerForm(question=question).fields["standard_answer"].choices)
+    assert offered[str(standard.pk)] == DATA_PROTECTION[language]
+    page = _help(client, basic_user, language)
+    opening = {"en": "“", "nl": "„"}[language]
+    assert f"{opening}{DATA_PROTECTION[language]}”" in page
+
+
+def test_help_quotes_a_changed_standard_answer(client, basic_user):
+    from openimi.exchange.models import StandardAnswer
+
+    StandardAnswer.objects.create(
+        code="data_protection", texts={"en": "Our data protection rules forbid an answer."}
+    )
+    assert "“Our data protection rules forbid an answer.”" in _help(client, basic_user, "en")
+
+
+def test_help_without_standard_answers_still_gives_the_rule(client, basic_user):
+    page = _help(client, basic_user, "en")
+    assert "standard answer on data protection" in page
+
+
+@pytest.mark.parametrize(("language", "period"), [("en", "6 months"), ("nl", "6 maanden")])
+def test_help_says_when_personal_data_is_deleted(client, basic_user, language, period):
+    page = _help(client, basic_user, language)
+    assert period in page
+    assert "some time after" not in page and "enige tijd" not in page
+
+
+def test_help_follows_the_retention_settings(client, basic_user, settings):
+    settings.RETENTION_LIFECYCLE = {"*": "block_then_delete"}
+    settings.RETENTION_BLOCK_AFTER_MONTHS = 1
+    settings.RETENTION_BLOCKED_DELETE_AFTER_MONTHS = 36
+    page = _help(client, basic_user, "en")
+    assert "1 month after" in page and "36 months after" in page

@@ -314,6 +314,8 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates read day, month, year in every language, and date fields show stored dates (formats/).
+FORMAT_MODULE_PATH = ["openimi.formats"]
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 

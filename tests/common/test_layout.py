@@ -131,7 +131,7 @@ def test_field_with_error_and_hint(bound_form):
     assert classes(page.one(id="id_name_error")) == {"govuk-error-message"}
     assert re.search(
         r'id="id_name_error"><span class="govuk-visually-hidden">Error:</span> '
-        r"This field is required\.",
+        r"Enter “Name”",
         html,
     )
     label = page.one("label", for_="id_name")

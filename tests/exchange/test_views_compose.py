@@ -204,3 +204,36 @@ class TestAnswerPage:
         url = reverse("exchange:answer", args=[info_request.pk, rq.pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"value": "yes"}).status_code == 404
+
+
+class TestOptionalDocumentsStep:
+    """The documents step is optional: nothing on it is marked required, leaving it without a
+    document (Save and continue, Save as draft and close) just moves on, and pressing Upload
+    without choosing a file says so at the field."""
+
+    def test_nothing_is_marked_required(self, client, world, make_request):
+        draft = make_request()
+        client.force_login(world["handler"])
+        for language, optional in (("en", "This step is optional."), ("nl", "optioneel")):
+            page = client.get(_step(draft.pk, "attachments"), HTTP_ACCEPT_LANGUAGE=language).text
+            assert optional in page
+            assert "openimi-required" not in page and "(required)" not in page
+            assert "(verplicht)" not in page
+
+    def test_leaving_without_a_document_moves_on(self, client, world, make_request):
+        draft = make_request()
+        client.force_login(world["handler"])
+        response = client.post(_step(draft.pk, "attachments"), {"continue": "1"})
+        assert response.status_code == 302 and response.url == _step(draft.pk, "recipient")
+        response = client.post(_step(draft.pk, "attachments"), {"save_and_close": "1"}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("exchange:outgoing")
+        assert f"Your draft {draft.reference} is saved" in response.text
+        assert draft.attachments.count() == 0
+
+    def test_upload_without_a_file_says_so_at_the_field(self, client, world, make_request):
+        draft = make_request()
+        client.force_login(world["handler"])
+        response = client.post(_step(draft.pk, "attachments"), {})
+        assert response.status_code == 200
+        assert response.text.count("Choose a document to upload.") == 2  # summary and field
+        assert draft.attachments.count() == 0

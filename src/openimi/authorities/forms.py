@@ -11,7 +11,7 @@ from openimi.authorities.models import (
 )
 from openimi.authorities.selectors import AuthoritySearch
 from openimi.authorities.services import CONTACT_FIELDS
-from openimi.common.i18n import translated
+from openimi.common.i18n import sorted_by_name, translated
 
 YES_NO = [(True, _("Yes")), (False, _("No"))]
 
@@ -45,9 +45,9 @@ class AuthoritySearchForm(forms.Form):
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
         any_choice = [("", _("Any"))]
-        self.fields["country"].choices = any_choice + sorted(
-            ((c.code, c.name) for c in choices["countries"]), key=lambda item: item[1]
-        )
+        self.fields["country"].choices = any_choice + [
+            (c.code, c.name) for c in sorted_by_name(choices["countries"])
+        ]
         self.fields["kind"].choices = [
             *any_choice,
             (self.COORDINATORS, _("IMI coordinators (all kinds)")),

@@ -24,7 +24,7 @@ from openimi.authorities.forms import (
 from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation, Language
 from openimi.common.content_cache import ContentCacheMixin
 from openimi.common.errors import ApplicationError
-from openimi.common.i18n import current_language
+from openimi.common.i18n import current_language, sorted_by_name
 from openimi.common.pagination import OnePassPaginator
 
 
@@ -114,8 +114,8 @@ class ManageAuthorityView(OwnAuthorityMixin, TemplateView):
         translations = {t.language_id: t for t in authority.translations.all()}
         context["translation_rows"] = [
             (language, translations.get(language.code))
-            for language in Language.objects.filter(is_eu_official=True).exclude(
-                pk=authority.language_id
+            for language in sorted_by_name(
+                Language.objects.filter(is_eu_official=True).exclude(pk=authority.language_id)
             )
         ]
         context["users"] = authority.users.filter(is_active=True).order_by(

@@ -11,6 +11,7 @@ Pages show the error summary with ``{% include "forms/error_summary.html" %}`` (
 asterisk with ``{% include "forms/required_note.html" %}``.
 """
 
+import re
 from pathlib import Path
 
 from django import forms
@@ -20,6 +21,7 @@ from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 # Widget class -> kind of GOV.UK component. Order matters: subclasses before their bases
 # (CheckboxSelectMultiple is a RadioSelect, RadioSelect a Select, and so on).
@@ -55,12 +57,51 @@ def govuk_kind(widget: forms.Widget) -> str:
     return "input"
 
 
+# A missing value, said with the field's label (GOV.UK: "Enter …", "Select …"), by component.
+_REQUIRED_BY_KIND = {
+    "select": _("Choose an option for “%(label)s”"),
+    "radios": _("Choose an option for “%(label)s”"),
+    "checkboxes": _("Tick at least one option for “%(label)s”"),
+    "checkbox": _("Tick “%(label)s”"),
+    "file": _("Choose a file for “%(label)s”"),
+}
+_REQUIRED = _("Enter “%(label)s”")
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def error_naming_field(label, message) -> str:
+    """``message`` as an error summary shows it: naming the field it belongs to."""
+    label, message = str(label or "").strip(), str(message)
+    if not label or re.search(rf"(?<!\w){re.escape(label)}(?!\w)", message, re.I):
+        return message
+    return _("%(label)s: %(message)s") % {"label": label, "message": message}
+
+
 class GovukBoundField(BoundField):
     """A bound field that knows its GOV.UK component and puts its classes on the widget."""
 
     @property
     def govuk_kind(self) -> str:
         return govuk_kind(self.field.widget)
+
+    @property
+    def error_texts(self) -> list[str]:
+        """The field's errors as shown at the field. Django's bare "This field is required."
+        becomes a message that names the field, as the error summary shows it too."""
+        texts = []
+        for error in self.errors.as_data():
+            for message in error.messages:
+                if error.code == "required" and message == str(_DJANGO_REQUIRED) and self.label:
+                    message = _REQUIRED_BY_KIND.get(self.govuk_kind, _REQUIRED) % {
+                        "label": str(self.label).strip()
+                    }
+                texts.append(str(message))
+        return texts
+
+    @property
+    def summary_texts(self) -> list[str]:
+        """The field's entries of the error summary: each names the field."""
+        return [error_naming_field(self.label, text) for text in self.error_texts]
 
     @property
     def anchor_id(self) -> str:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, Language, LegislativeArea
+from openimi.common.i18n import sorted_by_name
 from openimi.exchange.models import InformationRequest, PersonalData, Question
 from openimi.exchange.workflow import State
 
@@ -17,9 +18,10 @@ UNKNOWN = [("unknown", _("Unknown"))]
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The EU languages a free text can be written in (one query)."""
+    """The EU languages a free text can be written in, by name in the reader's language."""
     return [
-        (language.code, language.name) for language in Language.objects.filter(is_eu_official=True)
+        (language.code, language.name)
+        for language in sorted_by_name(Language.objects.filter(is_eu_official=True))
     ]
 
 
@@ -132,6 +134,10 @@ class PersonalDataForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider_name"].help_text = _("The company or person the request is about.")
+        country = self.fields["country"]
+        country.choices = [("", country.empty_label)] + [
+            (c.pk, c.name) for c in sorted_by_name(country.queryset)
+        ]
         for name in ("postal_code", "vat_number", "phone"):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
 
@@ -156,10 +162,18 @@ class JustificationForm(_LanguageMixin, forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    # Not marked required: documents are optional. Only pressing Upload asks for a file.
     file = forms.FileField(
         label=_("Add a document"),
+        required=False,
         help_text=_("One file at a time. PDF, image, text, Word, Excel or OpenDocument."),
     )
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if not file:
+            raise forms.ValidationError(_("Choose a document to upload."), code="required")
+        return file
 
 
 class RecipientSearchForm(forms.Form):
@@ -205,7 +219,9 @@ class NoteForm(_LanguageMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["text"].label = label
-        self.fields["text"].required = required
+        # An optional note's language is asked for only when a note is written (the service
+        # refuses a text without its language), so nothing on the page is marked required.
+        self.fields["text"].required = self.fields["language"].required = required
         self._setup_languages(user_language)
 
 
@@ -313,7 +329,7 @@ class RequestFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *statuses]
         self.fields["area"].choices = [("", _("Any area"))] + [(str(a.pk), a.name) for a in areas]
         self.fields["country"].choices = [("", _("Any country"))] + [
-            (c.pk, c.name) for c in countries
+            (c.pk, c.name) for c in sorted_by_name(countries)
         ]
 
 
@@ -356,8 +372,7 @@ class AnswerForm(_LanguageMixin, forms.Form):
         if value is not None:
             value.label, value.required = _("Answer"), False
             self.fields = {"value": value, **self.fields}
-        if question.answer_type == types.FREE_TEXT:
-            self.fields["free_text"].label = _("Answer")
+        self.fields["free_text"].label = question.free_text_label
         if question.answer_type != types.DOCUMENT:
             del self.fields["file"]
         standard = list(question.standard_answers.all())

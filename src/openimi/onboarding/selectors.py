@@ -162,3 +162,16 @@ def coordinators_of(*, user: User) -> list[Authority]:
         .distinct()
     )
     return list(Authority.objects.filter(pk__in=list(ids)).select_related("country").order_by("pk"))
+
+
+# The standard answer the basic rules (seed, Bijlage 2) quote: a reference-data code.
+DATA_PROTECTION_ANSWER = "data_protection"
+
+
+def standard_answer_text(*, code: str = DATA_PROTECTION_ANSWER) -> str:
+    """The standard answer ``code`` in the reader's language, as the answer form offers it
+    (empty when the question sets are not loaded)."""
+    from openimi.exchange.models import StandardAnswer
+
+    answer = StandardAnswer.objects.filter(code=code).first()
+    return answer.text if answer is not None else ""

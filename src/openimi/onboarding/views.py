@@ -7,6 +7,7 @@ lists them). Help is for every user.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse
@@ -21,6 +22,8 @@ from openimi.access.views import PolicyRequiredMixin
 from openimi.common.errors import ApplicationError
 from openimi.onboarding import checklist, importers, selectors, services
 from openimi.onboarding.forms import ChecklistTickForm, RolloutImportForm, RolloutUploadForm
+from openimi.retention.models import Lifecycle
+from openimi.retention.schedule import lifecycle_for
 
 ONBOARDING = Action.USER_MANAGE
 _SIGNING_SALT = "openimi.onboarding.rollout"
@@ -175,5 +178,23 @@ class HelpView(PolicyRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            coordinators=selectors.coordinators_of(user=self.request.user), **kwargs
+            coordinators=selectors.coordinators_of(user=self.request.user),
+            data_protection_answer=selectors.standard_answer_text(),
+            retention=_retention_periods(),
+            **kwargs,
         )
+
+
+def _months(count: int) -> str:
+    return ngettext("%(count)d month", "%(count)d months", count) % {"count": count}
+
+
+def _retention_periods() -> dict[str, str]:
+    """When personal data goes, as the settings say for most areas ("*"): ``delete`` and,
+    where data is blocked first, ``block``, each as "6 months"."""
+    if lifecycle_for("*") == Lifecycle.BLOCK_THEN_DELETE:
+        return {
+            "block": _months(settings.RETENTION_BLOCK_AFTER_MONTHS),
+            "delete": _months(settings.RETENTION_BLOCKED_DELETE_AFTER_MONTHS),
+        }
+    return {"delete": _months(settings.RETENTION_DELETE_AFTER_MONTHS)}

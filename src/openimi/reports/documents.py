@@ -228,11 +228,14 @@ def _questions_section(report: Report, asked, language: str) -> None:
         answer = item.answer
         rows = [(_("Answer"), answer_text(answer, question, language))]
         if answer is not None and answer.free_text:
+            if question.free_text_is_answer and answer.standard_answer is None:
+                rows = []  # the free text is the answer: one row, below
             free_language = answer.free_text_language or ""
             label = (
-                _("Explanation (original text, %(language)s)") % {"language": free_language}
+                _("%(label)s (original text, %(language)s)")
+                % {"label": question.free_text_label, "language": free_language}
                 if free_language
-                else _("Explanation (original text)")
+                else _("%(label)s (original text)") % {"label": question.free_text_label}
             )
             rows.append((label, answer.free_text))
         if answer is not None:

@@ -124,6 +124,16 @@ class Question(models.Model):
     def help_text(self) -> str:
         return translated(self.help)
 
+    @property
+    def free_text_is_answer(self) -> bool:
+        return self.answer_type == self.AnswerType.FREE_TEXT
+
+    @property
+    def free_text_label(self) -> str:
+        """What the free text is called on the answer form, the request page and the report:
+        the answer itself for a free-text question, else an explanation of the answer."""
+        return str(_("Answer") if self.free_text_is_answer else _("Explanation"))
+
     def choice_codes(self) -> list[str]:
         return [choice["code"] for choice in self.choices]
 

@@ -242,7 +242,8 @@ class ComposeStepView(RequestPolicyMixin, View):
             return redirect(self.url("review"))
         if self.step == "attachments" and request.POST.get("remove"):
             return self.remove_attachment(request.POST["remove"])
-        if self.step == "attachments" and not request.FILES and request.POST.get("continue"):
+        leaving = request.POST.get("continue") or request.POST.get("save_and_close")
+        if self.step == "attachments" and not request.FILES and leaving:
             return redirect(self.next_url())
         form = self.make_form(request.POST, request.FILES)
         if form.is_valid():
