@@ -137,14 +137,13 @@ class AreaPreferencesForm(forms.Form):
     )
 
     def __init__(self, *args, preferences: AreaPreferences, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
-                "keywords": list(preferences.keywords.all()),
-                "uses_allocation": preferences.uses_allocation,
-                "coordinator_may_view_details": preferences.coordinator_may_view_details,
-            },
-        )
+        # The stored values, under any initial the caller gives (a FormView passes {}).
+        stored = {
+            "keywords": list(preferences.keywords.all()),
+            "uses_allocation": preferences.uses_allocation,
+            "coordinator_may_view_details": preferences.coordinator_may_view_details,
+        }
+        kwargs["initial"] = {**stored, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["keywords"].queryset = Keyword.objects.filter(area_id=preferences.area_id)
         self.fields["uses_allocation"].help_text = _(
