@@ -11,6 +11,7 @@ from openimi.authorities.models import (
 )
 from openimi.authorities.selectors import AuthoritySearch
 from openimi.authorities.services import CONTACT_FIELDS
+from openimi.common.forms import Form, ModelForm
 from openimi.common.i18n import translated
 
 YES_NO = [(True, _("Yes")), (False, _("No"))]
@@ -25,7 +26,7 @@ def _yes_no_field(label) -> forms.TypedChoiceField:
     )
 
 
-class AuthoritySearchForm(forms.Form):
+class AuthoritySearchForm(Form):
     q = forms.CharField(
         label=_("Name, title or description"),
         required=False,
@@ -79,7 +80,7 @@ class AuthoritySearchForm(forms.Form):
         )
 
 
-class AuthorityContactForm(forms.ModelForm):
+class AuthorityContactForm(ModelForm):
     class Meta:
         model = Authority
         fields = CONTACT_FIELDS
@@ -97,7 +98,7 @@ class AuthorityContactForm(forms.ModelForm):
         }
 
 
-class CompetencesForm(forms.ModelForm):
+class CompetencesForm(ModelForm):
     class Meta:
         model = Authority
         fields = ("competent_in_all_areas", "economic_sectors", "policy_areas")
@@ -123,7 +124,7 @@ class CompetencesForm(forms.ModelForm):
         self.fields["policy_areas"].queryset = PolicyArea.objects.all()
 
 
-class AreaPreferencesForm(forms.Form):
+class AreaPreferencesForm(Form):
     keywords = forms.ModelMultipleChoiceField(
         label=_("Keywords"),
         queryset=Keyword.objects.none(),
@@ -157,7 +158,7 @@ class AreaPreferencesForm(forms.Form):
         )
 
 
-class CoordinatorSettingsForm(forms.Form):
+class CoordinatorSettingsForm(Form):
     needs_coordinator_approval = _yes_no_field(
         AreaPreferences._meta.get_field("needs_coordinator_approval").verbose_name
     )
@@ -165,7 +166,7 @@ class CoordinatorSettingsForm(forms.Form):
     may_accept = _yes_no_field(AreaPreferences._meta.get_field("may_accept").verbose_name)
 
 
-class TranslationForm(forms.ModelForm):
+class TranslationForm(ModelForm):
     class Meta:
         model = AuthorityTranslation
         fields = ("informal_title", "description")

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, Language, LegislativeArea
+from openimi.common.forms import Form, ModelForm
 from openimi.exchange.models import InformationRequest, PersonalData, Question
 from openimi.exchange.workflow import State
 
@@ -43,7 +44,7 @@ class _LanguageMixin:
                     self.initial[name] = (user_language or "en").lower()
 
 
-class DateParts(forms.Form):
+class DateParts(Form):
     """The GOV.UK date input: day, month and year as three boxes (template
     ``exchange/_date_input.html``). ``required`` says whether a date must be given."""
 
@@ -81,7 +82,7 @@ class DateParts(forms.Form):
 # --- Compose --------------------------------------------------------------------------------
 
 
-class QuestionSetForm(forms.Form):
+class QuestionSetForm(Form):
     question_set = forms.ChoiceField(
         label=_("Which questions do you want to ask?"),
         widget=forms.RadioSelect,
@@ -105,7 +106,7 @@ class QuestionSetForm(forms.Form):
         return self.sets[self.cleaned_data["question_set"]]
 
 
-class QuestionsForm(forms.Form):
+class QuestionsForm(Form):
     questions = forms.MultipleChoiceField(
         label=_("Questions to ask"), widget=forms.CheckboxSelectMultiple
     )
@@ -120,7 +121,7 @@ class QuestionsForm(forms.Form):
         return [self.by_pk[pk] for pk in self.by_pk if pk in self.cleaned_data["questions"]]
 
 
-class PersonalDataForm(forms.ModelForm):
+class PersonalDataForm(ModelForm):
     class Meta:
         model = PersonalData
         fields = PersonalData.data_fields()
@@ -139,7 +140,7 @@ class PersonalDataForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
-class JustificationForm(_LanguageMixin, forms.Form):
+class JustificationForm(_LanguageMixin, Form):
     justification = forms.CharField(
         label=_("Why do you need this information?"),
         help_text=_(
@@ -155,14 +156,14 @@ class JustificationForm(_LanguageMixin, forms.Form):
         self._setup_languages(user_language)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(
         label=_("Add a document"),
         help_text=_("One file at a time. PDF, image, text, Word, Excel or OpenDocument."),
     )
 
 
-class RecipientSearchForm(forms.Form):
+class RecipientSearchForm(Form):
     q = forms.CharField(
         label=_("Search for the authority"),
         required=False,
@@ -170,7 +171,7 @@ class RecipientSearchForm(forms.Form):
     )
 
 
-class RecipientForm(forms.Form):
+class RecipientForm(Form):
     responding_authority = forms.ChoiceField(
         label=_("Send the request to"), widget=forms.RadioSelect
     )
@@ -195,7 +196,7 @@ class ReplyDateForm(DateParts):
 # --- Transitions ----------------------------------------------------------------------------
 
 
-class NoteForm(_LanguageMixin, forms.Form):
+class NoteForm(_LanguageMixin, Form):
     """Free text with its language: a note, a question, a reason."""
 
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -244,7 +245,7 @@ class ProvideInfoForm(NoteForm):
     file = forms.FileField(label=_("Document (optional)"), required=False)
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(Form):
     handlers = forms.MultipleChoiceField(
         label=_("Request handlers"), widget=forms.CheckboxSelectMultiple
     )
@@ -268,7 +269,7 @@ SORTS = {
 }
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(Form):
     """The GET form above the list of requests."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -309,7 +310,7 @@ def areas_for_filter() -> list[LegislativeArea]:
 # --- Answering ------------------------------------------------------------------------------
 
 
-class AnswerForm(_LanguageMixin, forms.Form):
+class AnswerForm(_LanguageMixin, Form):
     """The answer to one question: the typed answer fitting its answer type, or a standard
     answer, with an optional explanation in a stated language and (documents) a file."""
 
