@@ -16,6 +16,7 @@ from openimi.accounts.security_code import (
     security_code_validate,
     security_code_verify,
 )
+from openimi.accounts.users.forms import validate_phone
 from openimi.common.forms import ControlCharactersRefused, Form
 from openimi.notifications.models import NotificationPreference
 
@@ -238,6 +239,7 @@ class AccountPreferencesForm(Form):
         label=_("Telephone"),
         required=False,
         max_length=40,
+        validators=[validate_phone],  # as on the Add user page and in the API
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     # The daily digest (notifications): reminders and escalations always come at once.
