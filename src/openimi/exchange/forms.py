@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, Language, LegislativeArea
 from openimi.common.forms import Form, ModelForm
+from openimi.exchange.files import accepted_extensions
 from openimi.exchange.models import InformationRequest, PersonalData, Question
 from openimi.exchange.workflow import State
 
@@ -135,6 +139,8 @@ class PersonalDataForm(ModelForm):
         self.fields["provider_name"].help_text = _("The company or person the request is about.")
         for name in ("postal_code", "vat_number", "phone"):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+        # The date picker offers no future date; PersonalData.clean refuses one.
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -156,11 +162,26 @@ class JustificationForm(_LanguageMixin, Form):
         self._setup_languages(user_language)
 
 
+def _attachment_hint() -> str:
+    return gettext("One file at a time. Accepted types: %(types)s.") % {
+        "types": ", ".join(accepted_extensions())
+    }
+
+
+class AttachmentField(forms.FileField):
+    """A document to attach: the hint and the file chooser offer exactly the accepted types
+    (``EXCHANGE_ATTACHMENT_CONTENT_TYPES``), the ones ``files.check_upload`` lets through."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", lazy(_attachment_hint, str)())
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": ",".join(accepted_extensions())}
+
+
 class AttachmentForm(Form):
-    file = forms.FileField(
-        label=_("Add a document"),
-        help_text=_("One file at a time. PDF, image, text, Word, Excel or OpenDocument."),
-    )
+    file = AttachmentField(label=_("Add a document"))
 
 
 class RecipientSearchForm(Form):
@@ -242,7 +263,7 @@ class ForwardForm(NoteForm):
 
 
 class ProvideInfoForm(NoteForm):
-    file = forms.FileField(label=_("Document (optional)"), required=False)
+    file = AttachmentField(label=_("Document (optional)"), required=False)
 
 
 class AllocateForm(Form):
@@ -321,7 +342,7 @@ class AnswerForm(_LanguageMixin, Form):
         label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     free_text_language = LanguageField(required=False)
-    file = forms.FileField(label=_("Add a document"), required=False)
+    file = AttachmentField(label=_("Add a document"), required=False)
     base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, question: Question, user_language: str = "", **kwargs):
