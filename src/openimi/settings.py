@@ -394,7 +394,9 @@ EXCHANGE_ATTACHMENT_CONTENT_TYPES = env_list(
     "EXCHANGE_ATTACHMENT_CONTENT_TYPES",
     "application/pdf,image/jpeg,image/png,text/plain,"
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
-    "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/vnd.oasis.opendocument.text,"
+    "application/vnd.oasis.opendocument.spreadsheet",
 )
 
 # --- Directory ----------------------------------------------------------------------------------

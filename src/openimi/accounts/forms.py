@@ -16,6 +16,8 @@ from openimi.accounts.security_code import (
     security_code_validate,
     security_code_verify,
 )
+from openimi.accounts.users.forms import validate_phone
+from openimi.common.forms import ControlCharactersRefused, Form
 from openimi.notifications.models import NotificationPreference
 
 GENERIC_LOGIN_ERROR = _("The username, password or security code is not correct.")
@@ -28,7 +30,7 @@ _NO_ASSIST = {
 }
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     """Step 1: user name and password. Says nothing about either."""
 
     username = forms.CharField(
@@ -53,7 +55,7 @@ class CodeCharacterField(forms.CharField):
         return security_code_normalise(super().to_python(value))
 
 
-class SecurityCodeChallengeForm(forms.Form):
+class SecurityCodeChallengeForm(Form):
     """Step 2: the characters at three positions, each in its own labelled box.
 
     The boxes are named character_1..3 whatever the positions, so the names say nothing and
@@ -119,7 +121,7 @@ def _differ(first: str, second: str) -> bool:
     return security_code_normalise(first) != security_code_normalise(second)
 
 
-class SecurityCodeSetForm(_NewSecurityCodeMixin, forms.Form):
+class SecurityCodeSetForm(_NewSecurityCodeMixin, Form):
     """First login: choose the security code."""
 
     code1, code2 = _NewSecurityCodeMixin.new_code_fields()
@@ -129,7 +131,7 @@ class SecurityCodeSetForm(_NewSecurityCodeMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class SecurityCodeChangeForm(_NewSecurityCodeMixin, forms.Form):
+class SecurityCodeChangeForm(_NewSecurityCodeMixin, Form):
     """My account: the current code in full, then the new one twice."""
 
     # No maxlength on the code boxes: a browser would cut a 13th character off silently, and
@@ -172,7 +174,7 @@ class SecurityCodeChangeForm(_NewSecurityCodeMixin, forms.Form):
         return cleaned
 
 
-class FirstPasswordForm(SetPasswordForm):
+class FirstPasswordForm(ControlCharactersRefused, SetPasswordForm):
     """First login: the temporary password is replaced (Django's password validators)."""
 
     def __init__(self, user, *args, **kwargs):
@@ -193,7 +195,7 @@ class FirstPasswordForm(SetPasswordForm):
         raise TypeError("The password is stored by services.setup_password_set.")
 
 
-class OwnPasswordChangeForm(PasswordChangeForm):
+class OwnPasswordChangeForm(ControlCharactersRefused, PasswordChangeForm):
     """My account: the current password, then the new one twice."""
 
     def __init__(self, user, *args, **kwargs):
@@ -227,7 +229,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         raise TypeError("The password is stored by services.password_change.")
 
 
-class AccountPreferencesForm(forms.Form):
+class AccountPreferencesForm(Form):
     language = forms.ChoiceField(
         label=_("Language of the interface"),
         help_text=_("openimi speaks this language to you after you log in, and in e-mails."),
@@ -237,6 +239,7 @@ class AccountPreferencesForm(forms.Form):
         label=_("Telephone"),
         required=False,
         max_length=40,
+        validators=[validate_phone],  # as on the Add user page and in the API
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     # The daily digest (notifications): reminders and escalations always come at once.

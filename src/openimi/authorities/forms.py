@@ -11,6 +11,7 @@ from openimi.authorities.models import (
 )
 from openimi.authorities.selectors import AuthoritySearch
 from openimi.authorities.services import CONTACT_FIELDS
+from openimi.common.forms import Form, ModelForm
 from openimi.common.i18n import sorted_by_name, translated
 
 YES_NO = [(True, _("Yes")), (False, _("No"))]
@@ -25,7 +26,7 @@ def _yes_no_field(label) -> forms.TypedChoiceField:
     )
 
 
-class AuthoritySearchForm(forms.Form):
+class AuthoritySearchForm(Form):
     q = forms.CharField(
         label=_("Name, title or description"),
         required=False,
@@ -79,7 +80,7 @@ class AuthoritySearchForm(forms.Form):
         )
 
 
-class AuthorityContactForm(forms.ModelForm):
+class AuthorityContactForm(ModelForm):
     class Meta:
         model = Authority
         fields = CONTACT_FIELDS
@@ -97,7 +98,7 @@ class AuthorityContactForm(forms.ModelForm):
         }
 
 
-class CompetencesForm(forms.ModelForm):
+class CompetencesForm(ModelForm):
     class Meta:
         model = Authority
         fields = ("competent_in_all_areas", "economic_sectors", "policy_areas")
@@ -123,7 +124,7 @@ class CompetencesForm(forms.ModelForm):
         self.fields["policy_areas"].queryset = PolicyArea.objects.all()
 
 
-class AreaPreferencesForm(forms.Form):
+class AreaPreferencesForm(Form):
     keywords = forms.ModelMultipleChoiceField(
         label=_("Keywords"),
         queryset=Keyword.objects.none(),
@@ -137,14 +138,13 @@ class AreaPreferencesForm(forms.Form):
     )
 
     def __init__(self, *args, preferences: AreaPreferences, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
-                "keywords": list(preferences.keywords.all()),
-                "uses_allocation": preferences.uses_allocation,
-                "coordinator_may_view_details": preferences.coordinator_may_view_details,
-            },
-        )
+        # The stored values, under any initial the caller gives (a FormView passes {}).
+        stored = {
+            "keywords": list(preferences.keywords.all()),
+            "uses_allocation": preferences.uses_allocation,
+            "coordinator_may_view_details": preferences.coordinator_may_view_details,
+        }
+        kwargs["initial"] = {**stored, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["keywords"].queryset = Keyword.objects.filter(area_id=preferences.area_id)
         self.fields["uses_allocation"].help_text = _(
@@ -158,7 +158,7 @@ class AreaPreferencesForm(forms.Form):
         )
 
 
-class CoordinatorSettingsForm(forms.Form):
+class CoordinatorSettingsForm(Form):
     needs_coordinator_approval = _yes_no_field(
         AreaPreferences._meta.get_field("needs_coordinator_approval").verbose_name
     )
@@ -166,7 +166,7 @@ class CoordinatorSettingsForm(forms.Form):
     may_accept = _yes_no_field(AreaPreferences._meta.get_field("may_accept").verbose_name)
 
 
-class TranslationForm(forms.ModelForm):
+class TranslationForm(ModelForm):
     class Meta:
         model = AuthorityTranslation
         fields = ("informal_title", "description")

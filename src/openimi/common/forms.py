@@ -23,6 +23,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from openimi.common.validators import prohibit_control_characters, refuses_control_characters
+
 # Widget class -> kind of GOV.UK component. Order matters: subclasses before their bases
 # (CheckboxSelectMultiple is a RadioSelect, RadioSelect a Select, and so on).
 _KINDS: tuple[tuple[type[forms.Widget], str], ...] = (
@@ -245,3 +247,29 @@ class GovukFormRenderer(TemplatesSetting):
             if html is not None:
                 return mark_safe(html.strip())  # noqa: S308 - every value above is escaped
         return super().render(template_name, context, request=request)
+
+
+# --- The base of every form ------------------------------------------------------------------
+
+
+class ControlCharactersRefused:
+    """Every text field of the form refuses control characters (``common.validators``).
+
+    Added in ``full_clean``, so fields a form adds or replaces in its ``__init__`` are covered.
+    """
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not refuses_control_characters(
+                field.validators
+            ):
+                field.validators.append(prohibit_control_characters)
+        super().full_clean()
+
+
+class Form(ControlCharactersRefused, forms.Form):
+    """The base of openimi's forms (tests/common/test_control_characters.py checks each)."""
+
+
+class ModelForm(ControlCharactersRefused, forms.ModelForm):
+    """The base of openimi's model forms."""

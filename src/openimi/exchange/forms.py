@@ -6,10 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, Language, LegislativeArea
+from openimi.common.forms import Form, ModelForm
 from openimi.common.i18n import sorted_by_name
+from openimi.exchange.files import accepted_extensions
 from openimi.exchange.models import InformationRequest, PersonalData, Question
 from openimi.exchange.workflow import State
 
@@ -45,7 +50,7 @@ class _LanguageMixin:
                     self.initial[name] = (user_language or "en").lower()
 
 
-class DateParts(forms.Form):
+class DateParts(Form):
     """The GOV.UK date input: day, month and year as three boxes (template
     ``exchange/_date_input.html``). ``required`` says whether a date must be given."""
 
@@ -83,7 +88,7 @@ class DateParts(forms.Form):
 # --- Compose --------------------------------------------------------------------------------
 
 
-class QuestionSetForm(forms.Form):
+class QuestionSetForm(Form):
     question_set = forms.ChoiceField(
         label=_("Which questions do you want to ask?"),
         widget=forms.RadioSelect,
@@ -107,7 +112,7 @@ class QuestionSetForm(forms.Form):
         return self.sets[self.cleaned_data["question_set"]]
 
 
-class QuestionsForm(forms.Form):
+class QuestionsForm(Form):
     questions = forms.MultipleChoiceField(
         label=_("Questions to ask"), widget=forms.CheckboxSelectMultiple
     )
@@ -122,7 +127,7 @@ class QuestionsForm(forms.Form):
         return [self.by_pk[pk] for pk in self.by_pk if pk in self.cleaned_data["questions"]]
 
 
-class PersonalDataForm(forms.ModelForm):
+class PersonalDataForm(ModelForm):
     class Meta:
         model = PersonalData
         fields = PersonalData.data_fields()
@@ -140,12 +145,14 @@ class PersonalDataForm(forms.ModelForm):
         ]
         for name in ("postal_code", "vat_number", "phone"):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-10"
+        # The date picker offers no future date; PersonalData.clean refuses one.
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
-class JustificationForm(_LanguageMixin, forms.Form):
+class JustificationForm(_LanguageMixin, Form):
     justification = forms.CharField(
         label=_("Why do you need this information?"),
         help_text=_(
@@ -161,13 +168,27 @@ class JustificationForm(_LanguageMixin, forms.Form):
         self._setup_languages(user_language)
 
 
-class AttachmentForm(forms.Form):
+def _attachment_hint() -> str:
+    return gettext("One file at a time. Accepted types: %(types)s.") % {
+        "types": ", ".join(accepted_extensions())
+    }
+
+
+class AttachmentField(forms.FileField):
+    """A document to attach: the hint and the file chooser offer exactly the accepted types
+    (``EXCHANGE_ATTACHMENT_CONTENT_TYPES``), the ones ``files.check_upload`` lets through."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", lazy(_attachment_hint, str)())
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": ",".join(accepted_extensions())}
+
+
+class AttachmentForm(Form):
     # Not marked required: documents are optional. Only pressing Upload asks for a file.
-    file = forms.FileField(
-        label=_("Add a document"),
-        required=False,
-        help_text=_("One file at a time. PDF, image, text, Word, Excel or OpenDocument."),
-    )
+    file = AttachmentField(label=_("Add a document"), required=False)
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
@@ -176,7 +197,7 @@ class AttachmentForm(forms.Form):
         return file
 
 
-class RecipientSearchForm(forms.Form):
+class RecipientSearchForm(Form):
     q = forms.CharField(
         label=_("Search for the authority"),
         required=False,
@@ -184,7 +205,7 @@ class RecipientSearchForm(forms.Form):
     )
 
 
-class RecipientForm(forms.Form):
+class RecipientForm(Form):
     responding_authority = forms.ChoiceField(
         label=_("Send the request to"), widget=forms.RadioSelect
     )
@@ -209,7 +230,7 @@ class ReplyDateForm(DateParts):
 # --- Transitions ----------------------------------------------------------------------------
 
 
-class NoteForm(_LanguageMixin, forms.Form):
+class NoteForm(_LanguageMixin, Form):
     """Free text with its language: a note, a question, a reason."""
 
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -257,10 +278,10 @@ class ForwardForm(NoteForm):
 
 
 class ProvideInfoForm(NoteForm):
-    file = forms.FileField(label=_("Document (optional)"), required=False)
+    file = AttachmentField(label=_("Document (optional)"), required=False)
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(Form):
     """The handlers to allocate to. ``candidates``: who can be chosen (those allocated now
     among them); ``department``: show only the candidates of this department, and those
     allocated now (a filtered list must not drop them unseen)."""
@@ -299,7 +320,7 @@ SORTS = {
 }
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(Form):
     """The GET form above the list of requests."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -340,7 +361,7 @@ def areas_for_filter() -> list[LegislativeArea]:
 # --- Answering ------------------------------------------------------------------------------
 
 
-class AnswerForm(_LanguageMixin, forms.Form):
+class AnswerForm(_LanguageMixin, Form):
     """The answer to one question: the typed answer fitting its answer type, or a standard
     answer, with an optional explanation in a stated language and (documents) a file."""
 
@@ -351,7 +372,7 @@ class AnswerForm(_LanguageMixin, forms.Form):
         label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     free_text_language = LanguageField(required=False)
-    file = forms.FileField(label=_("Add a document"), required=False)
+    file = AttachmentField(label=_("Add a document"), required=False)
     base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, question: Question, user_language: str = "", **kwargs):

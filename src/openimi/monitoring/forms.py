@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from openimi.access.monitoring import RECEIVED, SENT
+from openimi.common.forms import Form
 from openimi.monitoring.selectors import Period, add_months
 
 # How far back the month lists reach (the indicators are about recent timeliness).
@@ -19,7 +20,7 @@ def month_label(month: dt.date) -> str:
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
-class MonitoringFilterForm(forms.Form):
+class MonitoringFilterForm(Form):
     side = forms.ChoiceField(
         label=_("Requests"),
         required=False,

@@ -2,8 +2,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from openimi.common.forms import Form
 
-class RolloutUploadForm(forms.Form):
+
+class RolloutUploadForm(Form):
     file = forms.FileField(
         label=_("Upload the rollout table"),
         help_text=_(
@@ -24,12 +26,12 @@ class RolloutUploadForm(forms.Form):
         return upload
 
 
-class RolloutImportForm(forms.Form):
+class RolloutImportForm(Form):
     """The rows the preview showed, signed so that they come back unchanged."""
 
     rows = forms.CharField(widget=forms.HiddenInput)
 
 
-class ChecklistTickForm(forms.Form):
+class ChecklistTickForm(Form):
     item = forms.CharField(widget=forms.HiddenInput)
     done = forms.BooleanField(required=False, widget=forms.HiddenInput)

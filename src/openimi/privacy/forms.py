@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openimi.common.forms import Form
 from openimi.exchange.forms import PersonalDataForm
 from openimi.privacy.selectors import AccessLogFilters, SubjectFilters
 
@@ -17,7 +18,7 @@ class DateInput(forms.DateInput):
         super().__init__({"class": "govuk-input--width-10", **(attrs or {})}, format)
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(Form):
     request = forms.IntegerField(label=_("Request number"), required=False, min_value=1)
     user = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("From (date)"), required=False, widget=DateInput)
@@ -47,7 +48,7 @@ class AccessLogFilterForm(forms.Form):
         )
 
 
-class SubjectSearchForm(forms.Form):
+class SubjectSearchForm(Form):
     name = forms.CharField(
         label=_("Name of the service provider"),
         required=False,
@@ -97,7 +98,7 @@ class CorrectionForm(PersonalDataForm):
         return {name: self.cleaned_data.get(name) for name in PersonalDataForm.Meta.fields}
 
 
-class ContestForm(forms.Form):
+class ContestForm(Form):
     reason = forms.CharField(
         label=_("What does the data subject contest?"),
         help_text=_("Both authorities see this warning on the request until it is removed."),

@@ -12,6 +12,7 @@ from openimi.accounts.users import selectors
 from openimi.accounts.users.credentials import USERNAME_PATTERN
 from openimi.accounts.users.services import MANDATORY_FIELDS, RoleSpec
 from openimi.authorities.models import Authority, LegislativeArea
+from openimi.common.forms import Form
 
 # One check of a telephone number for the page and the API.
 validate_phone = RegexValidator(
@@ -51,7 +52,7 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class UserForm(forms.Form):
+class UserForm(Form):
     """Add (``user`` None) or change a user of ``authority``.
 
     The username appears only when changing a pending user. With ``lock_mandatory`` (the

@@ -7,7 +7,6 @@ administrator of another authority gets the same 404 as for a user that does not
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -24,6 +23,7 @@ from openimi.accounts.users import selectors, services
 from openimi.accounts.users.forms import UserForm
 from openimi.authorities.views import ServiceFormView
 from openimi.common.errors import ApplicationError
+from openimi.common.forms import Form
 
 
 class _OwnAuthorityMixin(PolicyRequiredMixin):
@@ -201,7 +201,7 @@ class UserDetailsView(_UserMixin, TemplateView):
         )
 
 
-class _ConfirmForm(forms.Form):
+class _ConfirmForm(Form):
     """No fields: carries the service's refusal to the error summary."""
 
 

@@ -2,13 +2,18 @@
 
 from rest_framework import serializers
 
-from openimi.api.serializers.common import OptionalEmailField, OptionalURLField
+from openimi.api.serializers.common import (
+    ModelSerializer,
+    OptionalEmailField,
+    OptionalURLField,
+    Serializer,
+)
 from openimi.authorities.models import Authority
 from openimi.authorities.services import CONTACT_FIELDS
 from openimi.common.i18n import current_language
 
 
-class DirectoryQuerySerializer(serializers.Serializer):
+class DirectoryQuerySerializer(Serializer):
     """The filters of the directory search page."""
 
     text = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -20,7 +25,7 @@ class DirectoryQuerySerializer(serializers.Serializer):
     coordinators_only = serializers.BooleanField(required=False, default=False)
 
 
-class AuthoritySerializer(serializers.ModelSerializer):
+class AuthoritySerializer(ModelSerializer):
     title = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
     country = serializers.CharField(source="country_id", read_only=True)
@@ -57,7 +62,7 @@ class AuthoritySerializer(serializers.ModelSerializer):
         return authority.description_for(current_language())[0]
 
 
-class OwnAuthoritySerializer(serializers.ModelSerializer):
+class OwnAuthoritySerializer(ModelSerializer):
     """The own authority as its local data administrators change it (source language)."""
 
     country = serializers.CharField(source="country_id", read_only=True)

@@ -2,21 +2,22 @@
 
 from rest_framework import serializers
 
+from openimi.api.serializers.common import ModelSerializer, Serializer
 from openimi.exchange.models import Question, QuestionSet, StandardAnswer
 
 
-class StandardAnswerSerializer(serializers.ModelSerializer):
+class StandardAnswerSerializer(ModelSerializer):
     class Meta:
         model = StandardAnswer
         fields = ["code", "text"]
 
 
-class ChoiceSerializer(serializers.Serializer):
+class ChoiceSerializer(Serializer):
     code = serializers.CharField()
     texts = serializers.DictField(child=serializers.CharField())
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     standard_answers = StandardAnswerSerializer(many=True, read_only=True)
     choices = ChoiceSerializer(many=True, read_only=True)
 
@@ -25,7 +26,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "answer_type", "text", "help_text", "choices", "standard_answers"]
 
 
-class QuestionSetSerializer(serializers.ModelSerializer):
+class QuestionSetSerializer(ModelSerializer):
     area = serializers.CharField(source="area.code")
 
     class Meta:
@@ -40,6 +41,6 @@ class QuestionSetDetailSerializer(QuestionSetSerializer):
         fields = [*QuestionSetSerializer.Meta.fields, "questions"]
 
 
-class QuestionSetQuerySerializer(serializers.Serializer):
+class QuestionSetQuerySerializer(Serializer):
     area = serializers.CharField(required=False, max_length=60)
     include_practice = serializers.BooleanField(required=False, default=True)

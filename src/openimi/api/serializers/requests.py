@@ -8,8 +8,10 @@ from rest_framework import serializers
 
 from openimi.api.serializers.common import (
     AuthorityRefSerializer,
+    ModelSerializer,
     OptionalEmailField,
     OptionalURLField,
+    Serializer,
 )
 from openimi.exchange.models import Answer, Attachment, InformationRequest, PersonalData, Question
 from openimi.exchange.workflow import State, Transition
@@ -17,7 +19,7 @@ from openimi.exchange.workflow import State, Transition
 MAX_ID = 2**31 - 1
 
 
-class RequestListQuerySerializer(serializers.Serializer):
+class RequestListQuerySerializer(Serializer):
     """The filters of the requests page."""
 
     direction = serializers.ChoiceField(choices=["incoming", "outgoing"], required=False)
@@ -32,7 +34,7 @@ class RequestListQuerySerializer(serializers.Serializer):
     allocated_to_me = serializers.BooleanField(required=False, default=False)
 
 
-class RequestSummarySerializer(serializers.Serializer):
+class RequestSummarySerializer(Serializer):
     id = serializers.IntegerField(source="pk")
     status = serializers.ChoiceField(choices=State.choices)
     is_practice = serializers.BooleanField()
@@ -49,7 +51,7 @@ class RequestSummarySerializer(serializers.Serializer):
     referred_to_coordinator = serializers.BooleanField()
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(ModelSerializer):
     standard_answer = serializers.CharField(source="standard_answer.code", allow_null=True)
     value = serializers.CharField(allow_null=True)
 
@@ -67,7 +69,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     question = serializers.IntegerField(source="request_question_id", allow_null=True)
 
     class Meta:
@@ -86,7 +88,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AskedQuestionSerializer(serializers.Serializer):
+class AskedQuestionSerializer(Serializer):
     id = serializers.IntegerField(source="request_question.pk")
     question = serializers.IntegerField(source="question.pk")
     code = serializers.CharField(source="question.code")
@@ -112,7 +114,7 @@ class RequestDetailSerializer(RequestSummarySerializer):
     )
 
 
-class PersonalDataSerializer(serializers.ModelSerializer):
+class PersonalDataSerializer(ModelSerializer):
     country = serializers.CharField(
         source="country_id", required=False, allow_null=True, max_length=2
     )
@@ -124,7 +126,7 @@ class PersonalDataSerializer(serializers.ModelSerializer):
         fields = [name for name in PersonalData.data_fields() if name != "country"] + ["country"]
 
 
-class DraftSerializer(serializers.Serializer):
+class DraftSerializer(Serializer):
     """A draft's fields; on create ``area`` is required, every other field is optional."""
 
     area = serializers.IntegerField(min_value=1, max_value=MAX_ID)
@@ -144,7 +146,7 @@ class DraftSerializer(serializers.Serializer):
     justification_language = serializers.CharField(required=False, allow_blank=True, max_length=3)
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AnswerInputSerializer(Serializer):
     value = serializers.CharField(required=False, allow_null=True, max_length=100)
     standard_answer = serializers.CharField(required=False, allow_null=True, max_length=60)
     free_text = serializers.CharField(required=False, allow_blank=True, max_length=20000)
@@ -154,14 +156,14 @@ class AnswerInputSerializer(serializers.Serializer):
     )
 
 
-class DocumentUploadSerializer(serializers.Serializer):
+class DocumentUploadSerializer(Serializer):
     file = serializers.FileField()
     question = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_ID
     )
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class TimelineEntrySerializer(Serializer):
     id = serializers.IntegerField(source="event.pk")
     code = serializers.CharField(source="event.code")
     created_at = serializers.DateTimeField(source="event.created_at")
@@ -177,7 +179,7 @@ class TimelineEntrySerializer(serializers.Serializer):
 # --- transitions ------------------------------------------------------------------------------
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     note_language = serializers.CharField(required=False, allow_blank=True, max_length=3)
 
@@ -186,16 +188,16 @@ class ReturnSerializer(NoteSerializer):
     note = serializers.CharField(allow_blank=True, max_length=20000)
 
 
-class TextSerializer(serializers.Serializer):
+class TextSerializer(Serializer):
     text = serializers.CharField(allow_blank=True, max_length=20000)
     language = serializers.CharField(required=False, allow_blank=True, max_length=3)
 
 
-class EmptySerializer(serializers.Serializer):
+class EmptySerializer(Serializer):
     pass
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(Serializer):
     reply_by = serializers.DateField(required=False, allow_null=True)
 
 
@@ -207,13 +209,13 @@ class RejectSerializer(NoteSerializer):
     reason = serializers.ChoiceField(choices=InformationRequest.RejectionReason.choices)
 
 
-class AllocateSerializer(serializers.Serializer):
+class AllocateSerializer(Serializer):
     handlers = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=100
     )
 
 
-class HandlerSerializer(serializers.Serializer):
+class HandlerSerializer(Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="get_full_name")
     username = serializers.CharField()

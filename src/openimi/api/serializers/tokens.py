@@ -3,10 +3,11 @@
 from rest_framework import serializers
 
 from openimi.api.models import ApiToken, WebhookDelivery, WebhookSubscription
+from openimi.api.serializers.common import ModelSerializer, Serializer
 from openimi.exchange import notify
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ModelSerializer):
     user = serializers.IntegerField(source="user_id", read_only=True)
     created_by = serializers.IntegerField(source="created_by_id", read_only=True)
 
@@ -26,7 +27,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApiTokenCreateSerializer(serializers.Serializer):
+class ApiTokenCreateSerializer(Serializer):
     name = serializers.CharField(max_length=100)
     user = serializers.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, help_text="Default: yourself."
@@ -46,7 +47,7 @@ def event_types() -> list[str]:
     return sorted(notify.RULES)
 
 
-class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+class WebhookSubscriptionSerializer(ModelSerializer):
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=event_types()), min_length=1, max_length=50
     )
@@ -64,7 +65,7 @@ class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
         fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(ModelSerializer):
     event = serializers.IntegerField(source="event_id")
 
     class Meta:

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from openimi.accounts.models import AREA_ROLES, Role, User
 from openimi.accounts.users.forms import validate_phone
+from openimi.api.serializers.common import ModelSerializer, Serializer
 
 MAX_ID = 2**31 - 1
 _ROLE_ORDER = {
@@ -19,7 +20,7 @@ _ROLE_ORDER = {
 }
 
 
-class UserListQuerySerializer(serializers.Serializer):
+class UserListQuerySerializer(Serializer):
     text = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -40,7 +41,7 @@ class UserListQuerySerializer(serializers.Serializer):
     )
 
 
-class RoleSerializer(serializers.Serializer):
+class RoleSerializer(Serializer):
     """One role: an area role in a legislative area, or the local data administrator (no area)."""
 
     role = serializers.ChoiceField(choices=Role.choices)
@@ -49,19 +50,19 @@ class RoleSerializer(serializers.Serializer):
     )
 
 
-class RoleOutSerializer(serializers.Serializer):
+class RoleOutSerializer(Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     area = serializers.IntegerField(allow_null=True)
     area_code = serializers.CharField(allow_null=True)
 
 
-class RolesSerializer(serializers.Serializer):
+class RolesSerializer(Serializer):
     """Every role of the user: ``PUT`` replaces them all (an empty list leaves a basic user)."""
 
     roles = RoleSerializer(many=True, max_length=100)
 
 
-class RolesOutSerializer(serializers.Serializer):
+class RolesOutSerializer(Serializer):
     roles = RoleOutSerializer(many=True)
 
 
@@ -78,7 +79,7 @@ def role_rows(grants) -> list[dict]:
     return sorted(rows, key=lambda row: (_ROLE_ORDER.get(row["role"], 9), row["area_code"] or ""))
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     username = serializers.CharField(
         read_only=True, help_text="Made from the names; can change while the user is pending."
     )
@@ -110,7 +111,7 @@ class UserSerializer(serializers.ModelSerializer):
         return role_rows(user.api_role_grants)
 
 
-class _DetailsSerializer(serializers.Serializer):
+class _DetailsSerializer(Serializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
@@ -142,7 +143,7 @@ class UserChangeSerializer(_DetailsSerializer):
     username = serializers.CharField(max_length=150)
 
 
-class DeletedSerializer(serializers.Serializer):
+class DeletedSerializer(Serializer):
     outcome = serializers.ChoiceField(
         choices=["removed", "deactivated"],
         help_text="removed: a pending user who never logged in is gone; deactivated: the "
@@ -151,5 +152,5 @@ class DeletedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(Serializer):
     detail = serializers.CharField()

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, Country, LegislativeArea
@@ -179,6 +181,13 @@ class PersonalData(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"personal data of request {self.info_request_id}"
+
+    def clean(self) -> None:
+        # Checked here, so that the page, the correction and the API refuse it alike.
+        if self.date_of_birth is not None and self.date_of_birth > timezone.localdate():
+            raise ValidationError(
+                {"date_of_birth": _("The date of birth must be today or in the past.")}
+            )
 
     @classmethod
     def data_fields(cls) -> list[str]:

@@ -86,6 +86,12 @@ def answer_save(
             )
         if answer is None:
             answer = Answer(request_question=request_question, version=0)
+        elif (answer.value, answer.standard_answer_id, answer.free_text) == (
+            value,
+            standard_answer.pk if standard_answer else None,
+            free_text,
+        ) and answer.free_text_language == (language if free_text else ""):
+            return answer  # saved as shown: nothing changed, no new version, no event
         answer.value = value
         answer.standard_answer = standard_answer
         answer.free_text = free_text

@@ -158,7 +158,12 @@ class ComposeStepView(RequestPolicyMixin, View):
             case "attachments":
                 return AttachmentForm(data, files)
             case "recipient":
-                return RecipientForm(data, authorities=self.recipients(data))
+                current = info_request.responding_authority_id
+                return RecipientForm(
+                    data,
+                    authorities=self.recipients(data),
+                    initial={"responding_authority": str(current) if current else ""},
+                )
             case "reply-date":
                 return ReplyDateForm(data, initial=ReplyDateForm.initial_for(info_request.reply_by))
         return None
