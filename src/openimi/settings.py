@@ -54,9 +54,28 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when OPENIMI_ENV=production.")
     SECRET_KEY = _development_secret("secret_key", 50)
 
+
+def site_address(address: str) -> tuple[str, str]:
+    """``OPENIMI_ADDRESS`` as runserver takes it (``port``, ``host:port``, ``[v6]:port``) →
+    (host for links, port). Listening on every interface gives no address to link to: the
+    links then name this machine's loopback, and SITE_URL should say how others reach it."""
+    host, _colon, port = address.strip().rpartition(":")
+    if not port.isdigit():
+        raise ImproperlyConfigured(f"OPENIMI_ADDRESS must be host:port or a port, not {address!r}.")
+    if host in ("", "0.0.0.0", "0", "[::]"):  # noqa: S104 - recognised, not bound
+        host = "127.0.0.1"
+    return host, port
+
+
+# Where `make run` (scripts/run.sh) serves the site; links in e-mails and printed sheets point
+# there unless SITE_URL names the public address.
+OPENIMI_ADDRESS = os.environ.get("OPENIMI_ADDRESS", "127.0.0.1:8000")
+_SITE_HOST, _SITE_PORT = site_address(OPENIMI_ADDRESS)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+if "ALLOWED_HOSTS" not in os.environ and _SITE_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_SITE_HOST)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (os.environ.get("SITE_URL") or f"http://{_SITE_HOST}:{_SITE_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
