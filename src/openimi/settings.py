@@ -474,7 +474,7 @@ INSTALLED_APPS += ["rest_framework", "drf_spectacular", "openimi.api"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "openimi.api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "openimi.api.authentication.SessionAuthentication",  # 403 on a CSRF failure
     ],
     # The one permission class: it asks access/policy.py for the action the view declares.
     "DEFAULT_PERMISSION_CLASSES": ["openimi.api.permissions.PolicyPermission"],
