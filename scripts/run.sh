@@ -27,6 +27,18 @@ supervise_worker() {
 
 supervise_worker &
 SUPERVISOR=$!
-trap 'kill $SUPERVISOR 2>/dev/null; wait $SUPERVISOR 2>/dev/null || true' EXIT INT TERM
+# The server runs in the background and the script waits for it, so that Ctrl-C or a TERM
+# sent to this script alone stops the server, the supervisor and its worker at once.
+$OPENIMI runserver "$OPENIMI_ADDRESS" --noreload &
+SERVER=$!
+stop() {
+  trap - EXIT INT TERM
+  kill "$SERVER" "$SUPERVISOR" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 echo "openimi runs on http://$OPENIMI_ADDRESS/; Ctrl-C stops it and its worker."
-$OPENIMI runserver "$OPENIMI_ADDRESS" --noreload
+status=0
+wait "$SERVER" || status=$?
+exit "$status"
