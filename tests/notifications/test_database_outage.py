@@ -14,12 +14,17 @@ import contextlib
 import socket
 import threading
 import time
+from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from openimi.notifications.models import OutboxMessage
 from openimi.notifications.services import outbox_enqueue
+from openimi.notifications.tasks import outbox_sweep_task
 from tests.notifications.test_worker_kill import start_worker, stop, wait_for, worker_environment
 from tests.smtp import SmtpSink
 
@@ -113,6 +118,7 @@ def test_the_worker_waits_for_the_database_and_then_sends(tmp_path):
     )
     assert f":{proxy.port}/" in env["DATABASE_URL"]
     env["DB_CONN_MAX_AGE"] = "60"
+    env["OUTBOX_STALE_AFTER_SECONDS"] = "600"  # the default: the sweeper fails no task here
     worker = start_worker(env, "patient")
     sent = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT)
     try:
@@ -121,6 +127,13 @@ def test_the_worker_waits_for_the_database_and_then_sends(tmp_path):
         )
         wait_for(lambda: sent.filter(key="outage:before").exists(), "the first e-mail", worker)
 
+        # A sweep this worker had claimed when the database went away (as db_worker leaves
+        # it): after reconnecting, the worker marks it failed, so the sweeper is queued anew.
+        with transaction.atomic():
+            caught = outbox_sweep_task.using(run_after=timezone.now() + timedelta(days=1)).enqueue()
+            DBTaskResult.objects.filter(pk=caught.id).update(
+                status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["patient"]
+            )
         proxy.stop()  # the database is unreachable for the worker from now on
         cut_at = time.monotonic()
         outbox_enqueue(
@@ -135,6 +148,7 @@ def test_the_worker_waits_for_the_database_and_then_sends(tmp_path):
         proxy.start()  # reachable again, on the same address
         wait_for(lambda: sent.filter(key="outage:during").exists(), "the second e-mail", worker)
         assert worker.poll() is None, "the worker is still running"
+        assert DBTaskResult.objects.get(pk=caught.id).status == TaskResultStatus.FAILED
     finally:
         log = stop(worker)
         proxy.stop()

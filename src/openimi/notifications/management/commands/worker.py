@@ -18,8 +18,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.utils.crypto import get_random_string
 
-from openimi.notifications.tasks import ensure_digest_scheduled, ensure_sweeper_scheduled
+from openimi.notifications.tasks import (
+    ensure_digest_scheduled,
+    ensure_sweeper_scheduled,
+    fail_tasks_of_worker,
+)
 from openimi.retention.tasks import ensure_periodic_jobs_scheduled
 
 logger = logging.getLogger(__name__)
@@ -72,9 +77,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # One id across reconnections, so that the tasks this worker was running when the
+        # database went away can be told apart from those of others.
+        options["worker_id"] = options["worker_id"] or get_random_string(32)
         pause = 1.0
+        lost = False
         while True:
             try:
+                if lost:
+                    fail_tasks_of_worker(options["worker_id"])
                 self._schedule_and_work(options)
                 return
             except DATABASE_UNREACHABLE as error:
@@ -95,6 +106,7 @@ class Command(BaseCommand):
                 )
                 time.sleep(pause)
                 pause = min(pause * 2, cap)
+                lost = True
 
     def _schedule_and_work(self, options: dict[str, Any]) -> None:
         if options["sweeper"] and ensure_sweeper_scheduled() and options["verbosity"] > 0:
