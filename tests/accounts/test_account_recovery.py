@@ -239,3 +239,20 @@ class TestUserDetailsSheet:
         text = docx_text(documents.user_details(user=pending, language="en"))
         assert "Your temporary password comes by e-mail" in text
         assert "Log in at" in text
+
+
+def test_the_new_pages_speak_dutch(client, lda, colleague, settings):
+    lock(client, colleague, settings)
+    client.force_login(lda)
+    client.cookies.load({"django_language": "nl"})
+    name = colleague.get_full_name()
+    listing = client.get(reverse("users:list")).content.decode()
+    assert "Geblokkeerd" in status_cell(listing, colleague)
+    assert "Deblokkeren<span" in listing
+    unlock = client.get(url("users:unlock", colleague)).content.decode()
+    assert f"{name} deblokkeren?" in unlock
+    assert "Deblokkeer alleen als u zeker weet" in unlock
+    reset = client.get(url("users:reset_security_code", colleague)).content.decode()
+    assert f"De veiligheidscode van {name} resetten?" in reset
+    done = client.post(url("users:unlock", colleague), follow=True).content.decode()
+    assert f"{name} kan weer inloggen." in done
