@@ -54,9 +54,28 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when OPENIMI_ENV=production.")
     SECRET_KEY = _development_secret("secret_key", 50)
 
+
+def site_address(address: str) -> tuple[str, str]:
+    """``OPENIMI_ADDRESS`` as runserver takes it (``port``, ``host:port``, ``[v6]:port``) →
+    (host for links, port). Listening on every interface gives no address to link to: the
+    links then name this machine's loopback, and SITE_URL should say how others reach it."""
+    host, _colon, port = address.strip().rpartition(":")
+    if not port.isdigit():
+        raise ImproperlyConfigured(f"OPENIMI_ADDRESS must be host:port or a port, not {address!r}.")
+    if host in ("", "0.0.0.0", "0", "[::]"):  # noqa: S104 - recognised, not bound
+        host = "127.0.0.1"
+    return host, port
+
+
+# Where `make run` (scripts/run.sh) serves the site; links in e-mails and printed sheets point
+# there unless SITE_URL names the public address.
+OPENIMI_ADDRESS = os.environ.get("OPENIMI_ADDRESS", "127.0.0.1:8000")
+_SITE_HOST, _SITE_PORT = site_address(OPENIMI_ADDRESS)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+if "ALLOWED_HOSTS" not in os.environ and _SITE_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_SITE_HOST)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (os.environ.get("SITE_URL") or f"http://{_SITE_HOST}:{_SITE_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -378,6 +397,8 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 60)
 OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600)
 OUTBOX_SWEEP_INTERVAL_SECONDS = env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 60)
+# A worker that loses the database waits 1, 2, 4 … seconds, at most this long, between tries.
+WORKER_DB_RETRY_MAX_SECONDS = env_int("WORKER_DB_RETRY_MAX_SECONDS", 10)
 OUTBOX_STALE_AFTER = timedelta(seconds=env_int("OUTBOX_STALE_AFTER_SECONDS", 600))
 # How long a worker holds a message while sending it; a dead worker's message waits this long.
 OUTBOX_SEND_LEASE_SECONDS = env_int("OUTBOX_SEND_LEASE_SECONDS", 300)
@@ -457,7 +478,7 @@ INSTALLED_APPS += ["rest_framework", "drf_spectacular", "openimi.api"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "openimi.api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "openimi.api.authentication.SessionAuthentication",  # 403 on a CSRF failure
     ],
     # The one permission class: it asks access/policy.py for the action the view declares.
     "DEFAULT_PERMISSION_CLASSES": ["openimi.api.permissions.PolicyPermission"],

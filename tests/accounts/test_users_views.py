@@ -167,10 +167,10 @@ class TestList:
         for _ in range(15):
             UserFactory(authority=authority)
         assert count() == few
-        # session, user, authority, role grants (policy), the users, the warnings (users and
-        # administrators, each counted to two), and the session's idle-timeout refresh
-        # (savepoint, update, release)
-        with django_assert_num_queries(10):
+        # session, user, authority, role grants (policy), the users, which of them are locked
+        # (django-axes' attempts), the warnings (users and administrators, each counted to
+        # two), and the session's idle-timeout refresh (savepoint, update, release)
+        with django_assert_num_queries(11):
             client.get(url("users:list"))
 
 

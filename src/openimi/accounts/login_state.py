@@ -74,6 +74,10 @@ class LoginAttempt(_SessionState):
     positions: tuple[int, ...]
     started_at: float = field(default_factory=_now)
     next_url: str = ""
+    # The account has no security code (first login, or reset by a local data administrator):
+    # step 2 asks for no characters and says a new code is chosen next. Decided by the
+    # account alone, never by the password, so the page tells nothing about the password.
+    new_code: bool = False
 
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> LoginAttempt:
@@ -85,6 +89,7 @@ class LoginAttempt(_SessionState):
             positions=tuple(int(p) for p in data["positions"]),
             started_at=float(data["started_at"]),
             next_url=str(data.get("next_url") or ""),
+            new_code=data.get("new_code") is True,
         )
 
 

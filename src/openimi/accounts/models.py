@@ -173,6 +173,7 @@ class SecurityEvent(models.Model):
         LOGIN_FAILED = "login.failed", _("Login failed")
         LOGIN_REFUSED_LOCKED = "login.refused_locked", _("Login refused: locked")
         ACCOUNT_LOCKED = "account.locked", _("Account locked")
+        ACCOUNT_UNLOCKED = "account.unlocked", _("Account unlocked")
         ACCOUNT_ACTIVATED = "account.activated", _("Account activated")
         ACCOUNT_DEACTIVATED = "account.deactivated", _("Account deactivated")
         LOGOUT = "logout", _("Logged out")

@@ -115,6 +115,7 @@ def login_begin(
         auth_hash=user.get_session_auth_hash() if user else "",
         positions=security_code_challenge_positions(user=user, username=username),
         next_url=next_url,
+        new_code=user is not None and not user.has_security_code,
     )
     attempt.save(request.session)
     return attempt

@@ -161,6 +161,8 @@ class LoginCodeView(View):
         attempt = services.login_attempt_pending(request=request)
         if attempt is None:
             return redirect("accounts:login")
+        if attempt.new_code:
+            return render(request, "accounts/login_new_code.html", {"code_length": CODE_LENGTH})
         form = SecurityCodeChallengeForm(positions=attempt.positions)
         return self._render(form)
 
@@ -169,11 +171,15 @@ class LoginCodeView(View):
         if attempt is None:
             messages.info(request, _("Your login took too long. Please start again."))
             return redirect("accounts:login")
-        form = SecurityCodeChallengeForm(request.POST, positions=attempt.positions)
-        if not form.is_valid():
-            return self._render(form)
+        if attempt.new_code:  # no code to ask for: the password decides, a code is chosen next
+            characters = ["", "", ""]
+        else:
+            form = SecurityCodeChallengeForm(request.POST, positions=attempt.positions)
+            if not form.is_valid():
+                return self._render(form)
+            characters = form.characters()
         try:
-            outcome = services.login_verify(request=request, characters=form.characters())
+            outcome = services.login_verify(request=request, characters=characters)
         except services.LoginExpired:
             messages.info(request, _("Your login took too long. Please start again."))
             return redirect("accounts:login")

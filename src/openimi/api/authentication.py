@@ -1,7 +1,8 @@
-"""``Authorization: Bearer oimi_…``: API tokens as a DRF authentication class."""
+"""``Authorization: Bearer oimi_…``: API tokens as a DRF authentication class; and the browser
+session (the API reference's "Try it out"), whose CSRF failure answers 403 saying so."""
 
 from django.utils.translation import gettext as _
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, status
 
 from openimi.accounts.security_log import client_ip
 from openimi.api import tokens
@@ -27,3 +28,26 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class CsrfFailed(exceptions.APIException):
+    """A logged-in browser called the API without the CSRF token. Not a refusal of the policy
+    (those answer 404): the caller is who they say and must be told what is missing."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "csrf_failed"
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as refused:
+            reason = str(refused.detail).removeprefix("CSRF Failed: ").rstrip(".")
+            raise CsrfFailed(
+                _(
+                    "CSRF check failed (%(reason)s). Reload the page and try again; a program "
+                    "sends the X-CSRFToken header, or uses an API token instead."
+                )
+                % {"reason": reason}
+            ) from refused

@@ -3,6 +3,7 @@
 - ``ApplicationError`` (a rule of the domain refused): 400 with the field and the reason;
   ``IncompleteError`` lists every problem in ``errors``;
 - ``PermissionDenied`` (ours, Django's or DRF's) and missing objects: 404, alike;
+- a browser session without its CSRF token (``authentication.CsrfFailed``): 403, saying so;
 - ``TransitionNotAllowed`` / ``ConcurrentChangeError`` (someone else was quicker): 409;
 - no or bad credentials: 401; throttled: 429 with ``Retry-After``.
 """

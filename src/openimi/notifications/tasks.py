@@ -235,6 +235,35 @@ def _fail_stale_tasks() -> int:
     return count
 
 
+def fail_tasks_of_worker(worker_id: str) -> int:
+    """Mark FAILED the tasks still RUNNING under ``worker_id``, which lost the database while
+    running them (``openimi worker`` calls this when it has the database back).
+
+    Without it such a task looks busy until it is stale (OUTBOX_STALE_AFTER); a periodic job
+    caught this way (the sweeper itself) would not be scheduled again until then.
+    """
+    now = timezone.now()
+    mine = [
+        task.pk
+        for task in DBTaskResult.objects.running().only("pk", "worker_ids")
+        if task.worker_ids and task.worker_ids[-1] == worker_id
+    ]
+    if not mine:
+        return 0
+    count = (
+        DBTaskResult.objects.running()
+        .filter(pk__in=mine)
+        .update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            exception_class_path=f"{StaleTaskError.__module__}.{StaleTaskError.__qualname__}",
+            traceback="StaleTaskError: the worker lost the database while running this task.",
+        )
+    )
+    logger.warning("Marked %s task(s) failed that this worker was running", count)
+    return count
+
+
 def _requeue_overdue_messages() -> int:
     """Queue delivery again for pending messages overdue by more than the grace period.
 

@@ -396,13 +396,23 @@ def user_details(*, user: User, language: str) -> bytes:
                 (_("Roles"), "\n".join(roles)),
             ]
         )
-        report.heading(_("Your first login"))
-        report.paragraph(
-            _(
-                "Your temporary password comes by e-mail. Log in with your username and that "
-                "password; then choose your own password and a security code of 12 characters."
+        if user.status == user.Status.PENDING:
+            report.heading(_("Your first login"))
+            report.paragraph(
+                _(
+                    "Your temporary password comes by e-mail. Log in with your username and "
+                    "that password; then choose your own password and a security code of 12 "
+                    "characters."
+                )
             )
-        )
+        else:  # they have their own password: promise nothing that will not come
+            report.heading(_("How to log in"))
+            report.paragraph(
+                _(
+                    "Log in with your username and your own password, then type the three "
+                    "characters of your security code that openimi asks for."
+                )
+            )
         report.paragraph(
             _("Log in at: %(url)s") % {"url": settings.SITE_URL + reverse("accounts:login")}
         )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openimi.accounts.models import AREA_ROLES, Role, RoleGrant, User
@@ -47,6 +49,30 @@ def user_list(*, authority: Authority) -> QuerySet[User]:
         .only(*_LIST_FIELDS)
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def locked_usernames(*, usernames: list[str]) -> set[str]:
+    """Which of ``usernames`` django-axes refuses now (one query).
+
+    The same rule as axes' database handler keyed by user name: the failures counted within
+    the cool-off (``LOGIN_COOLOFF``) reach ``LOGIN_FAILURE_LIMIT``.
+    """
+    from axes.models import AccessAttempt
+
+    if not usernames:
+        return set()
+    since = timezone.now() - settings.LOGIN_COOLOFF
+    return set(
+        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.LOGIN_FAILURE_LIMIT)
+        .values_list("username", flat=True)
+    )
+
+
+def user_is_locked(*, user: User) -> bool:
+    return bool(locked_usernames(usernames=[user.get_username()]))
 
 
 def user_get(*, pk: int) -> User | None:

@@ -43,6 +43,7 @@ from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.accounts import services as account_services
 from openimi.accounts.models import Role, RoleGrant, SecurityEvent, User
+from openimi.accounts.security_code import security_code_clear
 from openimi.accounts.security_log import security_event_record
 from openimi.accounts.users import password_mail, selectors
 from openimi.accounts.users import roles as role_rules
@@ -250,6 +251,53 @@ def user_reset_password(
             send_after=None,
             first=user.status == User.Status.PENDING,
         )
+
+
+def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
+    """Lift the lockout of ``user`` (too many failed logins) before the cool-off ends.
+
+    Refused (``ApplicationError``) when the user is not locked. The password and security code
+    stay: the user logs in as before.
+    """
+    from axes.handlers.proxy import AxesProxyHandler
+
+    with transaction.atomic():
+        user = _lock_for_change(actor=actor, user=user)
+        if not selectors.user_is_locked(user=user):
+            raise ApplicationError(
+                _("%(name)s is not locked.") % {"name": user.get_full_name() or user.username}
+            )
+        AxesProxyHandler.reset_attempts(username=user.get_username())
+        security_event_record(
+            event=SecurityEvent.Code.ACCOUNT_UNLOCKED,
+            request=request,
+            user=user,
+            detail=f"by {actor.get_username()}",
+        )
+
+
+def user_reset_security_code(
+    *, actor: User, user: User, request: HttpRequest | None = None
+) -> None:
+    """Forget ``user``'s security code: they choose a new one at the next login, after their
+    password. Every session of theirs ends and a lockout is lifted (a user who forgot the code
+    has usually locked themselves out trying). Not for the administrator's own account (My
+    account changes it, with the current code)."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    with transaction.atomic():
+        user = _lock_for_change(actor=actor, user=user)
+        if user.pk == actor.pk:
+            raise ApplicationError(_("To change your own security code, go to My account."))
+        security_code_clear(user=user)
+        account_services.user_sessions_end(user=user, request=request)
+        security_event_record(
+            event=SecurityEvent.Code.SECURITY_CODE_RESET,
+            request=request,
+            user=user,
+            detail=f"by {actor.get_username()}",
+        )
+        AxesProxyHandler.reset_attempts(username=user.get_username())
 
 
 def user_delete(*, actor: User, user: User, request: HttpRequest | None = None) -> bool:

@@ -86,12 +86,15 @@ class UserListView(_OwnAuthorityMixin, TemplateView):
     def get_context_data(self, **kwargs):
         authority = self.policy_object
         users = list(selectors.user_list(authority=authority))
+        locked = selectors.locked_usernames(usernames=[user.username for user in users])
         for user in users:
             user.email_parts = _email_parts(user.email)
+            user.is_locked = user.username in locked
         return super().get_context_data(
             authority=authority,
             users=[user for user in users if not _is_deleted(user)],
             deleted_users=[user for user in users if _is_deleted(user)],
+            cooloff_minutes=_cooloff_minutes(),
             warnings=selectors.authority_user_warnings(authority=authority),
             **kwargs,
         )
@@ -196,6 +199,7 @@ class UserDetailsView(_UserMixin, TemplateView):
             mail=selectors.temporary_password_mail(user=self.target),
             deleted=_is_deleted(self.target),
             is_self=self.target.pk == self.request.user.pk,
+            is_locked=selectors.user_is_locked(user=self.target),
             login_url=settings.SITE_URL + reverse("accounts:login"),
             **kwargs,
         )
@@ -230,6 +234,99 @@ class UserResetPasswordView(_UserMixin, FormView):
             is_self=self.target.pk == self.request.user.pk,
             **kwargs,
         )
+
+
+class _UserActionView(_UserMixin, FormView):
+    """A confirmation page for one service on one user; back to the user's details after."""
+
+    template_name = "accounts/users/action_confirm.html"
+    form_class = _ConfirmForm
+
+    def perform(self) -> str:
+        """Call the service; return the success message."""
+        raise TypeError(f"{type(self).__name__} must name its service.")
+
+    def form_valid(self, form):
+        try:
+            message = self.perform()
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect("users:details", pk=self.target.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_self=self.target.pk == self.request.user.pk, **kwargs)
+
+
+class UserUnlockView(_UserActionView):
+    """Lift a lockout after too many failed logins (issue 15: the cool-off is no help to a
+    colleague who needs to work now)."""
+
+    def perform(self) -> str:
+        services.user_unlock(actor=self.request.user, user=self.target, request=self.request)
+        return _("%(name)s can log in again.") % {"name": self.target.get_full_name()}
+
+    def get_context_data(self, **kwargs):
+        name = self.target.get_full_name()
+        return super().get_context_data(
+            heading=_("Unlock %(name)s?") % {"name": name},
+            title=_("Unlock user"),
+            points=[
+                _(
+                    "%(name)s entered a wrong password or security code too often, so openimi "
+                    "refuses their logins for %(minutes)s minutes."
+                )
+                % {"name": name, "minutes": _cooloff_minutes()},
+                _(
+                    "Unlock only when you are sure it is them: for example, they called you. "
+                    "Their password and security code stay the same."
+                ),
+            ],
+            applies=selectors.user_is_locked(user=self.target),
+            does_not_apply=_("%(name)s is not locked.") % {"name": name},
+            button=_("Unlock"),
+            own_account_text=None,
+            **kwargs,
+        )
+
+
+class UserResetSecurityCodeView(_UserActionView):
+    """Forget a user's security code; they choose a new one at their next login."""
+
+    def perform(self) -> str:
+        services.user_reset_security_code(
+            actor=self.request.user, user=self.target, request=self.request
+        )
+        return _(
+            "The security code of %(name)s has been reset. %(name)s chooses a new one at the "
+            "next login."
+        ) % {"name": self.target.get_full_name()}
+
+    def get_context_data(self, **kwargs):
+        name = self.target.get_full_name()
+        return super().get_context_data(
+            heading=_("Reset the security code of %(name)s?") % {"name": name},
+            title=_("Reset security code"),
+            points=[
+                _("Do this when %(name)s has forgotten their security code.") % {"name": name},
+                _("The old security code stops working, and they are logged out everywhere."),
+                _(
+                    "At their next login they enter their username and password, then choose a "
+                    "new security code. Their password stays the same."
+                ),
+            ],
+            applies=True,
+            button=_("Reset security code"),
+            own_account_text=_(
+                "This is your own account. To change your own security code, go to My account."
+            ),
+            **kwargs,
+        )
+
+
+def _cooloff_minutes() -> int:
+    return int(settings.LOGIN_COOLOFF.total_seconds() // 60)
 
 
 class UserDeleteView(_UserMixin, FormView):

@@ -1,14 +1,36 @@
 """``openimi worker``: the background worker of openimi (django-tasks-db's db_worker, plus the
-outbox sweeper)."""
+outbox sweeper).
 
+The database may be unreachable for a while (a restart, a fail-over, a network blip).
+db_worker then raises and would end the process, and with it e-mails, reminders and the
+retention job, while the site itself recovers on the next request. So the worker waits and
+tries again, forever, with a doubling pause capped at ``WORKER_DB_RETRY_MAX_SECONDS``: a task
+it had claimed stays "running" and the sweeper recovers it like one of a killed worker.
+"""
+
+import logging
+import time
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.utils.crypto import get_random_string
 
-from openimi.notifications.tasks import ensure_digest_scheduled, ensure_sweeper_scheduled
+from openimi.notifications.tasks import (
+    ensure_digest_scheduled,
+    ensure_sweeper_scheduled,
+    fail_tasks_of_worker,
+)
 from openimi.retention.tasks import ensure_periodic_jobs_scheduled
+
+logger = logging.getLogger(__name__)
+
+# What a lost or refused database connection raises (Django wraps the driver's errors).
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
 class Command(BaseCommand):
@@ -55,6 +77,38 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # One id across reconnections, so that the tasks this worker was running when the
+        # database went away can be told apart from those of others.
+        options["worker_id"] = options["worker_id"] or get_random_string(32)
+        pause = 1.0
+        lost = False
+        while True:
+            try:
+                if lost:
+                    fail_tasks_of_worker(options["worker_id"])
+                self._schedule_and_work(options)
+                return
+            except DATABASE_UNREACHABLE as error:
+                # Drop the broken connections; the next query opens new ones.
+                for conn in connections.all(initialized_only=True):
+                    try:
+                        conn.close()
+                    except DatabaseError:
+                        conn.connection = None  # already gone: forget it
+                cap = settings.WORKER_DB_RETRY_MAX_SECONDS
+                pause = min(pause, cap)
+                reason = " ".join(str(error).split())[:200]
+                logger.warning(
+                    "The database is unreachable (%s); trying again in %s s.", reason, pause
+                )
+                self.stderr.write(
+                    f"The database is unreachable ({reason}); trying again in {pause:g} s."
+                )
+                time.sleep(pause)
+                pause = min(pause * 2, cap)
+                lost = True
+
+    def _schedule_and_work(self, options: dict[str, Any]) -> None:
         if options["sweeper"] and ensure_sweeper_scheduled() and options["verbosity"] > 0:
             self.stdout.write("Scheduled the outbox sweeper.")
         if options["sweeper"]:  # the periodic jobs (retention, deadlines) go with the sweeper
