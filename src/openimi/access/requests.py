@@ -419,8 +419,9 @@ def _can_download(user: User, attachment: Attachment) -> bool:
 
 
 def _can_mediate(user: User, info_request: InformationRequest) -> bool:
-    """Write in the mediation thread: the mediating coordinator's handlers and the parties'."""
-    if not info_request.referred_to_coordinator:
+    """Write in the mediation thread: the mediating coordinator's handlers and the parties',
+    while the request is open (a request that ended before its mediation did takes none)."""
+    if not info_request.referred_to_coordinator or info_request.is_final:
         return False
     if is_requester(user, info_request) or is_responder(user, info_request):
         return True
