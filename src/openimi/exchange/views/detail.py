@@ -78,6 +78,7 @@ EVENT_LABELS: dict[str, str] = {
     events.REFERRED: gettext_lazy("Referred to the coordinator"),
     events.MEDIATION_MESSAGE: gettext_lazy("Message in the mediation"),
     events.MEDIATION_ENDED: gettext_lazy("Mediation ended"),
+    events.MEDIATION_ENDED_WITH_REQUEST: gettext_lazy("Mediation ended with the request"),
     # privacy (data-subject requests)
     events.PERSONAL_DATA_CORRECTED: gettext_lazy("Personal data corrected for the data subject"),
     events.PERSONAL_DATA_CONTESTED: gettext_lazy("Personal data contested by the data subject"),
@@ -398,7 +399,26 @@ class TransitionView(RequestPolicyMixin, View):
                 field = "text" if error.field == "note" else "language"
             form.add_error(field, error.message)
             return self.render_form(form)
-        messages.success(request, str(self.step.success))
+        return self.landing(str(self.step.success))
+
+    def landing(self, success: str):
+        """Back to the request with the confirmation; or, when the step took the request out
+        of the user's reach (forwarded elsewhere, returned to a draft), to the list the user
+        came from, never to "Page not found"."""
+        user, info_request = self.request.user, self.info_request
+        try:
+            selectors.request_get(user=user, pk=info_request.pk, relations=False)
+        except InformationRequest.DoesNotExist:
+            gone = _("You can no longer open request %(reference)s.") % {
+                "reference": info_request.reference
+            }
+            messages.success(self.request, f"{success} {gone}")
+            if user.authority_id == info_request.requesting_authority_id:
+                return redirect("exchange:outgoing")
+            if user.authority_id == info_request.responding_authority_id:
+                return redirect("exchange:list")
+            return redirect("exchange:coordinator_overview")
+        messages.success(self.request, success)
         return redirect(self.detail_url())
 
 
