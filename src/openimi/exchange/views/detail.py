@@ -143,10 +143,14 @@ def _note_form(label: str, *, required: bool = True):
 
 
 def _forward_form(view, data=None, files=None):
-    candidates = selectors.forward_candidates(info_request=view.info_request)
+    candidates = list(selectors.forward_candidates(info_request=view.info_request))
+    # "Forward to the coordinator" (an authority that may not reject) links with ``?to=``.
+    chosen = view.request.GET.get("to", "")
+    initial = {"to_authority": chosen} if chosen in {str(a.pk) for a in candidates} else {}
     return ForwardForm(
         data,
-        authorities=list(candidates),
+        initial=initial,
+        authorities=candidates,
         user_language=view.request.user.language,
         label=_("Note for the authority you forward to (optional)"),
         required=False,
@@ -509,6 +513,9 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
             ),
             allocations=selectors.request_allocations(user=user, info_request=info_request),
             steps=steps_for(available),
+            reject_through_coordinator=selectors.request_reject_through_coordinator(
+                info_request=info_request, available=available
+            ),
             can_edit_draft=T.EDIT_DRAFT in available,
             can_answer=T.EDIT_ANSWER in available,
             justification_language_name=languages.get(
