@@ -248,3 +248,31 @@ class TestTheCoordinatorsHome:
         client.force_login(world["resp_handler"])
         page = client.get(reverse("home"))
         assert "Requests referred to you for mediation" not in page.text
+
+
+def test_a_long_note_in_other_scripts_goes_with_the_request_and_is_kept(
+    client, world, make_request
+):
+    """Text from the wild: 10,000 characters in Cyrillic, Greek and Chinese."""
+    info_request = make_request(State.AWAITING_ACCEPTANCE)
+    note = ("Запрос не мотивирован. Δεν αιτιολογείται. 请求理由不足。 " * 300)[:10_000]
+    client.force_login(world["resp_handler"])
+    landed = client.post(
+        reverse("exchange:forward", args=[info_request.pk]),
+        {"to_authority": world.other_coordinator.pk, "text": note, "language": "de"},
+        follow=True,
+    )
+    assert landed.status_code == 200
+    assert "The request was forwarded." in landed.text
+
+    client.force_login(world["resp_coord_handler"])
+    page = client.get(_detail(info_request))
+    assert note.strip()[:500] in page.text
+    # A rejection without a ground keeps the long explanation typed.
+    kept = client.post(
+        reverse("exchange:reject", args=[info_request.pk]), {"text": note, "language": "de"}
+    )
+    assert kept.status_code == 200
+    assert note.strip()[:500] in kept.text
+    info_request.refresh_from_db()
+    assert info_request.status == State.AWAITING_ACCEPTANCE
