@@ -217,12 +217,34 @@ def test_newest_open_requests_are_the_open_list_from_its_top(world, make_request
         make_request(state)
     user = world[user_name]
     open_states = tuple(str(state) for state in workflow.OPEN_STATES)
-    expected = [
-        info_request.pk
-        for info_request in selectors.request_list(
-            user=user, filters=RequestFilters(statuses=open_states)
-        )[:limit]
-    ]
+    rows = selectors.request_list(user=user, filters=RequestFilters(statuses=open_states))
+    if user.authority.is_coordinator:
+        # A coordinator's users see every request of the authorities it supervises; only
+        # what may wait for them counts: its own, approvals, referrals to it.
+        own = user.authority_id
+        rows = [
+            info_request
+            for info_request in rows
+            if own in (info_request.requesting_authority_id, info_request.responding_authority_id)
+            or info_request.status in (State.AWAITING_APPROVAL, State.ANSWER_AWAITING_APPROVAL)
+            or (
+                info_request.referred_to_coordinator
+                and info_request.mediating_coordinator_id == own
+            )
+        ]
+    expected = [info_request.pk for info_request in rows[:limit]]
     found = [r.pk for r in selectors.newest_open_requests(user=user, limit=limit)]
     assert found == expected
     assert found
+
+
+def test_newest_open_requests_of_a_coordinator_leave_out_what_it_only_supervises(
+    world, make_request
+):
+    supervised = make_request(State.AWAITING_ACCEPTANCE)  # Oeteldonk's, awaiting Köln
+    referred = make_request(State.ACCEPTED, referred=True)  # referred to the NL coordinator
+    user = world["coord_handler"]
+    visible = {r.pk for r in selectors.request_list(user=user)}
+    assert {supervised.pk, referred.pk} <= visible
+    found = [r.pk for r in selectors.newest_open_requests(user=user, limit=30)]
+    assert found == [referred.pk]

@@ -156,6 +156,14 @@ def _edit_answer(w, ir, actor):
     )
 
 
+def _ended_in_mediation_before(w, ir, actor):
+    """Reaching a final state ends the mediation; a request that ended before that rule still
+    carries the flag, and the coordinator can end it by hand."""
+    if ir.is_final:
+        InformationRequest.objects.filter(pk=ir.pk).update(referred_to_coordinator=True)
+        ir.referred_to_coordinator = True
+
+
 CASES: dict[
     Transition, tuple[str, dict[str, bool], Call] | tuple[str, dict[str, bool], Call, Call]
 ] = {
@@ -225,6 +233,7 @@ CASES: dict[
         "coord_handler",
         {"referred": True},
         lambda w, ir, a: services.request_end_mediation(info_request=ir, actor=a),
+        _ended_in_mediation_before,
     ),
 }
 

@@ -420,14 +420,29 @@ def _can_download(user: User, attachment: Attachment) -> bool:
 
 
 def _can_mediate(user: User, info_request: InformationRequest) -> bool:
-    """Write in the mediation thread: the mediating coordinator's handlers and the parties'."""
-    if not info_request.referred_to_coordinator:
+    """Write in the mediation thread: the mediating coordinator's handlers and the parties',
+    while the request is open (a request that ended before its mediation did takes none)."""
+    if not info_request.referred_to_coordinator or info_request.is_final:
         return False
     if is_requester(user, info_request) or is_responder(user, info_request):
         return True
     # The mediating coordinator is the supervising coordinator of the side that referred.
     return user.authority_id == info_request.mediating_coordinator_id and _area_role(
         user, _roles().REQUEST_HANDLER, info_request
+    )
+
+
+def _rejects_for_country(user: User, info_request: InformationRequest) -> bool:
+    """The coordinator to whom the responding side referred the request rejects it on behalf
+    of its country (seed 6.3: normally only the coordinator may): its request handlers, while
+    the request is in its mediation."""
+    return (
+        info_request.referred_to_coordinator
+        and user.authority_id is not None
+        and user.authority_id == info_request.mediating_coordinator_id
+        and reached_responder(info_request)
+        and supervising_coordinator_id(info_request, RESPONDING) == user.authority_id
+        and _area_role(user, _roles().REQUEST_HANDLER, info_request)
     )
 
 
@@ -474,7 +489,9 @@ def can(user: User, action: Action, obj: Any) -> bool:
         case Action.REQUEST_ACCEPT:
             return is_responder(user, info_request) and may_accept(info_request)
         case Action.REQUEST_REJECT:
-            return is_responder(user, info_request) and may_reject(info_request)
+            return (
+                is_responder(user, info_request) and may_reject(info_request)
+            ) or _rejects_for_country(user, info_request)
         case Action.REQUEST_ALLOCATE:
             return _is_responding_allocator(user, info_request)
         case Action.REQUEST_TAKE:  # without allocation every handler acts: one says "mine"

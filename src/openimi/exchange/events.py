@@ -54,6 +54,8 @@ WITHDRAWN = "request.withdrawn"
 REFERRED = "request.referred_to_coordinator"
 MEDIATION_MESSAGE = "request.mediation_message"
 MEDIATION_ENDED = "request.mediation_ended"
+# Closing, withdrawing or rejecting a request in mediation ends the mediation with it.
+MEDIATION_ENDED_WITH_REQUEST = "request.mediation_ended_with_request"
 PERSONAL_DATA_VIEWED = "request.personal_data_viewed"
 ATTACHMENT_DOWNLOADED = "request.attachment_downloaded"
 # Data-subject requests (privacy app): ``data`` holds the correction's or mark's id and the

@@ -236,6 +236,14 @@ RULES: dict[str, tuple[tuple[Group, ...], str, str]] = {
         _("Mediation ended"),
         _("The coordinator ended the mediation about an information request."),
     ),
+    events.MEDIATION_ENDED_WITH_REQUEST: (
+        (_mediator,),
+        _("Mediation ended"),
+        _(
+            "An information request in your mediation was closed, withdrawn or rejected; "
+            "the mediation has ended."
+        ),
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from openimi.access import policy
 from openimi.access import requests as rules
@@ -148,10 +148,16 @@ def newest_open_requests(*, user: User, limit: int) -> list[InformationRequest]:
     at scale L, 9.9 ms → 1 ms). The ids come through the visibility filter, so the rows are
     read by their keys alone (building and compiling that filter twice more cost 3 of this
     function's 20 ms of CPU at bench scale L).
+
+    A coordinator's users see every request of the authorities it supervises; of those only
+    what may wait for them counts (``_coordinator_work_q``), or the newest requests it merely
+    supervises would push its referrals and approvals off the home page.
     """
     # One status test per read: two on the same column make PostgreSQL multiply their
     # selectivities, expect a tenth of the rows and read them all instead of the newest.
     ids = request_list(user=user).prefetch_related(None).values_list("pk", flat=True)
+    if user.authority_id is not None and not rules.sees_own_authority_only(user):
+        ids = ids.filter(_coordinator_work_q(user.authority_id))
     found = list(ids.filter(status__in=[str(s) for s in OPEN_STATES & BEFORE_RESPONDER])[:limit])
     if len(found) < limit:
         # A request reaches the responder when it is sent: these states always have sent_at.
@@ -170,6 +176,18 @@ def newest_open_requests(*, user: User, limit: int) -> list[InformationRequest]:
     )
     authority_details_load(rows)
     return rows
+
+
+def _coordinator_work_q(authority_id: int) -> Q:
+    """The requests that may wait for a coordinator (the policy decides for each): those its
+    authority is a party to (forwarded to it, or its own), those awaiting an approval, and
+    those referred to it for mediation."""
+    return (
+        Q(requesting_authority_id=authority_id)
+        | Q(responding_authority_id=authority_id)
+        | Q(status__in=[State.AWAITING_APPROVAL, State.ANSWER_AWAITING_APPROVAL])
+        | Q(referred_to_coordinator=True, mediating_coordinator_id=authority_id)
+    )
 
 
 def practice_request_sent(*, user: User) -> bool:
@@ -269,6 +287,34 @@ def request_available_transitions(
         if policy.can(user, TRANSITION_ACTIONS[transition], info_request):
             available.append(transition)
     return available
+
+
+@dataclass(frozen=True)
+class RejectThroughCoordinator:
+    """The responding authority may not reject: its supervising coordinator (``None`` when
+    none is registered) rejects on behalf of the country once the request is forwarded to it."""
+
+    coordinator_id: int | None
+
+
+def request_reject_through_coordinator(
+    *, info_request: InformationRequest, available: Collection[Transition]
+) -> RejectThroughCoordinator | None:
+    """Where the user acts for the responding authority on a request that could be rejected
+    now, but the authority may not reject (``may_reject``, which its coordinator sets; seed
+    6.3: normally only the coordinator rejects on behalf of its country): where to forward it
+    instead. ``None`` where this does not apply. ``available`` is what
+    ``request_available_transitions`` gave for the user (no query: the preferences are the
+    policy's facts already read)."""
+    if (
+        Transition.REJECT not in transitions_from(info_request.status)
+        or Transition.REJECT in available
+        or Transition.FORWARD not in available
+    ):
+        return None
+    return RejectThroughCoordinator(
+        rules.supervising_coordinator_id(info_request, rules.RESPONDING)
+    )
 
 
 def requests_available_transitions(

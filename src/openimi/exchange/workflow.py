@@ -158,14 +158,18 @@ def allowed(state: str, transition: str) -> bool:
     return (State(state), Transition(transition)) in TABLE
 
 
-def next_status(state: str, transition: str) -> State:
-    """The state ``transition`` leads to from ``state``; raises ``TransitionNotAllowed``."""
+def next_status(state: str, transition: str, *, done_by_actor: bool = False) -> State:
+    """The state ``transition`` leads to from ``state``; raises ``TransitionNotAllowed``.
+    ``done_by_actor``: the request's last change of status was the actor's own, so a refusal
+    tells them that they did it already (a double click, a second tab, a retried call)."""
     state, transition = State(state), Transition(transition)
     try:
         return TABLE[(state, transition)]
     except KeyError:
         raise TransitionNotAllowed(
-            _refusal(state, transition), state=state, transition=transition
+            _refusal(state, transition, done_by_actor=done_by_actor),
+            state=state,
+            transition=transition,
         ) from None
 
 
@@ -175,11 +179,14 @@ def transitions_from(state: str) -> list[Transition]:
     return [transition for transition in Transition if (state, transition) in TABLE]
 
 
-def _refusal(state: State, transition: Transition) -> str:
-    """A message saying why, phrased for the person who was a moment too late."""
+def _refusal(state: State, transition: Transition, *, done_by_actor: bool = False) -> str:
+    """A message saying why, phrased for the person who was a moment too late (or who did it
+    already: ``done_by_actor``)."""
     done = _DONE.get(transition)
     would_reach = {target for (_, t), target in TABLE.items() if t == transition}
     if done and (state in would_reach or state in FINAL_STATES):
+        if state in would_reach and done_by_actor:
+            return _("This request was already %(done)s by you.") % {"done": done}
         if state in would_reach:
             return _("This request was already %(done)s by someone else.") % {"done": done}
         return _("This request is already %(state)s; it can no longer be changed.") % {

@@ -37,6 +37,8 @@ SECTIONS = (
         {Transition.ANSWER, Transition.ANSWER_FOR_APPROVAL, Transition.PROVIDE_INFO},
     ),
     ("approve", _("Requests to approve"), {Transition.APPROVE}),
+    # The mediating coordinator alone may end a mediation: the requests referred to it.
+    ("mediate", _("Requests referred to you for mediation"), {Transition.END_MEDIATION}),
     ("answered", _("Answers to read"), {Transition.ACCEPT_ANSWER}),
 )
 # The policy is asked about these alone, not about every transition from a request's state

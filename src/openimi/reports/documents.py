@@ -62,6 +62,7 @@ EVENT_LABELS = {
     events.REFERRED: gettext_lazy("Referred to the coordinator"),
     events.MEDIATION_MESSAGE: gettext_lazy("Message in the mediation"),
     events.MEDIATION_ENDED: gettext_lazy("Mediation ended"),
+    events.MEDIATION_ENDED_WITH_REQUEST: gettext_lazy("Mediation ended with the request"),
     # privacy (data-subject requests)
     events.PERSONAL_DATA_CORRECTED: gettext_lazy("Personal data corrected for the data subject"),
     events.PERSONAL_DATA_CONTESTED: gettext_lazy("Personal data contested by the data subject"),

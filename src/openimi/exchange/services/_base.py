@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,9 +74,24 @@ def begin(
     locked = lock(info_request)
     policy.require(actor, Action.REQUEST_VIEW, locked)
     current = State(locked.status)
+    if not workflow.allowed(current, transition):
+        workflow.next_status(current, transition, done_by_actor=_changed_last_by(locked, actor))
     target = workflow.next_status(current, transition)
     policy.require(actor, action, locked)
     return locked, current, target
+
+
+def _changed_last_by(info_request: InformationRequest, actor: User) -> bool:
+    """Whether the request's last change of status was ``actor``'s (only asked to explain a
+    refusal: one query)."""
+    last = (
+        info_request.events.exclude(from_status=F("to_status"))
+        .exclude(audience=RequestEvent.Audience.AUDIT)
+        .order_by("-created_at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return last is not None and last == actor.pk
 
 
 def finish(
@@ -101,6 +117,22 @@ def finish(
         events.attach_note(event, kind=kind, author=actor, text=text, language=language)
     events.publish(event)
     return event
+
+
+def end_mediation_with_request(info_request: InformationRequest, actor: User) -> None:
+    """Closing, withdrawing or rejecting ends the request's mediation, if any: the flag is
+    cleared and the mediating coordinator told (the thread stays readable). Call after the
+    transition's own ``finish``, in its transaction."""
+    if not info_request.referred_to_coordinator:
+        return
+    info_request.referred_to_coordinator = False
+    finish(
+        info_request,
+        actor,
+        events.MEDIATION_ENDED_WITH_REQUEST,
+        info_request.status,
+        ["referred_to_coordinator"],
+    )
 
 
 def language_of(text: str, language: str, actor: User, *, field: str) -> str:

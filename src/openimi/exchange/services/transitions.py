@@ -27,6 +27,7 @@ from openimi.exchange.services._base import (
     begin,
     check_reply_date,
     deliver,
+    end_mediation_with_request,
     finish,
     language_of,
     lock,
@@ -210,6 +211,7 @@ def request_reject(
             data={"reason": reason},
             note=(Kind.REJECTION_NOTE, note, language),
         )
+        end_mediation_with_request(info_request, actor)
     return info_request
 
 
@@ -329,6 +331,7 @@ def request_accept_answer(*, info_request: InformationRequest, actor: User) -> I
         info_request.status = target
         info_request.closed_at = timezone.now()
         finish(info_request, actor, events.ANSWER_ACCEPTED, current, ["status", "closed_at"])
+        end_mediation_with_request(info_request, actor)
     return info_request
 
 
@@ -366,6 +369,7 @@ def request_withdraw(
             ["status", "closed_at"],
             note=(Kind.WITHDRAWAL_NOTE, note, language),
         )
+        end_mediation_with_request(info_request, actor)
     return info_request
 
 

@@ -79,6 +79,7 @@ EVENT_LABELS: dict[str, str] = {
     events.REFERRED: gettext_lazy("Referred to the coordinator"),
     events.MEDIATION_MESSAGE: gettext_lazy("Message in the mediation"),
     events.MEDIATION_ENDED: gettext_lazy("Mediation ended"),
+    events.MEDIATION_ENDED_WITH_REQUEST: gettext_lazy("Mediation ended with the request"),
     # privacy (data-subject requests)
     events.PERSONAL_DATA_CORRECTED: gettext_lazy("Personal data corrected for the data subject"),
     events.PERSONAL_DATA_CONTESTED: gettext_lazy("Personal data contested by the data subject"),
@@ -144,10 +145,14 @@ def _note_form(label: str, *, required: bool = True):
 
 
 def _forward_form(view, data=None, files=None):
-    candidates = selectors.forward_candidates(info_request=view.info_request)
+    candidates = list(selectors.forward_candidates(info_request=view.info_request))
+    # "Forward to the coordinator" (an authority that may not reject) links with ``?to=``.
+    chosen = view.request.GET.get("to", "")
+    initial = {"to_authority": chosen} if chosen in {str(a.pk) for a in candidates} else {}
     return ForwardForm(
         data,
-        authorities=list(candidates),
+        initial=initial,
+        authorities=candidates,
         user_language=view.request.user.language,
         label=_("Note for the authority you forward to (optional)"),
         required=False,
@@ -408,7 +413,26 @@ class TransitionView(RequestPolicyMixin, View):
                 field = "text" if error.field == "note" else "language"
             form.add_error(field, error.message)
             return self.render_form(form)
-        messages.success(request, str(self.step.success))
+        return self.landing(str(self.step.success))
+
+    def landing(self, success: str):
+        """Back to the request with the confirmation; or, when the step took the request out
+        of the user's reach (forwarded elsewhere, returned to a draft), to the list the user
+        came from, never to "Page not found"."""
+        user, info_request = self.request.user, self.info_request
+        try:
+            selectors.request_get(user=user, pk=info_request.pk, relations=False)
+        except InformationRequest.DoesNotExist:
+            gone = _("You can no longer open request %(reference)s.") % {
+                "reference": info_request.reference
+            }
+            messages.success(self.request, f"{success} {gone}")
+            if user.authority_id == info_request.requesting_authority_id:
+                return redirect("exchange:outgoing")
+            if user.authority_id == info_request.responding_authority_id:
+                return redirect("exchange:list")
+            return redirect("exchange:coordinator_overview")
+        messages.success(self.request, success)
         return redirect(self.detail_url())
 
 
@@ -524,6 +548,9 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
             can_take=policy.can(user, Action.REQUEST_TAKE, info_request)
             and all(a.handler_id != user.pk for a in allocations),
             steps=steps_for(available),
+            reject_through_coordinator=selectors.request_reject_through_coordinator(
+                info_request=info_request, available=available
+            ),
             can_edit_draft=T.EDIT_DRAFT in available,
             can_answer=T.EDIT_ANSWER in available,
             justification_language_name=languages.get(
