@@ -16,13 +16,13 @@ from openimi.accounts.users.services import user_reset_password
 from openimi.deadlines.services import deadline_check
 from openimi.exchange import services
 from openimi.exchange.workflow import State
+from openimi.notifications.digest import ensure_digest_scheduled, next_digest_at
 from openimi.notifications.models import NotificationPreference, OutboxMessage
 from openimi.notifications.services import (
     digest_key,
     digest_run,
     notification_preference_set,
 )
-from openimi.notifications.tasks import ensure_digest_scheduled, next_digest_at
 from tests.exchange.conftest import make_request, media_root, world  # noqa: F401
 
 Status = OutboxMessage.Status

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from openimi.access.policy import Action, has_role, is_local_data_administrator
+from openimi.access.actions import Action
+from openimi.access.roles import has_role, is_local_data_administrator
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User

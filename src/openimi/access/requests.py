@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from openimi.access.policy import Action, grants, has_role
+from openimi.access.actions import Action
+from openimi.access.roles import grants, has_role
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User

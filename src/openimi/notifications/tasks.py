@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import logging
 import smtplib
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -315,56 +315,4 @@ def ensure_sweeper_scheduled() -> bool:
         ):
             return False
         outbox_sweep_task.enqueue()
-    return True
-
-
-# --- The daily digest --------------------------------------------------------------------------
-
-
-def next_digest_at(now: datetime) -> datetime:
-    """The next ``NOTIFICATIONS_DIGEST_HOUR`` o'clock in ``TIME_ZONE`` strictly after ``now``."""
-    zone = timezone.get_default_timezone()
-    local = timezone.localtime(now, zone)
-    at = time(hour=settings.NOTIFICATIONS_DIGEST_HOUR)
-    candidate = datetime.combine(local.date(), at, tzinfo=zone)
-    if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=zone)
-    return candidate
-
-
-@task()
-def digest_daily_task() -> dict[str, int]:
-    """Send the daily digests, then come back at the same hour tomorrow (even after an error)."""
-    from openimi.notifications.services import digest_run
-
-    try:
-        written = digest_run()
-    finally:
-        _schedule_next_digest()
-    return {"digests": written}
-
-
-def _digest_tasks() -> DBTaskResultQuerySet:
-    return DBTaskResult.objects.filter(task_path=digest_daily_task.module_path)
-
-
-def _schedule_next_digest() -> None:
-    if _digest_tasks().filter(status=TaskResultStatus.READY).exists():
-        return
-    digest_daily_task.using(run_after=next_digest_at(timezone.now())).enqueue()
-
-
-def ensure_digest_scheduled() -> bool:
-    """Queue the next digest run (at the digest hour) unless one is queued or running; True if
-    one was queued. Called when a worker starts, like ``ensure_sweeper_scheduled``: a run
-    queued for 07:00 while no worker was up runs as soon as one starts."""
-    fresh_after = timezone.now() - settings.OUTBOX_STALE_AFTER
-    with transaction.atomic():
-        runs = _digest_tasks()
-        if (
-            runs.filter(status=TaskResultStatus.READY).exists()
-            or runs.filter(status=TaskResultStatus.RUNNING, started_at__gte=fresh_after).exists()
-        ):
-            return False
-        digest_daily_task.using(run_after=next_digest_at(timezone.now())).enqueue()
     return True

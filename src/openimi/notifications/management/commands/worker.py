@@ -20,11 +20,8 @@ from django.db import connections
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.utils.crypto import get_random_string
 
-from openimi.notifications.tasks import (
-    ensure_digest_scheduled,
-    ensure_sweeper_scheduled,
-    fail_tasks_of_worker,
-)
+from openimi.notifications.digest import ensure_digest_scheduled
+from openimi.notifications.tasks import ensure_sweeper_scheduled, fail_tasks_of_worker
 from openimi.retention.tasks import ensure_periodic_jobs_scheduled
 
 logger = logging.getLogger(__name__)

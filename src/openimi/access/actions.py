@@ -1,0 +1,72 @@
+"""The actions the permission policy decides on (``policy.can(user, action, obj)``).
+
+Apart from ``policy.py`` so that the rule modules it delegates to (``requests.py``,
+``monitoring.py``) can name them without importing the policy back.
+"""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    VIEW_DIRECTORY = "directory.view"
+    VIEW_ADMINISTRATION = "administration.view"
+    VIEW_AUTHORITY_DATA = "authority.view_data"
+    CHANGE_AUTHORITY = "authority.change"
+    CHANGE_AREA_PREFERENCES = "authority.change_preferences"
+    CHANGE_COORDINATOR_SETTINGS = "authority.change_coordinator_settings"
+    # Information requests: the rules live in access/requests.py. The object is the
+    # InformationRequest, except REQUEST_LIST and REQUEST_COORDINATOR_OVERVIEW (none),
+    # REQUEST_CREATE (a LegislativeArea, or None for "any area") and
+    # REQUEST_DOWNLOAD_ATTACHMENT (an Attachment).
+    REQUEST_LIST = "request.list"
+    REQUEST_COORDINATOR_OVERVIEW = "request.coordinator_overview"
+    REQUEST_CREATE = "request.create"
+    REQUEST_VIEW = "request.view"
+    REQUEST_VIEW_DETAILS = "request.view_details"
+    REQUEST_VIEW_PERSONAL_DATA = "request.view_personal_data"
+    REQUEST_DOWNLOAD_ATTACHMENT = "request.download_attachment"
+    REQUEST_EDIT_DRAFT = "request.edit_draft"
+    REQUEST_SEND = "request.send"
+    REQUEST_APPROVE = "request.approve"
+    REQUEST_RETURN = "request.return"
+    REQUEST_ACCEPT = "request.accept"
+    REQUEST_FORWARD = "request.forward"
+    REQUEST_REJECT = "request.reject"
+    REQUEST_ALLOCATE = "request.allocate"
+    # "I'll handle this": a request handler takes an incoming request where the authority
+    # works without allocation, so that colleagues see who has it.
+    REQUEST_TAKE = "request.take"
+    REQUEST_REQUEST_INFO = "request.request_info"
+    REQUEST_PROVIDE_INFO = "request.provide_info"
+    REQUEST_ANSWER = "request.answer"
+    REQUEST_ACCEPT_ANSWER = "request.accept_answer"
+    REQUEST_ASK_FOLLOW_UP = "request.ask_follow_up"
+    REQUEST_WITHDRAW = "request.withdraw"
+    REQUEST_REFER_TO_COORDINATOR = "request.refer_to_coordinator"
+    REQUEST_VIEW_MEDIATION = "request.view_mediation"
+    REQUEST_MEDIATE = "request.mediate"
+    REQUEST_END_MEDIATION = "request.end_mediation"
+    # User management (Administration → Manage users): the object of USER_MANAGE is the
+    # Authority, of USER_CHANGE the User being changed.
+    USER_MANAGE = "users.manage"
+    USER_CHANGE = "users.change"
+    # The REST API: API_TOKEN_MANAGE's object is the User the token acts as (oneself, or a
+    # (system) user of the authority one administers); WEBHOOK_MANAGE's the Authority.
+    API_TOKEN_MANAGE = "api.token_manage"
+    WEBHOOK_MANAGE = "api.webhook_manage"
+    # Failed e-mail deliveries (Administration → E-mails not delivered): OUTBOX_VIEW_FAILED's
+    # object is the Authority, OUTBOX_RESEND's the OutboxMessage (its ``authority`` answers).
+    OUTBOX_VIEW_FAILED = "outbox.view_failed"
+    OUTBOX_RESEND = "outbox.resend"
+    # Monitoring (timeliness figures, access/monitoring.py): MONITORING_VIEW's object is the
+    # user's own Authority; MONITORING_COORDINATE has none (the coordinator's supervised ones).
+    MONITORING_VIEW = "monitoring.view"
+    MONITORING_COORDINATE = "monitoring.coordinate"
+    # Privacy (Administration → Personal-data access log, Data subject requests):
+    # PERSONAL_DATA_LOG_VIEW's and DATA_SUBJECT_MANAGE's object is the Authority;
+    # DATA_SUBJECT_HANDLE's (read, export, mark contested) and DATA_SUBJECT_CORRECT's the
+    # InformationRequest.
+    PERSONAL_DATA_LOG_VIEW = "privacy.log_view"
+    DATA_SUBJECT_MANAGE = "privacy.subject_manage"
+    DATA_SUBJECT_HANDLE = "privacy.subject_handle"
+    DATA_SUBJECT_CORRECT = "privacy.subject_correct"

@@ -1,0 +1,45 @@
+"""What the policy reads of a user: active or not, and the role grants (read once per request).
+
+Part of the policy: only ``access/`` reads role grants. Apart from ``policy.py`` so that the
+rule modules it delegates to can use them without importing the policy back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openimi.accounts.models import User
+    from openimi.authorities.models import Authority
+
+
+def _is_active(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def grants(user: User) -> set[tuple[str, int | None]]:
+    """The user's ``(role, area_id)`` grants, read once per request."""
+    found = getattr(user, "_policy_grants", None)
+    if found is None:
+        found = set(user.role_grants.values_list("role", "area_id"))
+        user._policy_grants = found
+    return found
+
+
+def has_role(user: User, role: str, *, area_id: int | None = None) -> bool:
+    """Whether the user holds ``role`` (for ``area_id`` when given); cached per request."""
+    grants_ = grants(user)
+    if area_id is None:
+        return any(granted_role == role for granted_role, _ in grants_)
+    return (role, area_id) in grants_
+
+
+def is_local_data_administrator(user: User, authority: Authority | None) -> bool:
+    from openimi.accounts.models import Role
+
+    return (
+        _is_active(user)
+        and authority is not None
+        and user.authority_id == authority.pk
+        and has_role(user, Role.LOCAL_DATA_ADMINISTRATOR)
+    )
