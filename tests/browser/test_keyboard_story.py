@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from openimi.accounts.models import Role
+from openimi.authorities.models import Authority
 from openimi.exchange.models import InformationRequest
 from openimi.exchange.workflow import State
 from tests.browser.test_request_story import story  # noqa: F401 - fixture
@@ -188,6 +189,7 @@ def test_the_seed_story_with_the_keyboard_alone(page, context, live_server, logi
     lda = UserFactory(
         authority=oeteldonk, username="lda.oeteldonk", roles=[(Role.LOCAL_DATA_ADMINISTRATOR, None)]
     )
+    before = Authority.objects.filter(pk=oeteldonk.pk).values().get()
     _switch(context, login_as, lda)
     page.goto(live_server.url + "/administration/authority/")
     press(page, page.get_by_role("link", name="Change the Authority tab"))
@@ -195,3 +197,8 @@ def test_the_seed_story_with_the_keyboard_alone(page, context, live_server, logi
     press(page, page.get_by_role("button", name="Save"))
     expect(page).to_have_url(re.compile(r"/administration/authority/#authority$"))
     assert_announced(page, "The authority's data has been saved.")
+    # Saved unchanged, so nothing changed.
+    after = Authority.objects.filter(pk=oeteldonk.pk).values().get()
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
