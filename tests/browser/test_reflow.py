@@ -62,3 +62,22 @@ def test_manage_authority_data_tables_reflow_at_320_px(page, live_server, login_
     page.set_extra_http_headers({"Accept-Language": "en"})
     login_as(world["lda"])
     _assert_reflows(page, live_server.url + "/administration/authority/" + tab)
+
+
+@pytest.mark.parametrize(
+    ("user", "path"), [("lda", "/monitoring/"), ("coord_lda", "/monitoring/coordinator/")]
+)
+def test_monitoring_tables_reflow_at_320_px(
+    page,
+    live_server,
+    login_as,
+    world,  # noqa: F811
+    make_request,  # noqa: F811
+    user,
+    path,
+):
+    make_request(State.CLOSED)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    login_as(world[user])
+    _assert_reflows(page, live_server.url + path)
