@@ -124,3 +124,19 @@ def test_the_check_page_links_each_problem_to_its_change_link(client, world):
     response = client.get(reverse("exchange:compose_step", args=[draft.pk, "review"]))
     targets = _assert_summary_links_focus_a_field(response.content.decode())
     assert "review-personal_data-change" in targets
+
+
+def test_no_radio_group_or_checkbox_of_any_form_carries_required():
+    """The class: any required radio group or checkbox, rendered by the project's renderer;
+    a required text box keeps its attribute (it is not announced invalid before input)."""
+    from django import forms
+
+    class Sample(forms.Form):
+        choice = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+        confirm = forms.BooleanField()
+        name = forms.CharField()
+
+    html = str(Sample())
+    assert len(re.findall(r'<input type="(?:radio|checkbox)"', html)) == 3
+    assert not re.search(r'<input type="(?:radio|checkbox)"[^>]*\srequired\b', html)
+    assert re.search(r'<input type="text"[^>]*\srequired\b', html)
