@@ -94,9 +94,10 @@ def test_what_was_typed_comes_back_after_the_login(
     justification = page.get_by_label("Why do you need this information?")
     justification.fill(WILD)
     # Nobody answers the warning: the session ends, and the dialog says so.
-    ended = page.get_by_role("dialog").filter(has_text="You have been logged out")
+    dialog = page.get_by_role("dialog")
+    ended = dialog.get_by_role("heading", name="You have been logged out")
     expect(ended).to_be_visible(timeout=(TIMEOUT + 3) * 1000)
-    login_again = ended.get_by_role("button", name="Log in again")
+    login_again = dialog.get_by_role("button", name="Log in again")
     expect(login_again).to_be_focused()
     page.keyboard.press("Enter")
 
