@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "openimi.common.context_processors.navigation",
+                "openimi.accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -186,6 +187,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Sessions and security headers -------------------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age is an idle timeout
+# How long before the idle timeout every page warns, with a way to stay logged in.
+SESSION_TIMEOUT_WARNING_SECONDS = env_int("SESSION_TIMEOUT_WARNING_SECONDS", 2 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
@@ -227,6 +230,10 @@ INSTALLED_APPS.append("axes")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "openimi.accounts.middleware.SessionLifetimeMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("openimi.accounts.middleware.SessionLifetimeMiddleware") + 1,
+    "openimi.accounts.middleware.LoggedInHintMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes wants to be last
 

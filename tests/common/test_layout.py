@@ -105,8 +105,11 @@ def test_error_summary_links_every_error_to_its_field(bound_form):
         "#id_country",
         "#id_colour_0",  # a group links to its first option
         "#id_areas_0",
-        "#non-field-errors",
     } <= links
+    # An error of the whole form links to the first field, which takes focus; the list of
+    # such errors (#non-field-errors) does not.
+    assert "#non-field-errors" not in links
+    assert len(page.find("a", href="#id_name")) == 2  # its own error and the whole form's
     assert "Something is wrong with the whole form." in html
     assert "Enter a valid email address." in html
 

@@ -18,11 +18,13 @@ def on_user_logged_in(sender, request, user, **kwargs):
 
 
 def on_user_logged_out(sender, request, user, **kwargs):
+    from openimi.accounts.middleware import logged_out_on_purpose
     from openimi.accounts.security_log import security_event_record
     from openimi.accounts.services import user_session_forget
 
     if request is None or not hasattr(request, "session"):
         return
+    logged_out_on_purpose(request)
     user_session_forget(request=request)
     if user is not None:
         security_event_record(event=SecurityEvent.Code.LOGOUT, request=request, user=user)

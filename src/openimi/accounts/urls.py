@@ -23,6 +23,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # My account.
     path("me/", views.AccountView.as_view(), name="account"),
+    path("me/session/", views.SessionKeepAliveView.as_view(), name="session_keepalive"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/security-code/", views.SecurityCodeChangeView.as_view(), name="security_code_change"),
     path("me/details/", views.PreferencesView.as_view(), name="preferences"),

@@ -10,6 +10,7 @@ from math import ceil
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import translation
@@ -32,6 +33,7 @@ from openimi.accounts.forms import (
     SecurityCodeSetForm,
 )
 from openimi.accounts.login_state import STEP_PASSWORD, STEP_SECURITY_CODE
+from openimi.accounts.middleware import LOGGED_IN_HINT_COOKIE
 from openimi.accounts.models import SecurityEvent
 from openimi.accounts.security_code import CODE_LENGTH
 from openimi.notifications.selectors import email_frequency_of
@@ -117,7 +119,12 @@ class LoginView(View):
         if request.user.is_authenticated:
             return redirect(settings.LOGIN_REDIRECT_URL)
         next_url = _safe_next(request, request.GET.get("next"))
-        return self._render(LoginForm(), next_url)
+        # The browser had a session that nobody ended: the idle timeout did. Say so, once.
+        timed_out = request.COOKIES.get(LOGGED_IN_HINT_COOKIE) == "1"
+        response = self._render(LoginForm(), next_url, timed_out=timed_out)
+        if timed_out:
+            response.delete_cookie(LOGGED_IN_HINT_COOKIE, samesite="Lax")
+        return response
 
     def post(self, request):
         form = LoginForm(request.POST)
@@ -136,10 +143,11 @@ class LoginView(View):
         )
         return redirect("accounts:login_code")
 
-    def _render(self, form, next_url, status=200):
-        return render(
-            self.request, self.template_name, {"form": form, "next": next_url}, status=status
-        )
+    def _render(self, form, next_url, status=200, *, timed_out=False):
+        context = {"form": form, "next": next_url, "timed_out": timed_out}
+        if timed_out:
+            context["idle_minutes"] = max(1, round(settings.SESSION_COOKIE_AGE / 60))
+        return render(self.request, self.template_name, context, status=status)
 
 
 def login_failed_page(request, username: str, next_url: str = "", *, error=None):
@@ -277,6 +285,15 @@ class SetupSecurityCodeView(_SetupView):
 
 
 # --- My account -------------------------------------------------------------------------------
+
+
+class SessionKeepAliveView(View):
+    """ "Stay logged in" in the timeout warning: any request of a logged-in user renews the idle
+    timeout (SESSION_SAVE_EVERY_REQUEST); this one does nothing else. Anonymous requests go
+    to the login page like every page (LoginRequiredMiddleware)."""
+
+    def post(self, request):
+        return HttpResponse(status=204)
 
 
 class AccountView(TemplateView):

@@ -115,6 +115,10 @@ class GovukBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
         attrs = super().build_widget_attrs(attrs, widget)
+        if govuk_kind(widget) in {"radios", "checkbox"}:
+            # Forms are novalidate: a required radio group or checkbox would only be announced
+            # "invalid" before the user chose anything. The label says "required" instead.
+            attrs.pop("required", None)
         control_class, error_class = _CLASSES[govuk_kind(widget)]
         classes = [widget.attrs.get("class", ""), attrs.get("class", ""), control_class]
         if self.errors:

@@ -405,7 +405,16 @@ class AnswerForm(_LanguageMixin, Form):
         else:
             del self.fields["standard_answer"]
             self.standard = {}
+        self.order_fields(self._answer_first(question.answer_type))
         self._setup_languages(user_language)
+
+    @staticmethod
+    def _answer_first(answer_type: str) -> list[str]:
+        """The answer itself (the typed value, the answer text, the document) before "Or give
+        a standard answer", then the explanation and its language."""
+        if answer_type == Question.AnswerType.FREE_TEXT:
+            return ["free_text", "free_text_language", "standard_answer"]
+        return ["value", "file", "standard_answer", "free_text", "free_text_language"]
 
     def chosen_standard(self):
         return self.standard.get(self.cleaned_data.get("standard_answer") or "")

@@ -3,3 +3,21 @@
 import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
 
 initAll();
+
+// A page that comes back to one of its tabs after a save (#panel) shows a success banner,
+// which takes focus above. When the page has loaded, the browser moves focus to the
+// fragment's target (and scrolls there): the banner takes focus back, in view, so that the
+// user hears and sees what happened (WCAG 4.1.3).
+const banner = document.querySelector(".govuk-notification-banner[role=alert]");
+if (banner && window.location.hash) {
+  window.addEventListener(
+    "load",
+    () => {
+      if (document.activeElement !== document.body) return; // the user has moved on
+      banner.setAttribute("tabindex", "-1");
+      banner.addEventListener("blur", () => banner.removeAttribute("tabindex"), { once: true });
+      banner.focus();
+    },
+    { once: true },
+  );
+}
