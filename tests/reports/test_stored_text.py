@@ -202,7 +202,7 @@ def test_user_details_print_any_stored_text(world, text):
     )
     written |= _store(Authority, user.authority_id, {"official_name": f"auth§{text}"})
     user = User.objects.select_related("authority").get(pk=user.pk)
-    shown = docx_text(documents.user_details(user=user, language="en"))
+    shown = docx_text(documents.user_details(user=user, actor=world["lda"], language="en"))
     _assert_kept(written, shown)
 
 
@@ -216,7 +216,7 @@ def test_user_details_print_any_stored_text(world, text):
 def test_every_block_of_the_layout_takes_any_text(text):
     """The one place text enters python-docx takes any Python string, lone surrogates and NUL
     included, in every kind of block and in the document's properties."""
-    report = Report(title=f"T{text}", language="en", subtitle=f"S{text}")
+    report = Report(title=f"T{text}", language="en", author=f"A{text}", subtitle=f"S{text}")
     report.heading(f"H{text}")
     report.heading(f"H2{text}", level=2)
     report.paragraph(f"P{text}", grey=True, lang="nl")
@@ -268,7 +268,7 @@ def test_pdf_of_every_report_with_any_stored_text(full_world, text):
         documents.consent_statement(
             info_request=info_request, actor=world["handler"], language="en"
         ),
-        documents.user_details(user=user, language="en"),
+        documents.user_details(user=user, actor=world["lda"], language="en"),
     ):
         made = pdf.docx_to_pdf(content)
         assert made.startswith(b"%PDF")

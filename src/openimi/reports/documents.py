@@ -23,6 +23,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openimi.access import policy
+from openimi.access.policy import Action
 from openimi.accounts.users import selectors as user_selectors
 from openimi.common.i18n import translated
 from openimi.exchange import events, selectors, services
@@ -116,11 +118,12 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
         report = Report(
             title=_("Full report with personal data"),
             language=language,
+            author=_person(actor),
             subtitle=_("Information request %(number)s, printed on %(date)s by %(name)s")
             % {
                 "number": info_request.reference,
                 "date": _date(timezone.now()),
-                "name": actor.get_full_name() or actor.get_username(),
+                "name": _person(actor),
             },
         )
         _practice_warning(report, info_request)
@@ -136,8 +139,16 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
         _personal_data_section(report, personal_data)
         _questions_section(report, asked, language)
         _documents_section(report, documents, asked)
+        if policy.can(actor, Action.REQUEST_VIEW_MEDIATION, info_request):
+            mediation = selectors.mediation_messages(user=actor, info_request=info_request)
+            _mediation_section(report, mediation, language)
+        _contacts_section(report, info_request, timeline, language)
         _timeline_section(report, timeline, language)
         return report.bytes()
+
+
+def _person(user: User) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def _request_section(report: Report, info_request: InformationRequest, language: str) -> None:
@@ -265,6 +276,42 @@ def _documents_section(report: Report, documents: list[Attachment], asked) -> No
     )
 
 
+def _mediation_section(report: Report, mediation, language: str) -> None:
+    report.heading(_("Mediation by the coordinator"))
+    if not mediation:
+        report.paragraph(_("No messages yet."))
+        return
+    rows = []
+    for message in mediation:
+        title, _title_language = message.author_authority.title_for(language)
+        rows.append(
+            [_date(message.created_at), f"{_person(message.author)} ({title})", message.text]
+        )
+    report.table([_("When"), _("Who"), _("Message")], rows)
+
+
+def _contacts_section(
+    report: Report, info_request: InformationRequest, timeline, language: str
+) -> None:
+    """Each authority's general address and telephone, and the people who acted for it on
+    this request (from the timeline the reader sees), with their e-mail and telephone."""
+    report.heading(_("Contact persons"))
+    rows = []
+    for authority in (info_request.requesting_authority, info_request.responding_authority):
+        if authority is None:
+            continue
+        title, _title_language = authority.title_for(language)
+        rows.append([title, _("General contact"), authority.email, authority.phone])
+        seen = set()
+        for entry in timeline:
+            actor = entry.event.actor
+            if actor is None or entry.event.actor_authority_id != authority.pk or actor.pk in seen:
+                continue
+            seen.add(actor.pk)
+            rows.append([title, _person(actor), actor.email, actor.phone])
+    report.table([_("Authority"), _("Name"), _("E-mail"), _("Telephone")], rows)
+
+
 def _timeline_section(report: Report, timeline, language: str) -> None:
     report.heading(_("Timeline"))
     rows = []
@@ -294,6 +341,7 @@ def consent_statement(*, info_request: InformationRequest, actor: User, language
         report = Report(
             title=_("Consent statement of the data subject"),
             language=language,
+            author=_person(actor),
             subtitle=_("For information request %(number)s") % {"number": info_request.reference},
         )
         _practice_warning(report, info_request)
@@ -374,11 +422,16 @@ def _address(authority: Authority) -> str:
 # --- the user details sheet ---------------------------------------------------------------------
 
 
-def user_details(*, user: User, language: str) -> bytes:
-    """The sheet a local data administrator hands to a new user: name, username, authority,
-    roles and how to log in for the first time. It never holds a password."""
+def user_details(*, user: User, actor: User, language: str) -> bytes:
+    """The sheet a local data administrator (``actor``) hands to a new user: name, username,
+    authority, roles and how to log in for the first time. It never holds a password."""
     with translation.override(language):
-        report = Report(title=_("User details"), language=language, subtitle=str(user.authority))
+        report = Report(
+            title=_("User details"),
+            language=language,
+            author=_person(actor),
+            subtitle=str(user.authority),
+        )
         roles = [str(_("Basic user"))]
         for line in user_selectors.user_roles(user=user):
             areas = ", ".join(translated(area.names, language) for area in line.areas)

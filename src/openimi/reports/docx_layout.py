@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -45,24 +46,30 @@ def _add_text(paragraph, text: object):
 class Report:
     """A Word document being written; ``bytes()`` gives the .docx file."""
 
-    def __init__(self, *, title: str, language: str, subtitle: str = ""):
+    def __init__(self, *, title: str, language: str, author: str, subtitle: str = ""):
         self.document = Document()
-        self.document.core_properties.title = xml_text(title)
-        self.document.core_properties.language = xml_text(language)
-        self.document.core_properties.author = "openimi"
+        # The template's own properties (created in 2013 by "python-docx") would be what an
+        # archive records: today's date, the title and the person who made the file instead.
+        now = timezone.now().replace(microsecond=0)
+        properties = self.document.core_properties
+        properties.title = xml_text(title)
+        properties.language = xml_text(language)
+        properties.author = properties.last_modified_by = xml_text(author or "openimi")
+        properties.created = properties.modified = now
+        properties.revision = 1
+        properties.comments = properties.keywords = properties.subject = ""
+        properties.category = ""
         section = self.document.sections[0]
         section.page_height, section.page_width = Cm(29.7), Cm(21.0)
         section.left_margin = section.right_margin = Cm(2.2)
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+        _one_font(self.document)
         normal = self.document.styles["Normal"]
-        normal.font.name = FONT
         normal.font.size = Pt(10.5)
         for name in ("Title", "Heading 1", "Heading 2"):
-            style = self.document.styles[name]
-            style.font.name = FONT
-            style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+            self.document.styles[name].font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
         footer = self.document.styles["Footer"]
-        footer.font.name, footer.font.size, footer.font.color.rgb = FONT, Pt(9), GREY
+        footer.font.size, footer.font.color.rgb = Pt(9), GREY
         self._page_footer(section)
         self.heading(title, level=0)
         if subtitle:
@@ -150,6 +157,36 @@ class Report:
                 run.font.color.rgb = GREY
             if field:
                 _add_field(paragraph, field)
+
+
+_THEME_FONTS = [
+    qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+]
+_FONT_SLOTS = [qn(f"w:{name}") for name in ("ascii", "hAnsi", "eastAsia", "cs")]
+# The template's bullets are a private-use character of the Symbol font.
+_BULLETS = {"\uf0b7": "\u2022", "\uf0a7": "\u25aa", "o": "\u25e6"}
+
+
+def _one_font(document) -> None:
+    """One font family throughout: every font the template names (the theme's Calibri and
+    Cambria through the defaults and the headings, Courier, the Symbol bullets) becomes
+    ``FONT``, for every script; the bullets become ordinary characters of that font."""
+    numbering = document.part.numbering_part.element
+    for root in (document.styles.element, numbering):
+        for fonts in root.iter(qn("w:rFonts")):
+            for name in (*_THEME_FONTS, qn("w:hint")):
+                fonts.attrib.pop(name, None)
+            for name in _FONT_SLOTS:
+                fonts.set(name, FONT)
+    for level in numbering.iter(qn("w:lvl")):
+        text = level.find(qn("w:lvlText"))
+        if text is not None and text.get(qn("w:val")) in _BULLETS:
+            text.set(qn("w:val"), _BULLETS[text.get(qn("w:val"))])
+    # The template also carries a copy of its styles for Word 2010 ("stylesWithEffects"),
+    # with the theme fonts in it: dropped, Word reads styles.xml.
+    for key, relationship in list(document.part.rels.items()):
+        if relationship.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(key)
 
 
 def _add_field(paragraph, instruction: str) -> None:
