@@ -30,6 +30,7 @@ from openimi.common.i18n import translated
 from openimi.exchange import events, selectors, services
 from openimi.exchange.models import Answer, Attachment, PersonalData, Question, Side
 from openimi.reports.docx_layout import Report
+from openimi.retention import selectors as retention_selectors
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -68,6 +69,9 @@ EVENT_LABELS = {
     events.PERSONAL_DATA_CORRECTED: gettext_lazy("Personal data corrected for the data subject"),
     events.PERSONAL_DATA_CONTESTED: gettext_lazy("Personal data contested by the data subject"),
     events.CONTEST_REMOVED: gettext_lazy("Contest mark removed"),
+    # the retention job
+    events.PERSONAL_DATA_BLOCKED: gettext_lazy("Personal data blocked (retention period)"),
+    events.PERSONAL_DATA_DELETED: gettext_lazy("Personal data deleted (retention period)"),
 }
 
 _YES_NO = {
@@ -135,8 +139,9 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
             ),
             grey=True,
         )
-        _request_section(report, info_request, language)
-        _personal_data_section(report, personal_data)
+        removed_at = retention_selectors.personal_data_removed_at(info_request)
+        _request_section(report, info_request, language, removed_at)
+        _personal_data_section(report, personal_data, removed_at)
         _questions_section(report, asked, language)
         _documents_section(report, documents, asked)
         if policy.can(actor, Action.REQUEST_VIEW_MEDIATION, info_request):
@@ -151,7 +156,21 @@ def _person(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _request_section(report: Report, info_request: InformationRequest, language: str) -> None:
+def _removed(removed_at: dt.datetime) -> str:
+    """What stands where the retention job removed the personal data."""
+    return (
+        _("Personal data removed on %(date)s (retention period)")
+        % {"date": _date(timezone.localdate(removed_at))}
+        + "."
+    )
+
+
+def _request_section(
+    report: Report,
+    info_request: InformationRequest,
+    language: str,
+    removed_at: dt.datetime | None,
+) -> None:
     report.heading(_("The request"))
     report.facts(
         [
@@ -181,6 +200,9 @@ def _request_section(report: Report, info_request: InformationRequest, language:
             ),
         ]
     )
+    if not info_request.justification and removed_at is not None:
+        report.heading(_("Justification"), level=2)
+        report.paragraph(_removed(removed_at))
     if info_request.justification:
         report.heading(_("Justification"), level=2)
         report.paragraph(info_request.justification, lang=info_request.justification_language)
@@ -192,10 +214,15 @@ def _request_section(report: Report, info_request: InformationRequest, language:
             )
 
 
-def _personal_data_section(report: Report, personal_data: PersonalData | None) -> None:
+def _personal_data_section(
+    report: Report, personal_data: PersonalData | None, removed_at: dt.datetime | None
+) -> None:
     report.heading(_("Personal data of the service provider"))
     if personal_data is None:
-        report.paragraph(_("No personal data was given."))
+        if removed_at is not None:
+            report.paragraph(_removed(removed_at))
+        else:
+            report.paragraph(_("No personal data was given."))
         return
     rows = []
     for name in PersonalData.data_fields():

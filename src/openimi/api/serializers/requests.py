@@ -110,6 +110,12 @@ class RequestDetailSerializer(RequestSummarySerializer):
     available_transitions = serializers.ListField(
         child=serializers.ChoiceField(choices=Transition.choices)
     )
+    personal_data_removed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the retention job removed the personal data, the justification and "
+        "the free texts (blocked or deleted at the end of the retention period); null while "
+        "they are kept.",
+    )
 
 
 class PersonalDataSerializer(serializers.ModelSerializer):

@@ -24,6 +24,7 @@ from openimi.common.errors import ApplicationError
 from openimi.exchange import selectors, services
 from openimi.exchange.models import Question, QuestionSet, RequestQuestion, StandardAnswer
 from openimi.exchange.selectors import RequestFilters
+from openimi.retention import selectors as retention_selectors
 
 
 def _get(model, pk, field: str):
@@ -79,6 +80,9 @@ def request_detail_data(user, info_request) -> dict:
     if not with_details:
         info_request.justification = None
         info_request.justification_language = None
+    info_request.personal_data_removed_at = retention_selectors.personal_data_removed_at(
+        info_request
+    )
     return s.RequestDetailSerializer(info_request).data
 
 
