@@ -140,16 +140,19 @@ def _fill(world, info_request: InformationRequest, text: str) -> dict[str, str]:
         written[f"note.{message.pk}"] = _store_one(
             RequestMessage, message.pk, "text", f"note{message.pk}§{text}"
         )
-    # The mediation messages stored with control characters must not break a report either
-    # (the full report prints them: item 17).
+    # The mediation thread and the contact persons (item 17).
     for message in MediationMessage.objects.filter(info_request=info_request):
-        _store(MediationMessage, message.pk, {"text": f"med{message.pk}§{text}"})
-    for authority in (world.requesting, world.responding):
-        _store(
-            Authority,
-            authority.pk,
-            {"street": f"str§{text}", "city": f"cty§{text}", "phone": f"tel§{text}"},
+        written[f"mediation.{message.pk}"] = _store_one(
+            MediationMessage, message.pk, "text", f"med{message.pk}§{text}"
         )
+    for who in ("handler", "resp_handler"):
+        written[f"{who}.phone"] = _store_one(User, world[who].pk, "phone", f"{who}§{text}")
+    for authority in (world.requesting, world.responding):
+        written[f"authority.{authority.pk}.phone"] = _store_one(
+            Authority, authority.pk, "phone", f"tel{authority.pk}§{text}"
+        )
+    # The consent statement prints the requesting authority's address.
+    _store(Authority, world.requesting.pk, {"street": f"str§{text}", "city": f"cty§{text}"})
     return written
 
 
@@ -166,16 +169,20 @@ def test_request_reports_print_any_stored_text(full_world, text):
     written = _fill(world, info_request, text)
     info_request = InformationRequest.objects.get(pk=info_request.pk)
     full = docx_text(
-        documents.full_report(info_request=info_request, actor=world["handler"], language="en")
+        # A supervisor: reads the personal data and the mediation thread.
+        documents.full_report(info_request=info_request, actor=world["supervisor"], language="en")
     )
+    assert "Mediation by the coordinator" in full
     _assert_kept(written, full)
     consent = docx_text(
         documents.consent_statement(
             info_request=info_request, actor=world["handler"], language="nl"
         )
     )
+    address = Authority.objects.values("street", "city").get(pk=world.requesting.pk)
     _assert_kept(
-        {k: v for k, v in written.items() if k in {"personal.provider_name", "personal.email"}},
+        {k: v for k, v in written.items() if k in {"personal.provider_name", "personal.email"}}
+        | address,
         consent,
     )
 
