@@ -243,3 +243,23 @@ def test_new_search_button_in_dutch(client, world):
     client.post(reverse("privacy:subjects"), {"name": "zwartewaal"})
     html = client.get(reverse("privacy:subjects"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Nieuwe zoekopdracht" in html
+
+
+def test_search_takes_text_from_the_wild(client, world, make_request):
+    _with_personal_data(make_request(State.ACCEPTED))
+    client.force_login(world["lda"])
+    # Too long: refused at the field, in the user's words, nothing lost from the form.
+    response = _search(client, name="Zwartewaal " * 1000)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "at most 300 characters" in html
+    assert "Zwartewaal Zwartewaal" in html
+    # Other scripts and control characters: searched for (nothing found), never a crash.
+    for name in ("Звартеваал 中文 العربية", "Zwarte\x0cwaal\x07", "\x1b[0m", "Zwarte\x00waal"):
+        response = _search(client, name=name)
+        if response.status_code == 302:
+            page = client.get(response["Location"])
+            assert page.status_code == 200
+        else:  # refused at the field (control characters, once input refuses them)
+            assert response.status_code == 200
+            assert "govuk-error-summary" in response.content.decode()
