@@ -220,3 +220,14 @@ def test_the_sqlite_steps_do_nothing_elsewhere():
     # docs/operations.md).
     retention_services.sqlite_erase_before(connection)
     retention_services.sqlite_erase_after(connection)
+
+
+def test_api_personal_data_says_it_was_removed(world, make_request, settings, api):  # noqa: F811
+    info_request, now = _deleted(make_request, settings)
+    client = api(world["handler"])
+    body = client.get(f"/api/v1/requests/{info_request.pk}/personal-data/").json()
+    assert body["provider_name"] == ""
+    assert body["removed_at"].startswith(timezone.localtime(now).isoformat()[:19])
+    kept = make_request(State.ACCEPTED)
+    body = client.get(f"/api/v1/requests/{kept.pk}/personal-data/").json()
+    assert body["provider_name"] == PROVIDER_NAME and body["removed_at"] is None

@@ -124,10 +124,20 @@ class PersonalDataSerializer(serializers.ModelSerializer):
     )
     email = OptionalEmailField(required=False, allow_blank=True, max_length=254)
     website = OptionalURLField(required=False, allow_blank=True, max_length=200)
+    removed_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="When the retention job removed the personal data (the other fields are "
+        "then empty); null while it is kept or when none was given.",
+    )
 
     class Meta:
         model = PersonalData
-        fields = [name for name in PersonalData.data_fields() if name != "country"] + ["country"]
+        fields = [name for name in PersonalData.data_fields() if name != "country"] + [
+            "country",
+            "removed_at",
+        ]
 
 
 class DraftSerializer(serializers.Serializer):
