@@ -217,3 +217,8 @@ def test_every_document_uses_one_font_family_throughout(world, make_request):
                     names |= set(re.findall(r'w:(?:ascii|hAnsi|eastAsia|cs)="([^"]*)"', fonts))
                 assert "\uf0b7" not in xml, part  # a Symbol-font bullet
         assert names == {FONT}
+
+
+def test_user_details_without_an_actor_name_openimi_as_author(world):
+    content = documents.user_details(user=world["handler2"], language="en")
+    assert Document(io.BytesIO(content)).core_properties.author == "openimi"

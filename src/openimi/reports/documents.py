@@ -449,14 +449,15 @@ def _address(authority: Authority) -> str:
 # --- the user details sheet ---------------------------------------------------------------------
 
 
-def user_details(*, user: User, actor: User, language: str) -> bytes:
-    """The sheet a local data administrator (``actor``) hands to a new user: name, username,
-    authority, roles and how to log in for the first time. It never holds a password."""
+def user_details(*, user: User, language: str, actor: User | None = None) -> bytes:
+    """The sheet a local data administrator (``actor``, the file's author; openimi when not
+    given) hands to a new user: name, username, authority, roles and how to log in for the
+    first time. It never holds a password."""
     with translation.override(language):
         report = Report(
             title=_("User details"),
             language=language,
-            author=_person(actor),
+            author=_person(actor) if actor is not None else "",
             subtitle=str(user.authority),
         )
         roles = [str(_("Basic user"))]

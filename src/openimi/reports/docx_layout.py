@@ -46,7 +46,7 @@ def _add_text(paragraph, text: object):
 class Report:
     """A Word document being written; ``bytes()`` gives the .docx file."""
 
-    def __init__(self, *, title: str, language: str, author: str, subtitle: str = ""):
+    def __init__(self, *, title: str, language: str, author: str = "", subtitle: str = ""):
         self.document = Document()
         # The template's own properties (created in 2013 by "python-docx") would be what an
         # archive records: today's date, the title and the person who made the file instead.
