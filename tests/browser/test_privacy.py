@@ -24,7 +24,12 @@ def test_data_subject_request(page, live_server, login_as, world, make_request, 
     page.goto(f"{live_server.url}/administration/")
     page.get_by_role("link", name="Data subject requests").click()
     page.get_by_label("Name of the service provider").fill("jansen")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("table")).to_contain_text("Requesting")
+    # Posted, not put in the URL (issue 15, item 3); the form still shows what was searched.
+    assert page.url == f"{live_server.url}/administration/privacy/subjects/"
+    expect(page.get_by_label("Name of the service provider")).to_have_value("jansen")
+    page.reload()  # the browser asks nothing and the results are still there
     expect(page.get_by_role("table")).to_contain_text("Requesting")
     assert axe_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "subjects.png"), full_page=True)
@@ -44,6 +49,12 @@ def test_data_subject_request(page, live_server, login_as, world, make_request, 
     page.get_by_role("button", name="Save the correction").click()
     expect(page.get_by_role("table")).to_contain_text("The subject sent the new address.")
     assert PersonalDataCorrection.objects.get(info_request=info_request).fields == ["city"]
+
+    page.get_by_role("link", name="Data subject requests").click()  # back to the results
+    expect(page.get_by_role("table")).to_contain_text("Requesting")
+    page.get_by_role("button", name="New search").click()
+    expect(page.get_by_label("Name of the service provider")).to_have_value("")
+    expect(page.get_by_role("table")).to_have_count(0)
 
     page.goto(f"{live_server.url}/administration/privacy/access-log/")
     expect(page.get_by_role("table")).to_contain_text("Correction form")

@@ -71,7 +71,7 @@ def test_every_document_numbers_its_pages(world, make_request):
         documents.consent_statement(
             info_request=info_request, actor=world["handler"], language="en"
         ),
-        documents.user_details(user=world["handler"], language="en"),
+        documents.user_details(user=world["handler"], actor=world["lda"], language="en"),
     ):
         footer = docx_footer_xml(content)
         assert " PAGE " in footer and " NUMPAGES " in footer
@@ -108,7 +108,7 @@ def test_user_details_hold_no_password(world, lda):
         phone="",
         roles=[("request_handler", world.area)],
     )
-    content = documents.user_details(user=new, language="en")
+    content = documents.user_details(user=new, actor=lda, language="en")
     text = docx_text(content)
     assert "Bram Pauwels" in text
     assert "bram.pauwels" in text
@@ -119,3 +119,106 @@ def test_user_details_hold_no_password(world, lda):
     raw = content.decode("latin-1")
     assert new.password not in raw
     assert "pbkdf2" not in raw and "argon2" not in raw
+
+
+# --- issue 15, item 17: what an archive needs -----------------------------------------------
+
+
+def test_full_report_holds_the_mediation_and_the_contact_persons(world, make_request):
+    from openimi.accounts.models import User
+    from openimi.exchange import services
+
+    info_request = make_request(State.ANSWERED, referred=True)
+    services.mediation_post(
+        info_request=info_request,
+        actor=world["coord_handler"],
+        text="Please answer by Friday; I asked Köln.",
+        language="en",
+    )
+    User.objects.filter(pk=world["handler"].pk).update(phone="+31 73 615 5555")
+    User.objects.filter(pk=world["resp_handler"].pk).update(phone="+49 221 2210")
+    text = docx_text(
+        documents.full_report(info_request=info_request, actor=world["supervisor"], language="en")
+    )
+    assert "Mediation by the coordinator" in text
+    assert "No answer yet." in text  # the referral, the thread's first message
+    assert "Please answer by Friday; I asked Köln." in text
+    assert "Contact persons" in text
+    for who, phone in (("handler", "+31 73 615 5555"), ("resp_handler", "+49 221 2210")):
+        user = world[who]
+        assert user.get_full_name() in text and user.email in text and phone in text
+    # each authority's general address too
+    assert world.requesting.email in text and world.responding.email in text
+
+
+def test_full_report_without_mediation_says_nothing_of_it(world, make_request):
+    info_request = make_request(State.ACCEPTED)
+    text = docx_text(
+        documents.full_report(info_request=info_request, actor=world["handler"], language="en")
+    )
+    assert "Mediation by the coordinator" not in text
+    assert "Contact persons" in text
+
+
+def _three_documents(world, make_request):
+    info_request = make_request(State.ACCEPTED)
+    handler, lda = world["handler"], world["lda"]
+    return [
+        (
+            documents.full_report(info_request=info_request, actor=handler, language="nl"),
+            "Volledig rapport met persoonlijke gegevens",
+            handler,
+        ),
+        (
+            documents.consent_statement(info_request=info_request, actor=handler, language="nl"),
+            "Instemmingsverklaring van de betrokkene",
+            handler,
+        ),
+        (
+            documents.user_details(user=world["handler2"], actor=lda, language="nl"),
+            "Gebruikersgegevens",
+            lda,
+        ),
+    ]
+
+
+def test_every_document_carries_todays_date_a_title_and_its_author(world, make_request):
+    from django.utils import timezone
+
+    before = timezone.now().replace(microsecond=0)
+    for content, title, author in _three_documents(world, make_request):
+        properties = Document(io.BytesIO(content)).core_properties
+        assert properties.title == title
+        assert properties.author == author.get_full_name()
+        assert properties.last_modified_by == author.get_full_name()
+        assert properties.language == "nl"
+        assert before <= properties.created <= timezone.now()
+        assert before <= properties.modified <= timezone.now()
+        assert properties.revision == 1
+
+
+def test_every_document_uses_one_font_family_throughout(world, make_request):
+    """No theme fonts (Calibri, Cambria, …), no Symbol bullets, no Courier: every font named
+    anywhere in the file is the report font."""
+    import re
+    import zipfile
+
+    from openimi.reports.docx_layout import FONT
+
+    for content, _title, _author in _three_documents(world, make_request):
+        names = set()
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for part in archive.namelist():
+                if not part.endswith(".xml") or part.endswith("fontTable.xml"):
+                    continue
+                xml = archive.read(part).decode("utf-8")
+                for fonts in re.findall(r"<w:rFonts\b[^>]*>", xml):
+                    assert "Theme=" not in fonts and "cstheme=" not in fonts, (part, fonts)
+                    names |= set(re.findall(r'w:(?:ascii|hAnsi|eastAsia|cs)="([^"]*)"', fonts))
+                assert "\uf0b7" not in xml, part  # a Symbol-font bullet
+        assert names == {FONT}
+
+
+def test_user_details_without_an_actor_name_openimi_as_author(world):
+    content = documents.user_details(user=world["handler2"], language="en")
+    assert Document(io.BytesIO(content)).core_properties.author == "openimi"

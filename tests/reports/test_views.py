@@ -130,3 +130,79 @@ def test_pdf_of_each_report(client, world, make_request):
     client.force_login(world["lda"])
     response = client.get(reverse("reports:user_details_pdf", kwargs={"pk": world["handler"].pk}))
     assert response.content.startswith(b"%PDF")
+
+
+# --- issue 15, item 10: the reports where the seed puts them (Bijlage 2) ---------------------
+
+
+def _links(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+def _report_urls(info_request):
+    return {
+        name: reverse(f"reports:{name}", kwargs={"pk": info_request.pk})
+        for name in ("full_report", "consent_statement")
+    }
+
+
+def test_review_and_send_step_offers_both_reports(client, world, make_request):
+    """The requester prints the consent statement before sending: on the last step."""
+    info_request = make_request(State.DRAFT)
+    client.force_login(world["handler"])
+    page = client.get(
+        reverse("exchange:compose_step", kwargs={"pk": info_request.pk, "step": "review"})
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Send request" in html  # it is the review-and-send step
+    urls = _report_urls(info_request)
+    assert set(urls.values()) <= _links(html)
+    assert "Consent statement of the data subject (Word)" in html
+    for url in urls.values():  # and the links lead to the documents
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == DOCX
+
+
+@pytest.mark.parametrize(
+    "state", [State.AWAITING_ACCEPTANCE, State.ACCEPTED, State.ANSWERED, State.CLOSED]
+)
+def test_sent_request_offers_both_reports_to_the_requester(client, world, make_request, state):
+    info_request = make_request(state)
+    client.force_login(world["handler"])
+    html = client.get(reverse("exchange:detail", kwargs={"pk": info_request.pk})).content.decode()
+    assert set(_report_urls(info_request).values()) <= _links(html)
+
+
+def test_responder_gets_the_full_report_but_no_consent_statement_to_sign(
+    client, world, make_request
+):
+    """The consent statement is the requesting authority's to have signed; the responding
+    authority archives the full report."""
+    info_request = make_request(State.ACCEPTED)
+    client.force_login(world["resp_handler"])
+    html = client.get(reverse("exchange:detail", kwargs={"pk": info_request.pk})).content.decode()
+    urls = _report_urls(info_request)
+    assert urls["full_report"] in _links(html)
+    assert urls["consent_statement"] not in _links(html)
+
+
+def test_no_report_links_for_who_may_not_see_the_personal_data(client, world, make_request):
+    info_request = make_request(State.ACCEPTED)
+    client.force_login(world["basic"])
+    page = client.get(reverse("exchange:detail", kwargs={"pk": info_request.pk}))
+    assert page.status_code == 200
+    assert not set(_report_urls(info_request).values()) & _links(page.content.decode())
+
+
+def test_review_step_in_dutch_says_to_have_the_statement_signed(client, world, make_request):
+    info_request = make_request(State.DRAFT)
+    client.force_login(world["handler"])
+    html = client.get(
+        reverse("exchange:compose_step", kwargs={"pk": info_request.pk, "step": "review"}),
+        HTTP_ACCEPT_LANGUAGE="nl",
+    ).content.decode()
+    assert "laat de dienstverlener deze ondertekenen voordat u het verzoek verzendt" in html
+    assert "Instemmingsverklaring van de betrokkene (Word)" in html

@@ -63,6 +63,10 @@ ATTACHMENT_DOWNLOADED = "request.attachment_downloaded"
 PERSONAL_DATA_CORRECTED = "request.personal_data_corrected"
 PERSONAL_DATA_CONTESTED = "request.personal_data_contested"
 CONTEST_REMOVED = "request.personal_data_contest_removed"
+# The retention job (no actor): the personal data left the exchange. ``data`` holds the
+# lifecycle; the timeline, the report and the API say when.
+PERSONAL_DATA_BLOCKED = "request.personal_data_blocked"
+PERSONAL_DATA_DELETED = "request.personal_data_deleted"
 
 
 def record(

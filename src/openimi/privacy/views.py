@@ -68,14 +68,37 @@ class AccessLogView(_OwnAuthorityMixin, TemplateView):
 
 
 class SubjectSearchView(_OwnAuthorityMixin, TemplateView):
+    """The search posts its criteria (names, numbers, e-mail addresses, dates of birth): in a
+    URL they would land in the access logs of the web server and of every proxy, and outlive
+    the deletion of the personal data. A valid search is kept in the user's session and the
+    browser is sent back to the plain page (post/redirect/get), whose links carry the page
+    number alone."""
+
     action = Action.DATA_SUBJECT_MANAGE
     template_name = "privacy/subjects.html"
+    SESSION_KEY = "privacy.subject_search"
 
-    def get_context_data(self, **kwargs):
-        form = SubjectSearchForm(self.request.GET or None)
+    def post(self, request, *args, **kwargs):
+        if "clear" in request.POST:
+            request.session.pop(self.SESSION_KEY, None)
+            return redirect("privacy:subjects")
+        form = SubjectSearchForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        request.session[self.SESSION_KEY] = {
+            name: value.isoformat() if hasattr(value, "isoformat") else value
+            for name, value in form.cleaned_data.items()
+            if value
+        }
+        return redirect("privacy:subjects")
+
+    def get_context_data(self, form=None, **kwargs):
         page = None
-        query = ""
-        if form.is_bound and form.is_valid():
+        back = ""
+        if form is None:
+            criteria = self.request.session.get(self.SESSION_KEY)
+            form = SubjectSearchForm(criteria) if criteria else SubjectSearchForm()
+        if form.is_bound and form.is_valid() and self.request.method == "GET":
             found = selectors.subject_search(user=self.request.user, filters=form.filters())
             page = Paginator(found, PAGE_SIZE).get_page(self.request.GET.get("page"))
             authority_id = self.request.user.authority_id
@@ -85,10 +108,9 @@ class SubjectSearchView(_OwnAuthorityMixin, TemplateView):
                     if info_request.requesting_authority_id == authority_id
                     else _("Responding")
                 )
-            params = self.request.GET.copy()
-            params.pop("page", None)
-            query = params.urlencode()
-        return super().get_context_data(form=form, page=page, query=query, **kwargs)
+            back = f"page={page.number}"
+        # The pagination links carry the page number alone (``query`` is empty).
+        return super().get_context_data(form=form, page=page, query="", back=back, **kwargs)
 
 
 class SubjectExportView(_OwnAuthorityMixin, View):

@@ -23,11 +23,14 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openimi.access import policy
+from openimi.access.policy import Action
 from openimi.accounts.users import selectors as user_selectors
 from openimi.common.i18n import translated
 from openimi.exchange import events, selectors, services
 from openimi.exchange.models import Answer, Attachment, PersonalData, Question, Side
 from openimi.reports.docx_layout import Report
+from openimi.retention import selectors as retention_selectors
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -67,6 +70,9 @@ EVENT_LABELS = {
     events.PERSONAL_DATA_CORRECTED: gettext_lazy("Personal data corrected for the data subject"),
     events.PERSONAL_DATA_CONTESTED: gettext_lazy("Personal data contested by the data subject"),
     events.CONTEST_REMOVED: gettext_lazy("Contest mark removed"),
+    # the retention job
+    events.PERSONAL_DATA_BLOCKED: gettext_lazy("Personal data blocked (retention period)"),
+    events.PERSONAL_DATA_DELETED: gettext_lazy("Personal data deleted (retention period)"),
 }
 
 _YES_NO = {
@@ -117,11 +123,12 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
         report = Report(
             title=_("Full report with personal data"),
             language=language,
+            author=_person(actor),
             subtitle=_("Information request %(number)s, printed on %(date)s by %(name)s")
             % {
                 "number": info_request.reference,
                 "date": _date(timezone.now()),
-                "name": actor.get_full_name() or actor.get_username(),
+                "name": _person(actor),
             },
         )
         _practice_warning(report, info_request)
@@ -133,15 +140,38 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
             ),
             grey=True,
         )
-        _request_section(report, info_request, language)
-        _personal_data_section(report, personal_data)
+        removed_at = retention_selectors.personal_data_removed_at(info_request)
+        _request_section(report, info_request, language, removed_at)
+        _personal_data_section(report, personal_data, removed_at)
         _questions_section(report, asked, language)
         _documents_section(report, documents, asked)
+        if policy.can(actor, Action.REQUEST_VIEW_MEDIATION, info_request):
+            mediation = selectors.mediation_messages(user=actor, info_request=info_request)
+            _mediation_section(report, mediation, language)
+        _contacts_section(report, info_request, timeline, language)
         _timeline_section(report, timeline, language)
         return report.bytes()
 
 
-def _request_section(report: Report, info_request: InformationRequest, language: str) -> None:
+def _person(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _removed(removed_at: dt.datetime) -> str:
+    """What stands where the retention job removed the personal data."""
+    return (
+        _("Personal data removed on %(date)s (retention period)")
+        % {"date": _date(timezone.localdate(removed_at))}
+        + "."
+    )
+
+
+def _request_section(
+    report: Report,
+    info_request: InformationRequest,
+    language: str,
+    removed_at: dt.datetime | None,
+) -> None:
     report.heading(_("The request"))
     report.facts(
         [
@@ -171,6 +201,9 @@ def _request_section(report: Report, info_request: InformationRequest, language:
             ),
         ]
     )
+    if not info_request.justification and removed_at is not None:
+        report.heading(_("Justification"), level=2)
+        report.paragraph(_removed(removed_at))
     if info_request.justification:
         report.heading(_("Justification"), level=2)
         report.paragraph(info_request.justification, lang=info_request.justification_language)
@@ -182,10 +215,15 @@ def _request_section(report: Report, info_request: InformationRequest, language:
             )
 
 
-def _personal_data_section(report: Report, personal_data: PersonalData | None) -> None:
+def _personal_data_section(
+    report: Report, personal_data: PersonalData | None, removed_at: dt.datetime | None
+) -> None:
     report.heading(_("Personal data of the service provider"))
     if personal_data is None:
-        report.paragraph(_("No personal data was given."))
+        if removed_at is not None:
+            report.paragraph(_removed(removed_at))
+        else:
+            report.paragraph(_("No personal data was given."))
         return
     rows = []
     for name in PersonalData.data_fields():
@@ -269,6 +307,42 @@ def _documents_section(report: Report, documents: list[Attachment], asked) -> No
     )
 
 
+def _mediation_section(report: Report, mediation, language: str) -> None:
+    report.heading(_("Mediation by the coordinator"))
+    if not mediation:
+        report.paragraph(_("No messages yet."))
+        return
+    rows = []
+    for message in mediation:
+        title, _title_language = message.author_authority.title_for(language)
+        rows.append(
+            [_date(message.created_at), f"{_person(message.author)} ({title})", message.text]
+        )
+    report.table([_("When"), _("Who"), _("Message")], rows)
+
+
+def _contacts_section(
+    report: Report, info_request: InformationRequest, timeline, language: str
+) -> None:
+    """Each authority's general address and telephone, and the people who acted for it on
+    this request (from the timeline the reader sees), with their e-mail and telephone."""
+    report.heading(_("Contact persons"))
+    rows = []
+    for authority in (info_request.requesting_authority, info_request.responding_authority):
+        if authority is None:
+            continue
+        title, _title_language = authority.title_for(language)
+        rows.append([title, _("General contact"), authority.email, authority.phone])
+        seen = set()
+        for entry in timeline:
+            actor = entry.event.actor
+            if actor is None or entry.event.actor_authority_id != authority.pk or actor.pk in seen:
+                continue
+            seen.add(actor.pk)
+            rows.append([title, _person(actor), actor.email, actor.phone])
+    report.table([_("Authority"), _("Name"), _("E-mail"), _("Telephone")], rows)
+
+
 def _timeline_section(report: Report, timeline, language: str) -> None:
     report.heading(_("Timeline"))
     rows = []
@@ -298,6 +372,7 @@ def consent_statement(*, info_request: InformationRequest, actor: User, language
         report = Report(
             title=_("Consent statement of the data subject"),
             language=language,
+            author=_person(actor),
             subtitle=_("For information request %(number)s") % {"number": info_request.reference},
         )
         _practice_warning(report, info_request)
@@ -378,11 +453,17 @@ def _address(authority: Authority) -> str:
 # --- the user details sheet ---------------------------------------------------------------------
 
 
-def user_details(*, user: User, language: str) -> bytes:
-    """The sheet a local data administrator hands to a new user: name, username, authority,
-    roles and how to log in for the first time. It never holds a password."""
+def user_details(*, user: User, language: str, actor: User | None = None) -> bytes:
+    """The sheet a local data administrator (``actor``, the file's author; openimi when not
+    given) hands to a new user: name, username, authority, roles and how to log in for the
+    first time. It never holds a password."""
     with translation.override(language):
-        report = Report(title=_("User details"), language=language, subtitle=str(user.authority))
+        report = Report(
+            title=_("User details"),
+            language=language,
+            author=_person(actor) if actor is not None else "",
+            subtitle=str(user.authority),
+        )
         roles = [str(_("Basic user"))]
         for line in user_selectors.user_roles(user=user):
             areas = ", ".join(translated(area.names, language) for area in line.areas)

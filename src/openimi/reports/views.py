@@ -92,7 +92,9 @@ class UserDetailsView(_DocumentView):
         return user
 
     def build(self) -> bytes:
-        return documents.user_details(user=self.policy_object, language=current_language())
+        return documents.user_details(
+            user=self.policy_object, actor=self.request.user, language=current_language()
+        )
 
     def filename(self) -> str:
         return f"user-details-{self.policy_object.get_username()}"

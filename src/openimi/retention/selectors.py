@@ -51,3 +51,17 @@ def removal_notice(
     if removal is None or removal.at - now > dt.timedelta(days=settings.RETENTION_NOTICE_DAYS):
         return None
     return removal
+
+
+def personal_data_removed_at(info_request: InformationRequest) -> dt.datetime | None:
+    """When the retention job took the request's personal data out of the exchange (blocked
+    or deleted, whichever came first), or ``None``. Reads ``info_request.retention``, which
+    the request selectors join."""
+    try:
+        state = info_request.retention
+    except RetentionState.DoesNotExist:
+        return None
+    if state is None:
+        return None
+    moments = [moment for moment in (state.blocked_at, state.deleted_at) if moment]
+    return min(moments) if moments else None

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from openimi.authorities.models import LegislativeArea
 from openimi.common import content_cache
 from openimi.common.errors import ApplicationError
+from openimi.exchange import events as exchange_events
 from openimi.exchange.models import (
     Answer,
     Attachment,
@@ -90,6 +91,7 @@ def retention_run(*, now: dt.datetime | None = None, batch_size: int | None = No
     now = now or timezone.now()
     batch_size = batch_size or settings.RETENTION_BATCH_SIZE
     result = RunResult()
+    sqlite_erase_before(connection)
     for area_id, area_code in LegislativeArea.objects.values_list("pk", "code").order_by("pk"):
         lifecycle, block_cutoff, delete_cutoff = schedule.cutoffs(area_code, now)
         ended = InformationRequest.objects.filter(area_id=area_id, status__in=FINAL_STATES)
@@ -102,7 +104,30 @@ def retention_run(*, now: dt.datetime | None = None, batch_size: int | None = No
         result += _in_batches(due, DELETE, lifecycle, now, batch_size)
     if result.blocked or result.deleted:
         logger.info("Retention: blocked %s, deleted %s", result.blocked, result.deleted)
+        sqlite_erase_after(connection)
     return result
+
+
+def sqlite_erase_before(db: Any) -> None:
+    """On SQLite, make this connection overwrite what it deletes with zeros (by default the
+    freed pages keep the old values until reused)."""
+    if db.vendor == "sqlite":
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def sqlite_erase_after(db: Any) -> None:
+    """On SQLite, copy the write-ahead log into the database and empty it: the log still holds
+    the pages as they were before the deletion. Nothing to do on PostgreSQL (its WAL and
+    backups are the operator's: docs/operations.md). A reader holding the log open makes the
+    checkpoint incomplete: logged, and done by the next run or SQLite's own checkpoints."""
+    if db.vendor != "sqlite" or db.in_atomic_block:
+        return
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _log, _done = cursor.fetchone()
+    if busy:
+        logger.warning("Retention: the SQLite write-ahead log could not be emptied (busy)")
 
 
 def personal_data_delete(
@@ -160,7 +185,10 @@ def _one(
     state = RetentionState.objects.filter(info_request=info_request).first()
     if state and (state.deleted_at or (step == BLOCK and state.blocked_at)):
         return None
+    sqlite_erase_before(connection)
     logs = _process([info_request.pk], step, lifecycle, now or timezone.now())
+    if logs:
+        sqlite_erase_after(connection)
     return logs[0] if logs else None
 
 
@@ -194,11 +222,17 @@ def _process(
                     "justification",
                     "requesting_authority_id",
                     "responding_authority_id",
+                    "status",
                 )
             )
             if not rows:
                 return []
-            parties = {pk for *_, requesting, responding in rows for pk in (requesting, responding)}
+            parties = {
+                pk
+                for *_, requesting, responding, _status in rows
+                for pk in (requesting, responding)
+            }
+            statuses = {row[0]: row[-1] for row in rows}
             rows = [(pk, closed_at, text) for pk, closed_at, text, *_ in rows]
             ids = [pk for pk, _closed, _text in rows]
             batch = _Batch.load(ids, {pk: text for pk, _closed, text in rows})
@@ -231,6 +265,23 @@ def _process(
                     removed=counts[pk],
                 )
                 for pk, closed_at, _text in rows
+            )
+            # The history says what happened (DESIGN rule 3): an event per request, no actor.
+            RequestEvent.objects.bulk_create(
+                RequestEvent(
+                    info_request_id=pk,
+                    code=(
+                        exchange_events.PERSONAL_DATA_BLOCKED
+                        if step == BLOCK
+                        else exchange_events.PERSONAL_DATA_DELETED
+                    ),
+                    from_status=statuses[pk],
+                    to_status=statuses[pk],
+                    audience=RequestEvent.Audience.ALL,
+                    data={"lifecycle": str(lifecycle)},
+                    created_at=now,
+                )
+                for pk in ids
             )
             old_files = batch.files_to_delete(vault_too=step == DELETE)
             transaction.on_commit(lambda: _delete_files(old_files))

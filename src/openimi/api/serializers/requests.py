@@ -112,6 +112,12 @@ class RequestDetailSerializer(RequestSummarySerializer):
     available_transitions = serializers.ListField(
         child=serializers.ChoiceField(choices=Transition.choices)
     )
+    personal_data_removed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the retention job removed the personal data, the justification and "
+        "the free texts (blocked or deleted at the end of the retention period); null while "
+        "they are kept.",
+    )
 
 
 class PersonalDataSerializer(ModelSerializer):
@@ -120,10 +126,20 @@ class PersonalDataSerializer(ModelSerializer):
     )
     email = OptionalEmailField(required=False, allow_blank=True, max_length=254)
     website = OptionalURLField(required=False, allow_blank=True, max_length=200)
+    removed_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="When the retention job removed the personal data (the other fields are "
+        "then empty); null while it is kept or when none was given.",
+    )
 
     class Meta:
         model = PersonalData
-        fields = [name for name in PersonalData.data_fields() if name != "country"] + ["country"]
+        fields = [name for name in PersonalData.data_fields() if name != "country"] + [
+            "country",
+            "removed_at",
+        ]
 
 
 class DraftSerializer(Serializer):

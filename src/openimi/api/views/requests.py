@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from openimi.access import policy
@@ -24,6 +24,7 @@ from openimi.common.errors import ApplicationError
 from openimi.exchange import selectors, services
 from openimi.exchange.models import Question, QuestionSet, RequestQuestion, StandardAnswer
 from openimi.exchange.selectors import RequestFilters
+from openimi.retention import selectors as retention_selectors
 
 
 def _get(model, pk, field: str):
@@ -79,6 +80,9 @@ def request_detail_data(user, info_request) -> dict:
     if not with_details:
         info_request.justification = None
         info_request.justification_language = None
+    info_request.personal_data_removed_at = retention_selectors.personal_data_removed_at(
+        info_request
+    )
     return s.RequestDetailSerializer(info_request).data
 
 
@@ -193,7 +197,11 @@ class PersonalDataView(RequestObjectMixin, ApiView):
             info_request=self.policy_object(), actor=request.user, part="api:personal_data"
         )
         if personal_data is None:
-            return Response(s.PersonalDataSerializer().data)
+            data = dict(s.PersonalDataSerializer().data)
+            # Given and then removed by the retention job, or never given: the answer says.
+            removed_at = retention_selectors.personal_data_removed_at(self.policy_object())
+            data["removed_at"] = serializers.DateTimeField().to_representation(removed_at)
+            return Response(data)
         return Response(s.PersonalDataSerializer(personal_data).data)
 
     def put(self, request, pk: int):

@@ -84,6 +84,9 @@ EVENT_LABELS: dict[str, str] = {
     events.PERSONAL_DATA_CORRECTED: gettext_lazy("Personal data corrected for the data subject"),
     events.PERSONAL_DATA_CONTESTED: gettext_lazy("Personal data contested by the data subject"),
     events.CONTEST_REMOVED: gettext_lazy("Contest mark removed"),
+    # the retention job
+    events.PERSONAL_DATA_BLOCKED: gettext_lazy("Personal data blocked (retention period)"),
+    events.PERSONAL_DATA_DELETED: gettext_lazy("Personal data deleted (retention period)"),
 }
 
 VALUE_LABELS = {

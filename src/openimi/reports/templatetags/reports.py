@@ -1,9 +1,10 @@
 """Links to the reports, for the pages the seed puts them on.
 
-``{% load reports %}`` then ``{% request_reports info_request %}`` on a request's page (the
-full report; on a draft also the consent statement) and ``{% user_details_report target %}`` on
-a user's details page. Each shows only what the reader may download, and the PDF links only
-where LibreOffice is installed.
+``{% load reports %}`` then ``{% request_reports info_request %}`` on a request's page and on
+the compose wizard's review-and-send step (the full report; for the requesting authority also
+the consent statement, which the seed has printed "in the last step before sending", Bijlage 2)
+and ``{% user_details_report target %}`` on a user's details page. Each shows only what the
+reader may download, and the PDF links only where LibreOffice is installed.
 """
 
 from django import template
@@ -23,7 +24,10 @@ def request_reports(context, info_request):
     return {
         "info_request": info_request,
         "allowed": allowed,
-        "consent": allowed and info_request.status == State.DRAFT,
+        # The requesting authority has the provider sign it: before sending, and on the sent
+        # request for its records. The responding authority has nothing to have signed.
+        "consent": allowed and user.authority_id == info_request.requesting_authority_id,
+        "draft": info_request.status == State.DRAFT,
         "with_pdf": pdf.available(),
     }
 
