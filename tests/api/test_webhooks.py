@@ -156,7 +156,19 @@ def test_listed_with_their_outcome(api, world, make_request, settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "ftp://127.0.0.1/", "http://127.0.0.1/", "http://10.1.2.3/"]
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/",
+        "http://127.0.0.1/",
+        "http://10.1.2.3/",
+        "http://[::ffff:127.0.0.1]/",  # IPv4-mapped loopback
+        "http://[2002:7f00:1::1]/",  # 6to4 carrying 127.0.0.1
+        "http://[2002:a00:1::1]/",  # 6to4 carrying 10.0.0.1
+        "http://224.0.1.1/",  # multicast: is_global, never a web server
+        "http://[ff0e::1]/",
+        "http://example.org:99999/",  # no such port
+    ],
 )
 def test_refuses_other_schemes_and_internal_addresses(world, url):
     with pytest.raises(ApplicationError) as error:
