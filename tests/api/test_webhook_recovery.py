@@ -165,3 +165,22 @@ def test_an_internal_answer_is_refused_at_delivery(
     delivery.refresh_from_db()
     assert delivery.status == Status.PENDING
     assert "not on the public internet" in delivery.last_error
+
+
+def test_an_international_name_is_sent_in_its_ascii_form(
+    world, make_request, settings, name_service
+):
+    """A name in another script is looked up and sent as Host in IDNA (punycode); it used to
+    end the task with a UnicodeEncodeError and no outcome."""
+    answers, lookups = name_service
+    answers["xn--bcher-kva.example"] = ["127.0.0.1"]
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    with Receiver([]) as receiver:
+        port = receiver.server.server_port
+        delivery = subscribe_and_publish(world, make_request, f"http://bücher.example:{port}/")
+        webhooks.webhook_deliver_task.call(delivery.pk)
+    [(headers, _body)] = receiver.received
+    assert headers["host"] == f"xn--bcher-kva.example:{port}"
+    assert lookups == ["xn--bcher-kva.example"]
+    delivery.refresh_from_db()
+    assert delivery.status == Status.DELIVERED

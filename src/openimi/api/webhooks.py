@@ -118,10 +118,14 @@ def _parse(url: str) -> tuple[str, str, int, str]:
         raise ApplicationError(_("Give an http or https address."), field="url")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
+        # A name in another script is looked up, sent as Host and checked in TLS as punycode.
+        host = parts.hostname
+        if not host.isascii():
+            host = host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
         raise ApplicationError(_("Give an http or https address."), field="url") from None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return parts.scheme, parts.hostname, port, path
+    return parts.scheme, host, port, path
 
 
 def _resolve(url: str) -> _Target:
