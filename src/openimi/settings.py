@@ -528,6 +528,9 @@ API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# How long a worker holds a delivery while sending it; a killed worker's delivery is sent again
+# by the webhook sweeper once this has run out (its grace and interval: OUTBOX_SWEEP_*).
+WEBHOOK_SEND_LEASE_SECONDS = env_int("WEBHOOK_SEND_LEASE_SECONDS", 300)
 # --- end of the REST API block ------------------------------------------------------------------
 
 # --- Reports and onboarding (issue 6) -----------------------------------------------------------

@@ -1,5 +1,10 @@
-"""Webhooks: signed deliveries reach a local HTTP receiver; a 500 is retried with backoff."""
+"""Webhooks: signed deliveries reach a local HTTP receiver; a 500 is retried with backoff.
 
+The signatures follow Standard Webhooks (https://www.standardwebhooks.com/); the test checks
+them with that project's own Python library, as a receiver would.
+"""
+
+import base64
 import hashlib
 import hmac
 import json
@@ -7,6 +12,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from openimi.api import webhooks
 from openimi.api.models import WebhookDelivery
@@ -23,12 +29,14 @@ class Receiver:
     def __init__(self, statuses):
         self.statuses = list(statuses)
         self.received = []
+        self.paths = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
+                receiver.paths.append(self.path)
+                receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
                 self.end_headers()
 
@@ -49,12 +57,12 @@ class Receiver:
 
 
 def verify(secret: str, headers: dict, body: bytes) -> bool:
-    """What a receiver does: recompute the HMAC over "<t>.<body>" and compare."""
-    parts = dict(item.split("=", 1) for item in headers["X-Openimi-Signature"].split(","))
-    expected = hmac.new(
-        secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256
-    ).hexdigest()
-    return hmac.compare_digest(expected, parts["v1"])
+    """What a receiver does: check the Standard Webhooks signature with the stock library."""
+    try:
+        Webhook(secret).verify(body, headers)
+    except WebhookVerificationError:
+        return False
+    return True
 
 
 def test_signed_delivery_retried_after_a_500(world, make_request, settings, clock, run_worker):  # noqa: F811
@@ -88,12 +96,41 @@ def test_signed_delivery_retried_after_a_500(world, make_request, settings, cloc
         )
 
     assert len(receiver.received) == 2
+    assert subscription.secret.startswith("whsec_")
+    other_secret = webhooks.new_secret()
+    assert other_secret.startswith("whsec_") and other_secret != subscription.secret
     for headers, body in receiver.received:
         assert verify(subscription.secret, headers, body)
-        assert not verify("another secret", headers, body)
+        assert not verify(other_secret, headers, body)
+        assert not verify(subscription.secret, headers, body + b" ")  # the body is covered
         payload = json.loads(body)
         assert payload["type"] == "request.sent" and payload["request"] == info_request.pk
         assert "Jansen" not in body.decode()  # no personal data
+    # The same message id on every attempt, so that receivers can drop duplicates.
+    ids = {headers["webhook-id"] for headers, _ in receiver.received}
+    assert ids == {f"msg_{delivery.pk}"}
+    assert all("x-openimi-signature" not in headers for headers, _ in receiver.received)
+
+
+def test_a_legacy_secret_signs_in_the_standard_format(world, make_request, settings, run_worker):  # noqa: F811
+    """A subscription made before the Standard Webhooks format keeps its hex secret: its key
+    is the secret's bytes, i.e. ``whsec_`` + base64 of the secret for a stock library."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    with Receiver([200]) as receiver:
+        subscription = webhooks.subscription_create(
+            actor=world["resp_lda"], url=receiver.url, event_types=["request.sent"]
+        )
+        legacy = "ab" * 32
+        type(subscription).objects.filter(pk=subscription.pk).update(secret=legacy)
+        make_request("awaiting_acceptance")
+        run_worker()
+    [(headers, body)] = receiver.received
+    assert verify("whsec_" + base64.b64encode(legacy.encode()).decode(), headers, body)
+    assert not verify(webhooks.new_secret(), headers, body)
+    # The former header still comes along for these, so that no receiver breaks on upgrade.
+    timestamp = headers["webhook-timestamp"]
+    expected = hmac.new(legacy.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    assert headers["x-openimi-signature"] == f"t={timestamp},v1={expected.hexdigest()}"
 
 
 def test_only_the_authorities_that_see_the_event_are_told(world, make_request, settings):
@@ -119,7 +156,19 @@ def test_listed_with_their_outcome(api, world, make_request, settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "ftp://127.0.0.1/", "http://127.0.0.1/", "http://10.1.2.3/"]
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/",
+        "http://127.0.0.1/",
+        "http://10.1.2.3/",
+        "http://[::ffff:127.0.0.1]/",  # IPv4-mapped loopback
+        "http://[2002:7f00:1::1]/",  # 6to4 carrying 127.0.0.1
+        "http://[2002:a00:1::1]/",  # 6to4 carrying 10.0.0.1
+        "http://224.0.1.1/",  # multicast: is_global, never a web server
+        "http://[ff0e::1]/",
+        "http://example.org:99999/",  # no such port
+    ],
 )
 def test_refuses_other_schemes_and_internal_addresses(world, url):
     with pytest.raises(ApplicationError) as error:

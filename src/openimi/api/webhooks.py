@@ -2,32 +2,45 @@
 
 A delivery row is written in the transaction of the event (``enqueue_for_event``, subscribed
 to ``exchange.events.published``), so it exists if and only if the change does, like the e-mail
-outbox. ``webhook_deliver_task`` POSTs it with the signature header
+outbox. ``webhook_deliver_task`` POSTs it signed in the Standard Webhooks format
+(https://www.standardwebhooks.com/), so that receivers verify with a stock library:
 
-    X-Openimi-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, f"{t}.{body}")>
+    webhook-id: msg_<delivery id>            (the same on every attempt: drop duplicates)
+    webhook-timestamp: <unix time>           (reject old ones: replay)
+    webhook-signature: v1,<base64 HMAC-SHA256(key, f"{id}.{timestamp}.{body}")>
 
-and retries failures with the outbox's backoff (``notifications.tasks.outbox_backoff``) up to
-``WEBHOOK_MAX_ATTEMPTS``. Receivers check the HMAC and reject old timestamps (replay).
+The key is the base64 after ``whsec_`` in the subscription's secret. A subscription made
+before this format has a 64-character hex secret: its key is that text's bytes (a stock library
+takes ``whsec_`` + base64 of it), and it also gets the former ``X-Openimi-Signature`` header.
+
+Failures are retried with the outbox's backoff (``notifications.tasks.outbox_backoff``) up to
+``WEBHOOK_MAX_ATTEMPTS``. As in the outbox, a delivery is claimed (attempt counted, leased for
+``WEBHOOK_SEND_LEASE_SECONDS``), sent with no transaction open, then recorded; a delivery whose
+worker was killed is queued again by ``webhook_sweep_task`` once its lease has run out, and the
+claim gives up at the limit even when the last attempt never finished.
 
 Only http(s) URLs are accepted, redirects are not followed, and addresses on loopback,
 private, link-local or reserved networks are refused at subscription and again at delivery
 (the name may resolve elsewhere by then) unless ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (tests,
-closed networks).
+closed networks). A delivery resolves the name once, checks that address and connects to
+exactly it (Host header and TLS certificate check for the name): a name that answers
+differently to a second lookup (DNS rebinding) cannot lead the request inside.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
 import secrets
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -42,6 +55,7 @@ from openimi.access.policy import Action
 from openimi.api.models import WebhookDelivery, WebhookSubscription
 from openimi.common.errors import ApplicationError
 from openimi.notifications.tasks import outbox_backoff
+from openimi.retention.periodic import ensure_scheduled, schedule_next
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -49,32 +63,129 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Openimi-Signature"
-# How long a worker holds a delivery while sending it.
-_LEASE = timedelta(minutes=5)
+LEGACY_SIGNATURE_HEADER = "X-Openimi-Signature"
+SECRET_PREFIX = "whsec_"
+# The most overdue deliveries one sweep re-queues; the next sweep takes the rest.
+SWEEP_BATCH_SIZE = 500
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The signature header's value for ``body`` sent at ``timestamp``."""
+def new_secret() -> str:
+    """A signing secret in the Standard Webhooks form: ``whsec_`` + base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _key(secret: str) -> bytes:
+    if secret.startswith(SECRET_PREFIX):
+        return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    return secret.encode()  # a secret made before the Standard Webhooks format
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` header's value for ``body`` sent as ``message_id`` at
+    ``timestamp`` (Standard Webhooks, version 1)."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    mac = hmac.new(_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode()
+
+
+def _legacy_sign(secret: str, timestamp: int, body: bytes) -> str:
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-def check_url(url: str) -> None:
-    """Refuse what must never be called: other schemes, and internal addresses."""
+class _Target(NamedTuple):
+    """Where a URL's request goes: the name (Host header, TLS) and the one address used."""
+
+    scheme: str
+    host: str
+    port: int
+    address: str
+    path: str
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """On the public internet, including an IPv4 address carried inside an IPv6 one."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
+        if embedded is not None and not _is_public(embedded):
+            return False
+    return address.is_global and not address.is_multicast
+
+
+def _parse(url: str) -> tuple[str, str, int, str]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ApplicationError(_("Give an http or https address."), field="url")
-    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        # A name in another script is looked up, sent as Host and checked in TLS as punycode.
+        host = parts.hostname
+        if not host.isascii():
+            host = host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        raise ApplicationError(_("Give an http or https address."), field="url") from None
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return parts.scheme, host, port, path
+
+
+def _resolve(url: str) -> _Target:
+    """Resolve the URL's name once and check every address it gave; the first is used."""
+    scheme, host, port, path = _parse(url)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
         raise ApplicationError(_("This address cannot be found."), field="url") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise ApplicationError(_("This address is not on the public internet."), field="url")
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
+        raise ApplicationError(_("This address cannot be found."), field="url")
+    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and not all(map(_is_public, addresses)):
+        raise ApplicationError(_("This address is not on the public internet."), field="url")
+    return _Target(scheme, host, port, str(addresses[0]), path)
+
+
+def check_url(url: str) -> None:
+    """Refuse what must never be called: other schemes, and internal addresses."""
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        _parse(url)
+        return
+    _resolve(url)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to ``address``, whatever ``host`` (sent as Host) resolves to by now."""
+
+    def __init__(self, target: _Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """Connects to ``address``; TLS names ``host`` (SNI) and checks the certificate for it."""
+
+    def __init__(self, target: _Target, timeout: float) -> None:
+        super().__init__(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+        )
+        self.address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST ``body`` to the checked address of ``url``; the response status (no redirects)."""
+    target = _resolve(url)
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(target, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def subscription_create(*, actor: User, url: str, event_types: list[str]) -> WebhookSubscription:
@@ -87,7 +198,7 @@ def subscription_create(*, actor: User, url: str, event_types: list[str]) -> Web
             authority_id=actor.authority_id,
             url=url,
             event_types=sorted(set(event_types)),
-            secret=secrets.token_hex(32),
+            secret=new_secret(),
             created_by=actor,
         )
 
@@ -176,14 +287,6 @@ def enqueue_for_event(event: RequestEvent) -> list[WebhookDelivery]:
     return deliveries
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 @task()
 def webhook_deliver_task(delivery_id: int) -> str:
     """POST one delivery; records the outcome and queues the retry (idempotent)."""
@@ -193,24 +296,22 @@ def webhook_deliver_task(delivery_id: int) -> str:
     subscription = delivery.subscription
     body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
     timestamp = int(timezone.now().timestamp())
+    message_id = f"msg_{delivery.pk}"
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "openimi-webhooks",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(subscription.secret, message_id, timestamp, body),
+    }
+    if not subscription.secret.startswith(SECRET_PREFIX):
+        headers[LEGACY_SIGNATURE_HEADER] = _legacy_sign(subscription.secret, timestamp, body)
     code, error = None, ""
     try:
-        check_url(subscription.url)
-        request = urllib.request.Request(
-            subscription.url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "openimi-webhooks",
-                SIGNATURE_HEADER: sign(subscription.secret, timestamp, body),
-            },
-        )
-        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            code = response.status
-    except urllib.error.HTTPError as exc:
-        code, error = exc.code, f"HTTP {exc.code}"
-    except (OSError, ApplicationError) as exc:
+        code = _post(subscription.url, body, headers)
+        if not 200 <= code < 300:
+            error = f"HTTP {code}"
+    except (OSError, http.client.HTTPException, ApplicationError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     now = timezone.now()
     if code is not None and 200 <= code < 300:
@@ -241,6 +342,7 @@ def webhook_deliver_task(delivery_id: int) -> str:
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:
+    """Lock the row, check it is pending and due, count the attempt and take the lease."""
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(skip_locked=True)
@@ -255,7 +357,54 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
             or delivery.next_attempt_at > now
         ):
             return None
+        if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            # The last attempt never recorded an outcome: its worker died while sending.
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.last_error = (
+                f"Gave up after {delivery.attempts} attempts; the last one never finished "
+                "(its worker stopped while sending)."
+            )
+            delivery.save(update_fields=["status", "last_error"])
+            return None
         delivery.attempts += 1
-        delivery.next_attempt_at = now + _LEASE
+        delivery.next_attempt_at = now + timedelta(seconds=settings.WEBHOOK_SEND_LEASE_SECONDS)
         delivery.save(update_fields=["attempts", "next_attempt_at"])
     return delivery
+
+
+@task()
+def webhook_sweep_task() -> dict[str, int]:
+    """Re-queue deliveries a dead worker left pending, and come back later (even after an
+    error). The outbox sweeper marks the dead worker's task failed."""
+    try:
+        requeued = _requeue_overdue_deliveries()
+    finally:
+        schedule_next(webhook_sweep_task, settings.OUTBOX_SWEEP_INTERVAL_SECONDS)
+    return {"deliveries_requeued": requeued}
+
+
+def ensure_webhook_sweeper_scheduled() -> bool:
+    """Queue a sweep now unless one is queued or fresh (``openimi worker`` calls this at start)."""
+    return ensure_scheduled(webhook_sweep_task)
+
+
+def _requeue_overdue_deliveries() -> int:
+    """Queue again the pending deliveries overdue by more than the grace period: their worker
+    died while sending (the lease ran out) or their task was lost. A duplicate is harmless:
+    the claim lets one through. ``next_attempt_at`` moves to now so that the next sweep
+    leaves them alone for another grace period."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
+    with transaction.atomic():
+        overdue = list(
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=cutoff)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
+        )
+        WebhookDelivery.objects.filter(pk__in=overdue).update(next_attempt_at=now)
+        for delivery_id in overdue:
+            webhook_deliver_task.enqueue(delivery_id)
+    if overdue:
+        logger.info("Webhook sweeper re-queued %s overdue delivery(ies)", len(overdue))
+    return len(overdue)

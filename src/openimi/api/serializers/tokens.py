@@ -59,7 +59,14 @@ class WebhookSubscriptionSerializer(ModelSerializer):
 
 
 class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
-    secret = serializers.CharField(help_text="Shown once: the key of the signatures.")
+    secret = serializers.CharField(
+        help_text=(
+            "Shown once: the signing secret in the Standard Webhooks form (`whsec_` + base64 "
+            "of the key). Each delivery carries `webhook-id`, `webhook-timestamp` and "
+            "`webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`); "
+            "verify with a Standard Webhooks library."
+        )
+    )
 
     class Meta(WebhookSubscriptionSerializer.Meta):
         fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]

@@ -20,6 +20,7 @@ from django.db import connections
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.utils.crypto import get_random_string
 
+from openimi.api.webhooks import ensure_webhook_sweeper_scheduled
 from openimi.notifications.digest import ensure_digest_scheduled
 from openimi.notifications.tasks import ensure_sweeper_scheduled, fail_tasks_of_worker
 from openimi.retention.tasks import ensure_periodic_jobs_scheduled
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         "Run a background worker: make sure the outbox sweeper is scheduled, then process "
         "tasks with django-tasks-db's db_worker (never with autoreload). Run as many workers "
         "as you like; on PostgreSQL they share the work without running a task twice. The "
-        "sweeper fails tasks a killed worker left running and re-queues overdue e-mail."
+        "sweeper fails tasks a killed worker left running and re-queues overdue e-mail; the "
+        "webhook sweeper re-queues overdue webhook deliveries."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -70,7 +72,8 @@ class Command(BaseCommand):
             "--no-sweeper",
             action="store_false",
             dest="sweeper",
-            help="Do not schedule the outbox sweeper (another worker pool looks after it).",
+            help="Do not schedule the sweepers and periodic jobs (another worker pool looks "
+            "after them).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -111,6 +114,7 @@ class Command(BaseCommand):
         if options["sweeper"]:  # the periodic jobs (retention, deadlines) go with the sweeper
             ensure_periodic_jobs_scheduled()
             ensure_digest_scheduled()  # the daily digest, at NOTIFICATIONS_DIGEST_HOUR
+            ensure_webhook_sweeper_scheduled()  # re-sends what a killed worker was sending
         # Passed as command-line arguments so db_worker's own checks apply to them.
         argv = ["--no-reload"]  # autoreload restarts would kill tasks mid-way
         if options["batch"]:
