@@ -419,6 +419,10 @@ EXCHANGE_ATTACHMENT_CONTENT_TYPES = env_list(
     "application/vnd.oasis.opendocument.text,"
     "application/vnd.oasis.opendocument.spreadsheet",
 )
+# Office files are zip archives: every upload of one (attachments, the rollout table) must
+# unpack to at most this much, in at most this many entries (common/archives.py).
+UPLOAD_ARCHIVE_MAX_UNPACKED_BYTES = env_int("UPLOAD_ARCHIVE_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_ENTRIES = env_int("UPLOAD_ARCHIVE_MAX_ENTRIES", 10_000)
 
 # --- Directory ----------------------------------------------------------------------------------
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)
