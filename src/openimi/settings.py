@@ -181,7 +181,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Offline (accounts/passwords.py): not a leaked password (ASVS 6.2.12), and not easy to
+    # guess with the user's names and authority as known words (zxcvbn).
+    {"NAME": "openimi.accounts.passwords.BreachedPasswordValidator"},
+    {"NAME": "openimi.accounts.passwords.PasswordStrengthValidator"},
 ]
+# The least zxcvbn score (0-4) a new password must reach; 3 is about 10^8 guesses.
+PASSWORD_MIN_STRENGTH = env_int("PASSWORD_MIN_STRENGTH", 3)
 
 # --- Sessions and security headers -------------------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
