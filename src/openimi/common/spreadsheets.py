@@ -17,9 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# A spreadsheet starts a formula with these (OWASP's list: = + - @ tab CR, and line feed),
-# and some read the full-width forms a Japanese or Chinese keyboard types as the same.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+from openimi.common.validators import strip_control_characters
+
+# A spreadsheet starts a formula with these (OWASP's and ASVS 5.0 1.2.10's lists: = + - @ tab
+# CR NUL, and line feed), and some read the full-width forms a Japanese or Chinese keyboard
+# types as the same.
+FORMULA_STARTS = (
+    "=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20",
+)  # fmt: skip
 
 
 def is_formula_like(value: object) -> bool:
@@ -39,8 +44,12 @@ def csv_row(values: Iterable[object]) -> list[object]:
 
 
 def xlsx_append(sheet, values: Iterable[object]) -> None:
-    """Append a row to an openpyxl worksheet; formula-like texts stay text (quote prefix)."""
-    values = list(values)
+    """Append a row to an openpyxl worksheet; formula-like texts stay text (quote prefix).
+    XML cannot hold C0 control characters (NUL, bell, …): they are dropped, where openpyxl
+    would refuse the whole file."""
+    values = [
+        strip_control_characters(value) if isinstance(value, str) else value for value in values
+    ]
     sheet.append(["" if is_formula_like(value) else value for value in values])
     row = sheet.max_row
     for column, value in enumerate(values, start=1):
