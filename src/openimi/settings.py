@@ -182,7 +182,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Offline (accounts/passwords.py): not a leaked password (ASVS 6.2.12), and not easy to
+    # guess with the user's names and authority as known words (zxcvbn).
+    {"NAME": "openimi.accounts.passwords.BreachedPasswordValidator"},
+    {"NAME": "openimi.accounts.passwords.PasswordStrengthValidator"},
 ]
+# The least zxcvbn score (0-4) a new password must reach; 3 is about 10^8 guesses.
+PASSWORD_MIN_STRENGTH = env_int("PASSWORD_MIN_STRENGTH", 3)
 
 # --- Sessions and security headers -------------------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
@@ -426,6 +432,10 @@ EXCHANGE_ATTACHMENT_CONTENT_TYPES = env_list(
     "application/vnd.oasis.opendocument.text,"
     "application/vnd.oasis.opendocument.spreadsheet",
 )
+# Office files are zip archives: every upload of one (attachments, the rollout table) must
+# unpack to at most this much, in at most this many entries (common/archives.py).
+UPLOAD_ARCHIVE_MAX_UNPACKED_BYTES = env_int("UPLOAD_ARCHIVE_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_ENTRIES = env_int("UPLOAD_ARCHIVE_MAX_ENTRIES", 10_000)
 
 # --- Directory ----------------------------------------------------------------------------------
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)

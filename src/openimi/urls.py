@@ -27,3 +27,6 @@ urlpatterns = [
 from openimi.common.ping import PingView  # noqa: E402
 
 urlpatterns += [path("ping/", PingView.as_view(), name="ping")]
+
+# A failure answers in the visitor's language; a database outage with 503 (common/error_pages.py).
+handler500 = "openimi.common.error_pages.server_error"

@@ -78,9 +78,15 @@ class TestDateOfBirth:
 
 
 def _spreadsheet(name: str) -> SimpleUploadedFile:
+    """A minimal real spreadsheet of each kind (issue 16: the structure is checked)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("content.xml", "<sheet/>")
+        if name.endswith(".ods"):
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            archive.writestr("content.xml", "<sheet/>")
+        else:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("xl/workbook.xml", "<workbook/>")
     return SimpleUploadedFile(name, buffer.getvalue())
 
 

@@ -174,7 +174,17 @@ class SecurityCodeChangeForm(_NewSecurityCodeMixin, Form):
         return cleaned
 
 
-class FirstPasswordForm(ControlCharactersRefused, SetPasswordForm):
+class _RulesAtTheNewPassword:
+    """The password rules' errors go to "New password", the field they are about (Django puts
+    them at "New password again"); only once both fields agree, as Django does."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password2"):
+        if password_field_name == "new_password2" and self.cleaned_data.get("new_password2"):
+            password_field_name = "new_password1"
+        super().validate_password_for_user(user, password_field_name)
+
+
+class FirstPasswordForm(ControlCharactersRefused, _RulesAtTheNewPassword, SetPasswordForm):
     """First login: the temporary password is replaced (Django's password validators)."""
 
     def __init__(self, user, *args, **kwargs):
@@ -195,7 +205,7 @@ class FirstPasswordForm(ControlCharactersRefused, SetPasswordForm):
         raise TypeError("The password is stored by services.setup_password_set.")
 
 
-class OwnPasswordChangeForm(ControlCharactersRefused, PasswordChangeForm):
+class OwnPasswordChangeForm(ControlCharactersRefused, _RulesAtTheNewPassword, PasswordChangeForm):
     """My account: the current password, then the new one twice."""
 
     def __init__(self, user, *args, **kwargs):

@@ -1,8 +1,9 @@
 """Checks on uploaded attachments: size, count and type.
 
 The type is decided from the file's name and confirmed by its first bytes; what the browser
-claims (``UploadedFile.content_type``) is never trusted. The accepted types and limits are the
-``EXCHANGE_ATTACHMENT_*`` settings.
+claims (``UploadedFile.content_type``) is never trusted. Office files (zip archives) must also
+have their type's structure and a bounded unpacked size (``common.archives``). The accepted
+types and limits are the ``EXCHANGE_ATTACHMENT_*`` and ``UPLOAD_ARCHIVE_*`` settings.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from openimi.common.archives import check_office_archive, is_office_archive
 from openimi.common.errors import ApplicationError
 
 # Extension -> content type, and the first bytes a real file of that type starts with.
@@ -90,6 +92,12 @@ def check_upload(file: UploadedFile, *, existing_count: int = 0) -> CheckedFile:
     file.seek(0)
     if not _looks_like(content_type, head, file):
         raise AttachmentError(_("The content of the file does not match its type."), field="file")
+    suffix = PurePath(name).suffix
+    if is_office_archive(suffix):
+        try:
+            check_office_archive(file, suffix)
+        except ApplicationError as refused:
+            raise AttachmentError(refused.message, field="file") from refused
     return CheckedFile(
         name=name[:255], content_type=content_type, size=size, sha256=digest.hexdigest()
     )

@@ -20,6 +20,7 @@ from openimi.access import policy
 from openimi.access.monitoring import RECEIVED
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
+from openimi.common.spreadsheets import csv_row
 from openimi.monitoring import charts, selectors
 from openimi.monitoring.forms import MonitoringFilterForm, month_label
 
@@ -118,12 +119,12 @@ class MonitoringView(PolicyRequiredMixin, TemplateView):
         header = [_("Month"), _("Legislative area")]
         if self.coordinate:
             header.append(_("Authority"))
-        writer.writerow(header + _figure_headers())
+        writer.writerow(csv_row(header + _figure_headers()))
         for row in report.rows:
-            line = [row.month.isoformat()[:7], _safe_cell(row.area.name or row.area.code)]
+            line = [row.month.isoformat()[:7], row.area.name or row.area.code]
             if self.coordinate:
-                line.append(_safe_cell(row.authority_name))
-            writer.writerow(line + _figure_cells(row.figures))
+                line.append(row.authority_name)
+            writer.writerow(csv_row(line + _figure_cells(row.figures)))
         return response
 
 
@@ -176,11 +177,6 @@ def _figure_cells(figures: selectors.Figures) -> list[object]:
         figures.answered_by_date,
         blank(figures.answered_by_date_percent),
     ]
-
-
-def _safe_cell(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _charts(report: selectors.Report) -> dict[str, dict[str, str]]:

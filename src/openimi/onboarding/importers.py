@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from openimi.accounts.models import Role
+from openimi.common.archives import ArchiveError, check_office_archive
 from openimi.common.errors import ApplicationError
 
 # header (lower case, spaces squeezed) -> field
@@ -263,12 +264,17 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 def _xlsx_rows(content: bytes) -> list[list]:
     from openpyxl import load_workbook
 
+    unreadable_message = _("The file could not be read as an Excel (.xlsx) file.")
+    try:  # the structure and the unpacked size first (a zip bomb)
+        check_office_archive(io.BytesIO(content), ".xlsx")
+    except ArchiveError as refused:
+        if refused.code != "not_the_type":
+            raise
+        raise ApplicationError(unreadable_message, field="file") from refused
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as unreadable:  # openpyxl raises many kinds for a damaged file
-        raise ApplicationError(
-            _("The file could not be read as an Excel (.xlsx) file."), field="file"
-        ) from unreadable
+        raise ApplicationError(unreadable_message, field="file") from unreadable
     try:
         return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     finally:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openimi.accounts.models import RoleGrant
 from openimi.accounts.models import User as UserModel
 from openimi.authorities.models import AreaPreferences, Authority, LegislativeArea
+from openimi.common.spreadsheets import xlsx_append
 from openimi.onboarding import importers
 from openimi.onboarding.models import RolloutPlan, RolloutRow
 
@@ -136,11 +137,11 @@ def rollout_export(*, authority: Authority) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Rollout table")[:31]
-    sheet.append(export_headers())
+    xlsx_append(sheet, export_headers())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rollout_rows(authority=authority):
-        sheet.append([row.department, row.laws, row.name, row.email, row.roles_text])
+        xlsx_append(sheet, [row.department, row.laws, row.name, row.email, row.roles_text])
     for column, width in zip("ABCDE", (28, 36, 26, 32, 28), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"

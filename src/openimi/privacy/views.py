@@ -23,6 +23,7 @@ from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.common.pagination import CappedPaginator
+from openimi.common.spreadsheets import csv_row
 from openimi.exchange.models import InformationRequest, PersonalData
 from openimi.exchange.views.detail import _personal_rows
 from openimi.privacy import selectors, services
@@ -167,19 +168,22 @@ def _csv(entries: list[dict]) -> str:
     )
     for entry in entries:
         writer.writerow(
-            [
-                entry["request"],
-                entry["requesting_authority"],
-                entry["responding_authority"],
-                entry["legislative_area"],
-                entry["sent_at"],
-                entry["closed_at"],
-                *(entry["personal_data"][name] for name in fields),
-                "; ".join(
-                    f"{c['corrected_at']}: {', '.join(c['fields'])}" for c in entry["corrections"]
-                ),
-                "yes" if entry["contested"] else "no",
-            ]
+            csv_row(
+                [
+                    entry["request"],
+                    entry["requesting_authority"],
+                    entry["responding_authority"],
+                    entry["legislative_area"],
+                    entry["sent_at"],
+                    entry["closed_at"],
+                    *(entry["personal_data"][name] for name in fields),
+                    "; ".join(
+                        f"{c['corrected_at']}: {', '.join(c['fields'])}"
+                        for c in entry["corrections"]
+                    ),
+                    "yes" if entry["contested"] else "no",
+                ]
+            )
         )
     return out.getvalue()
 
