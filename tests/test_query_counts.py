@@ -291,15 +291,15 @@ DETAIL = {
     "coord_handler": 21,  # the mediating coordinator
     "resp_coord_handler": 19,  # the other side's coordinator: the overview only
 }
-# The same through the API (token, user, ...): no session, no menu.
+# The same through the API (token, user, the rate-limit count, ...): no session, no menu.
 API_DETAIL = {
-    "handler": 16,
-    "resp_handler": 16,
-    "resp_allocator": 16,
-    "supervisor": 16,
-    "basic": 15,
-    "lda": 15,
-    "coord_handler": 13,
+    "handler": 17,
+    "resp_handler": 17,
+    "resp_allocator": 17,
+    "supervisor": 17,
+    "basic": 16,
+    "lda": 16,
+    "coord_handler": 14,
 }
 
 
@@ -464,14 +464,14 @@ def test_authority_search(client, world, django_assert_num_queries):
 
 # --- The API --------------------------------------------------------------------------------
 
-# the token (with its user) and its use, role grants, own authority; one page (cursor: no
-# count), its countries (2), areas, question sets and titles (2)
-API_LIST = {"handler": 11, "resp_handler": 11, "basic": 11, "coord_handler": 11}
+# the token (with its user) and its use, the rate-limit count, role grants, own authority; one
+# page (cursor: no count), its countries (2), areas, question sets and titles (2)
+API_LIST = {"handler": 12, "resp_handler": 12, "basic": 12, "coord_handler": 12}
 # incoming only: the received requests need neither the role grants nor the own authority
-API_LIST_FILTERED = 9
-# the token and its use; one page (cursor: no count), its countries and the titles in the
-# reader's language
-API_SEARCH = 5
+API_LIST_FILTERED = 10
+# the token and its use, the rate-limit count; one page (cursor: no count), its countries and
+# the titles in the reader's language
+API_SEARCH = 6
 
 
 def _noop() -> None:

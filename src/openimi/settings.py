@@ -165,6 +165,15 @@ CACHES = {
     },
 }
 
+# --- Client address and rate limits (common/net.py, common/ratelimit.py) ----------------------
+# Reverse proxies in front of the web processes that each append to X-Forwarded-For: the
+# client address (login limits, API rate limits, security log) is read from that header.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Where rate-limit counters live: every process must see the same ones. The database by
+# default; "openimi.common.ratelimit.CacheStore" keeps them in the cache RATE_LIMIT_CACHE.
+RATE_LIMIT_STORE = os.environ.get("RATE_LIMIT_STORE", "openimi.common.ratelimit.DatabaseStore")
+RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "default")
+
 # --- Users and passwords --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -272,10 +281,8 @@ AXES_SENSITIVE_PARAMETERS = [
     "code2",
     "csrfmiddlewaretoken",
 ]
-if env_int("TRUSTED_PROXY_COUNT", 0):
-    # The client address (for the security log only) comes from X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# axes asks the one client-address function (common/net.py) like everything else.
+AXES_CLIENT_IP_CALLABLE = "openimi.common.net.client_address"
 # axes.W006 asks for ip_address among the lockout parameters; keying by user name only is
 # deliberate (see above), and axes sums failures over every address and browser of a name.
 SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]
@@ -506,10 +513,12 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # Counted in RATE_LIMIT_STORE (shared by every process), per client_address() or user.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "openimi.api.throttling.AnonThrottle",
+        "openimi.api.throttling.UserThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),

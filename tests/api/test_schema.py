@@ -16,7 +16,7 @@ def test_committed_schema_is_current(tmp_path):
     )
 
 
-def test_schema_and_reference_page_are_served(client):
+def test_schema_and_reference_page_are_served(client, db):  # db: the rate-limit count
     schema = client.get("/api/v1/schema/")
     assert schema.status_code == 200
     assert b"openimi API" in schema.content

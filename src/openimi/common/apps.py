@@ -8,7 +8,7 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        from openimi.common import content_receivers
+        from openimi.common import checks, content_receivers  # noqa: F401 - checks register
 
         content_receivers.connect()
         # The empty option of a select (a country the user may leave out, …). Django 6.1's

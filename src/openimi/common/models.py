@@ -21,3 +21,20 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} = {self.token}"
+
+
+class RateLimitCounter(models.Model):
+    """One rate-limit key's calls (``common.ratelimit.DatabaseStore``): those of the current
+    fixed window and of the one before it, which together make the sliding window.
+
+    Written only by one UPSERT at a time, so that every process shares one count per key."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_number = models.BigIntegerField()  # epoch seconds // the limit's period
+    calls = models.PositiveIntegerField()
+    previous_calls = models.PositiveIntegerField()
+    allowed = models.BooleanField()  # whether the last call was allowed
+    expires_at = models.DateTimeField(db_index=True)  # no call since: the row counts nothing
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.calls} (+{self.previous_calls})"

@@ -1,20 +1,23 @@
-"""The daily retention job, and the one call a worker makes at start to schedule the periodic
-jobs of openimi (retention, deadline reminders)."""
+"""The daily retention job (which also prunes expired rate-limit counters), and the one call a
+worker makes at start to schedule the periodic jobs of openimi (retention, deadline reminders)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.tasks import task
 
+from openimi.common import ratelimit
 from openimi.retention.periodic import ensure_scheduled, schedule_next
 from openimi.retention.services import retention_run
 
 
 @task()
 def retention_daily_task() -> dict[str, int]:
-    """Block and delete what is due, then come back tomorrow (even after an error)."""
+    """Block and delete what is due, and the rate-limit counters whose windows are over; then
+    come back tomorrow (even after an error)."""
     try:
         result = retention_run()
+        ratelimit.prune()
     finally:
         schedule_next(retention_daily_task, settings.RETENTION_RUN_INTERVAL_SECONDS)
     return {"blocked": result.blocked, "deleted": result.deleted}
