@@ -6,11 +6,11 @@ character of one. The user agent is cut to the column's length.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import TYPE_CHECKING
 
 from openimi.accounts.models import SecurityEvent
+from openimi.common.net import client_address
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -23,16 +23,10 @@ _USER_AGENT_LENGTH = SecurityEvent._meta.get_field("user_agent").max_length
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as django-axes sees it (settings decide about proxies)."""
+    """The client's address (``openimi.common.net.client_address``), None if unknown."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
-
-    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
-    try:
-        return str(ipaddress.ip_address(address)) if address else None
-    except ValueError:
-        return None
+    return client_address(request) or None
 
 
 def security_event_record(

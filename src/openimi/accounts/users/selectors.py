@@ -52,10 +52,10 @@ def user_list(*, authority: Authority) -> QuerySet[User]:
 
 
 def locked_usernames(*, usernames: list[str]) -> set[str]:
-    """Which of ``usernames`` django-axes refuses now (one query).
+    """Which of ``usernames`` are locked now, from at least one address (one query).
 
-    The same rule as axes' database handler keyed by user name: the failures counted within
-    the cool-off (``LOGIN_COOLOFF``) reach ``LOGIN_FAILURE_LIMIT``.
+    The rule of ``accounts.login_limits`` for a name and an address: the failures counted
+    within the cool-off (``LOGIN_COOLOFF``) from one address reach ``LOGIN_FAILURE_LIMIT``.
     """
     from axes.models import AccessAttempt
 
@@ -64,7 +64,7 @@ def locked_usernames(*, usernames: list[str]) -> set[str]:
     since = timezone.now() - settings.LOGIN_COOLOFF
     return set(
         AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
-        .values("username")
+        .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"))
         .filter(failures__gte=settings.LOGIN_FAILURE_LIMIT)
         .values_list("username", flat=True)
