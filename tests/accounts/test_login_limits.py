@@ -179,7 +179,7 @@ class TestClientAddress:
             (1, "6.6.6.6, 192.0.2.7", "192.0.2.7"),  # the proxy appended the real client
             (2, "6.6.6.6, 192.0.2.7, 10.0.0.5", "192.0.2.7"),
             (1, "", "10.0.0.1"),  # no header: the peer
-            (2, "192.0.2.7", "10.0.0.1"),  # fewer hops than proxies: not trusted
+            (2, "192.0.2.7", "192.0.2.7"),  # fewer hops: the furthest address a proxy saw
             (1, "not-an-address", "10.0.0.1"),
             (1, " 2001:DB8::1 ", "2001:db8::1"),
         ],

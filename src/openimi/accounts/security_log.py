@@ -23,7 +23,7 @@ _USER_AGENT_LENGTH = SecurityEvent._meta.get_field("user_agent").max_length
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address (``openimi.common.net.client_address``), None if unknown."""
+    """The client's address (``common.net.client_address``), or None if unknown."""
     if request is None:
         return None
     return client_address(request) or None

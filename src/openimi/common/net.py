@@ -1,5 +1,12 @@
-"""The client's address: one function for the login limits, the API's throttles and the
-security log, so that every part of openimi sees the same caller behind a proxy."""
+"""The client's address: one function for every place that needs it (login limits, the API's
+rate limits, the security log, API token use).
+
+Behind ``TRUSTED_PROXY_COUNT`` reverse proxies the address the proxies saw is read from
+``X-Forwarded-For``: each proxy appends the address it received the call from, so the client
+is the N-th entry from the right. Entries further left were written by the caller and are
+never believed. Without trusted proxies, or when the header is missing or unreadable, the
+address is the connection's own (``REMOTE_ADDR``).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ if TYPE_CHECKING:
 
 
 def _normalised(value: str) -> str:
+    """The address in its canonical form, or "" if it is none."""
     try:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
@@ -20,23 +28,14 @@ def _normalised(value: str) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address of the client that sent ``request``, normalised ("" if none is valid).
-
-    ``TRUSTED_PROXY_COUNT`` (env) is the number of reverse proxies in front of openimi, each
-    appending the address it received the request from to ``X-Forwarded-For``. With N of them
-    the client is the N-th entry from the right; entries further left were written by the
-    client itself and are never believed. Without proxies (0, the default), or when the header
-    has fewer entries than there are proxies, the connection's own address counts.
-    """
+    """The address of the caller of ``request`` (canonical form), or "" if unknown."""
+    meta = getattr(request, "META", {})
+    own = _normalised(meta.get("REMOTE_ADDR") or "")
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            address = _normalised(forwarded[-proxies])
-            if address:
-                return address
-    return _normalised(request.META.get("REMOTE_ADDR", ""))
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return own
+    entries = [entry.strip() for entry in forwarded.split(",")]
+    # Fewer entries than proxies: the call did not pass all of them; the leftmost entry is
+    # then the furthest address any of them saw.
+    return _normalised(entries[-min(proxies, len(entries))]) or own
