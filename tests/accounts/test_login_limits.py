@@ -37,7 +37,10 @@ class TestPerAddress:
     def test_the_owner_logs_in_from_elsewhere_while_the_attackers_address_is_locked(self, user):
         attacker = _at(ATTACKER)
         assert _fail(attacker, user.username, 5).status_code == 429
-        assert step1(attacker, user.username, PASSWORD).status_code == 429
+        refused = step1(attacker, user.username, PASSWORD)
+        assert refused.status_code == 429
+        # The page says what is blocked: this place, not the name everywhere.
+        assert "logging in from this computer or network is blocked" in refused.content.decode()
 
         owner = _at(OFFICE)
         response, _ = log_in(owner, user.username)
@@ -45,6 +48,13 @@ class TestPerAddress:
         assert is_logged_in(owner)
         # The owner's success does not wipe the attacker's record: still locked there.
         assert step1(attacker, user.username, PASSWORD).status_code == 429
+
+    def test_the_refusal_is_in_the_visitors_language(self, user):
+        attacker = Client(REMOTE_ADDR=ATTACKER, HTTP_ACCEPT_LANGUAGE="nl")
+        _fail(attacker, user.username, 5)
+        refused = step1(attacker, user.username, PASSWORD)
+        assert refused.status_code == 429
+        assert "inloggen vanaf deze computer of dit netwerk" in refused.content.decode()
 
     def test_rotating_the_browser_does_not_help(self, user):
         for agent in ("a", "b", "c", "d", "e"):
