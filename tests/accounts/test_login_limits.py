@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from openimi.accounts.models import Role, SecurityEvent
 from openimi.accounts.users import selectors as user_selectors
+from openimi.accounts.users import services as user_services
 from openimi.notifications.models import OutboxMessage
 from tests.accounts.conftest import CODE, PASSWORD, is_logged_in, log_in, make_user, step1
 from tests.factories import UserFactory
@@ -105,6 +106,16 @@ class TestPerAccount:
         # The owner's own address still gets in.
         response, _ = log_in(office, user.username)
         assert response.status_code == 302 and response.url == reverse("home")
+
+    def test_an_account_locked_from_many_addresses_shows_as_locked_and_unlocks(self, user, lda):
+        for number in range(10):
+            _fail(_at(f"192.0.2.{number + 1}"), user.username, 2)  # under 5 per address
+        assert user_selectors.locked_usernames(usernames=[user.username]) == {user.username}
+
+        user_services.user_unlock(actor=lda, user=user)
+        assert user_selectors.locked_usernames(usernames=[user.username]) == set()
+        response, _ = log_in(_at("192.0.2.200"), user.username)
+        assert response.url == reverse("home")
 
     def test_locked_users_show_as_locked_to_the_administrator(self, user):
         _fail(_at(ATTACKER), user.username, 5)

@@ -54,21 +54,30 @@ def user_list(*, authority: Authority) -> QuerySet[User]:
 def locked_usernames(*, usernames: list[str]) -> set[str]:
     """Which of ``usernames`` are locked now, from at least one address (one query).
 
-    The rule of ``accounts.login_limits`` for a name and an address: the failures counted
-    within the cool-off (``LOGIN_COOLOFF``) from one address reach ``LOGIN_FAILURE_LIMIT``.
+    The rules of ``accounts.login_limits`` for a name, counted within the cool-off
+    (``LOGIN_COOLOFF``): the failures from one address reach ``LOGIN_FAILURE_LIMIT``, or those
+    from all addresses together reach ``LOGIN_ACCOUNT_FAILURE_LIMIT``.
     """
     from axes.models import AccessAttempt
 
     if not usernames:
         return set()
     since = timezone.now() - settings.LOGIN_COOLOFF
-    return set(
+    per_address = (
         AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
         .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"))
-        .filter(failures__gte=settings.LOGIN_FAILURE_LIMIT)
-        .values_list("username", flat=True)
+        .values_list("username", "failures")
+        .order_by()
     )
+    locked, totals = set(), {}
+    for username, failures in per_address:
+        if failures >= settings.LOGIN_FAILURE_LIMIT:
+            locked.add(username)
+        totals[username] = totals.get(username, 0) + failures
+    return locked | {
+        name for name, total in totals.items() if total >= settings.LOGIN_ACCOUNT_FAILURE_LIMIT
+    }
 
 
 def user_is_locked(*, user: User) -> bool:
