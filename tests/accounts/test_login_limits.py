@@ -89,6 +89,23 @@ class TestPerAddress:
         assert step1(sprayer, "someone-else", "x").status_code == 429
 
 
+@pytest.mark.parametrize(
+    "name", ["x" * 10_000, "bram\x00\x1b[31m", "Ολυμπία.Παπαδοπούλου", "  BRAM  ", "\u202ebram"]
+)
+def test_names_from_the_wild_are_counted_without_an_error(user, name):
+    attacker = _at(ATTACKER)
+    for _ in range(5):
+        response = step1(attacker, name, "not-the-password")
+        assert response.status_code in (200, 302, 429), response.status_code
+        if response.status_code == 302:
+            page = attacker.get(response.url)
+            assert page.status_code == 200
+            attacker.post(reverse("accounts:login_code"), {"character_1": "a"})
+    # Whatever was typed, the owner still logs in from elsewhere.
+    response, _ = log_in(_at(OFFICE), user.username)
+    assert response.url == reverse("home")
+
+
 class TestPerAccount:
     def test_many_addresses_lock_the_account_for_unknown_addresses_only(self, user, settings):
         # First the owner logs in from the office, which makes it a known address.
