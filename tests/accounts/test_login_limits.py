@@ -184,6 +184,21 @@ class TestAttackIsTold:
         told = OutboxMessage.objects.filter(event_code=UNDER_ATTACK, recipient_user=user)
         assert told.count() == 2
 
+    def test_an_attack_from_many_addresses_is_told_too(self, user, authority, settings):
+        # No address reaches its own limit; the account's limit tells.
+        self._admins(authority)
+        for number in range(settings.LOGIN_ACCOUNT_FAILURE_LIMIT // 4):
+            _fail(_at(f"192.0.2.{number + 1}"), user.username, 4)
+        assert not SecurityEvent.objects.filter(
+            event=SecurityEvent.Code.ACCOUNT_LOCKED, detail="for this address"
+        ).exists()
+        told = OutboxMessage.objects.filter(event_code=UNDER_ATTACK)
+        assert told.count() == 3  # the user and two administrators, once
+        assert (
+            SecurityEvent.objects.get(event=SecurityEvent.Code.ACCOUNT_LOCKED, user=user).detail
+            == "for unknown addresses"
+        )
+
     def test_names_that_are_no_account_mail_nobody(self, authority):
         self._admins(authority)
         _fail(_at(ATTACKER), "nobody.here", 5)

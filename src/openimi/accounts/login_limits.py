@@ -13,8 +13,9 @@ them with three rules, each within the cool-off (``LOGIN_COOLOFF``):
    attack from many addresses) lock the name for every address from which it never logged
    in successfully within ``LOGIN_KNOWN_ADDRESS_DAYS``: its owner's usual workplace stays open.
 
-When a known account is first locked somewhere, the user and the local data administrators
-of the authority get one e-mail per attack (``account_under_attack_notify``).
+When a known account is first locked for an address, or by rule 3, the user and the local
+data administrators of the authority get one e-mail per attack
+(``account_under_attack_notify``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from openimi.accounts.models import SecurityEvent, User
+from openimi.accounts.security_log import security_event_record
 from openimi.common.net import client_address
 
 if TYPE_CHECKING:
@@ -84,6 +86,36 @@ class LoginLimitHandler(AxesDatabaseHandler):
             and (totals["account"] or 0) >= settings.LOGIN_ACCOUNT_FAILURE_LIMIT
             and not (address and _known_address(username=username, address=address))
         )
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        """Count as axes does; then rule 3 also tells of an attack from many addresses, where
+        no single address reached its limit (a lock for one address is told by the
+        ``user_locked_out`` receiver)."""
+        super().user_login_failed(sender, credentials, request=request, **kwargs)
+        if request is None or getattr(request, "axes_locked_out", False):
+            return
+        username = get_client_username(request, credentials)
+        if not username:
+            return
+        total = (
+            AccessAttempt.objects.filter(
+                username=username, attempt_time__gte=get_cool_off_threshold(request)
+            ).aggregate(total=Sum("failures_since_start"))["total"]
+            or 0
+        )
+        if total < settings.LOGIN_ACCOUNT_FAILURE_LIMIT:
+            return
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            return
+        if total == settings.LOGIN_ACCOUNT_FAILURE_LIMIT:
+            security_event_record(
+                event=SecurityEvent.Code.ACCOUNT_LOCKED,
+                request=request,
+                user=user,
+                detail="for unknown addresses",
+            )
+        account_under_attack_notify(user=user)
 
 
 def attack_summary(*, username: str) -> tuple[int, int]:
