@@ -171,6 +171,9 @@ class TestAttackIsTold:
         assert owner_mail.language == user.language == "en"
         assert owner_mail.subject == "Someone is trying to log in to your openimi account"
         assert "You can still log in from your usual workplace" in owner_mail.body_text
+        # Written at the first lock (once per attack): five failures from one address.
+        assert "failed 5 times. The attempts came from 1 address." in owner_mail.body_text
+        assert "De pogingen kwamen van 1 adres." in dutch.body_text
         for mail in mails:
             assert "not-the-password" not in mail.body_text
             assert PASSWORD not in mail.body_text
