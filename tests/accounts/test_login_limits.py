@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import check_password, identify_hasher, make_pa
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from openimi.accounts import selectors as account_selectors
 from openimi.accounts.models import Role, SecurityEvent
 from openimi.accounts.users import selectors as user_selectors
 from openimi.accounts.users import services as user_services
@@ -133,6 +134,17 @@ class TestPerAccount:
         assert user_selectors.locked_usernames(usernames=[user.username]) == set()
         response, _ = log_in(_at("192.0.2.200"), user.username)
         assert response.url == reverse("home")
+
+    def test_failures_under_every_limit_lock_nobody_anywhere(self, user):
+        # 6 failures in all, 3 from each of two addresses: no rule is met, so the users list
+        # and the allocation (which leaves out locked handlers) agree that nobody is locked.
+        for address in (ATTACKER, OFFICE):
+            _fail(_at(address), user.username, 3)
+        assert user_selectors.locked_usernames(usernames=[user.username]) == set()
+        assert not account_selectors.locked_usernames().filter(username=user.username).exists()
+        _fail(_at(OFFICE), user.username, 2)
+        assert user_selectors.locked_usernames(usernames=[user.username]) == {user.username}
+        assert account_selectors.locked_usernames().filter(username=user.username).exists()
 
     def test_locked_users_show_as_locked_to_the_administrator(self, user):
         _fail(_at(ATTACKER), user.username, 5)

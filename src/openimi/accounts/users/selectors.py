@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from openimi.accounts import selectors as account_selectors
 from openimi.accounts.models import AREA_ROLES, Role, RoleGrant, User
 from openimi.authorities.models import LegislativeArea
 from openimi.notifications.models import OutboxMessage
@@ -52,32 +51,12 @@ def user_list(*, authority: Authority) -> QuerySet[User]:
 
 
 def locked_usernames(*, usernames: list[str]) -> set[str]:
-    """Which of ``usernames`` are locked now, from at least one address (one query).
-
-    The rules of ``accounts.login_limits`` for a name, counted within the cool-off
-    (``LOGIN_COOLOFF``): the failures from one address reach ``LOGIN_FAILURE_LIMIT``, or those
-    from all addresses together reach ``LOGIN_ACCOUNT_FAILURE_LIMIT``.
-    """
-    from axes.models import AccessAttempt
-
+    """Which of ``usernames`` are locked now, for at least one address (one query; the rules
+    are ``accounts.selectors.locked_usernames``)."""
     if not usernames:
         return set()
-    since = timezone.now() - settings.LOGIN_COOLOFF
-    per_address = (
-        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
-        .values("username", "ip_address")
-        .annotate(failures=Sum("failures_since_start"))
-        .values_list("username", "failures")
-        .order_by()
-    )
-    locked, totals = set(), {}
-    for username, failures in per_address:
-        if failures >= settings.LOGIN_FAILURE_LIMIT:
-            locked.add(username)
-        totals[username] = totals.get(username, 0) + failures
-    return locked | {
-        name for name, total in totals.items() if total >= settings.LOGIN_ACCOUNT_FAILURE_LIMIT
-    }
+    locked = account_selectors.locked_usernames().filter(username__in=usernames)
+    return set(locked.values_list("username", flat=True))
 
 
 def user_is_locked(*, user: User) -> bool:
