@@ -48,14 +48,15 @@ def lock(client, user, settings) -> None:
 
 
 def status_cell(page: str, user: User) -> str:
-    """The Status cell of ``user``'s row in the list of users."""
+    """The Status cell of ``user``'s row in the list of users (after first name, e-mail,
+    telephone, department and user name)."""
     row = re.search(
         rf'<tr class="govuk-table__row">\s*<th scope="row"[^>]*>{re.escape(user.last_name)}</th>'
         r"(.*?)</tr>",
         page,
         re.S,
     ).group(1)
-    return re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S)[4]
+    return re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S)[5]
 
 
 def url(name, user):

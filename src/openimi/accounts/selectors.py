@@ -1,7 +1,7 @@
 """Reads of the accounts app."""
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from openimi.accounts.models import SecurityEvent, User
@@ -13,15 +13,30 @@ def security_event_list(*, user: User, limit: int = 10) -> QuerySet[SecurityEven
 
 
 def locked_usernames() -> QuerySet:
-    """The user names django-axes refuses now (as a subquery): ``LOGIN_FAILURE_LIMIT``
-    failures within the last ``LOGIN_COOLOFF``, counted as axes counts them (by user name,
-    summed over addresses and browsers)."""
+    """The user names locked now for at least one address, as a subquery of ``username``
+    values: the rules of ``accounts.login_limits`` within the last ``LOGIN_COOLOFF``, that
+    is ``LOGIN_FAILURE_LIMIT`` failures from one address, or ``LOGIN_ACCOUNT_FAILURE_LIMIT``
+    from all addresses together."""
     from axes.models import AccessAttempt
 
-    return (
-        AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - settings.LOGIN_COOLOFF)
-        .values("username")
+    recent = AccessAttempt.objects.filter(
+        attempt_time__gte=timezone.now() - settings.LOGIN_COOLOFF
+    ).order_by()
+    from_one_address = (
+        recent.values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"))
         .filter(failures__gte=settings.LOGIN_FAILURE_LIMIT)
         .values("username")
+    )
+    from_all = (
+        recent.values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.LOGIN_ACCOUNT_FAILURE_LIMIT)
+        .values("username")
+    )
+    return (
+        AccessAttempt.objects.filter(Q(username__in=from_one_address) | Q(username__in=from_all))
+        .order_by()
+        .values("username")
+        .distinct()
     )

@@ -31,18 +31,26 @@ def on_user_logged_out(sender, request, user, **kwargs):
 
 
 def on_user_locked_out(sender, request, username, **kwargs):
-    """django-axes: the limit was just reached, or a locked name tried again."""
+    """django-axes: the limit was just reached, or a locked name tried again. A known account
+    just locked (for one address) is under attack: its user and administrators are told."""
     from openimi.accounts.security_log import security_event_record
 
     just_locked = getattr(request, "axes_failures_since_start", None) is not None
+    user = User.objects.filter(username=username).first() if username else None
     security_event_record(
         event=SecurityEvent.Code.ACCOUNT_LOCKED
         if just_locked
         else SecurityEvent.Code.LOGIN_REFUSED_LOCKED,
         request=request,
-        user=User.objects.filter(username=username).first() if username else None,
+        user=user,
         username=username or "",
+        # Locked for the address that failed only (accounts/login_limits.py).
+        detail="for this address" if just_locked else "",
     )
+    if just_locked and user is not None:
+        from openimi.accounts.login_limits import account_under_attack_notify
+
+        account_under_attack_notify(user=user)
 
 
 def connect() -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from openimi.accounts import selectors as account_selectors
 from openimi.accounts.models import AREA_ROLES, Role, RoleGrant, User
 from openimi.authorities.models import LegislativeArea
 from openimi.notifications.models import OutboxMessage
@@ -52,23 +51,12 @@ def user_list(*, authority: Authority) -> QuerySet[User]:
 
 
 def locked_usernames(*, usernames: list[str]) -> set[str]:
-    """Which of ``usernames`` django-axes refuses now (one query).
-
-    The same rule as axes' database handler keyed by user name: the failures counted within
-    the cool-off (``LOGIN_COOLOFF``) reach ``LOGIN_FAILURE_LIMIT``.
-    """
-    from axes.models import AccessAttempt
-
+    """Which of ``usernames`` are locked now, for at least one address (one query; the rules
+    are ``accounts.selectors.locked_usernames``)."""
     if not usernames:
         return set()
-    since = timezone.now() - settings.LOGIN_COOLOFF
-    return set(
-        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
-        .values("username")
-        .annotate(failures=Sum("failures_since_start"))
-        .filter(failures__gte=settings.LOGIN_FAILURE_LIMIT)
-        .values_list("username", flat=True)
-    )
+    locked = account_selectors.locked_usernames().filter(username__in=usernames)
+    return set(locked.values_list("username", flat=True))
 
 
 def user_is_locked(*, user: User) -> bool:
