@@ -107,6 +107,28 @@ def test_names_from_the_wild_are_counted_without_an_error(user, name):
     assert response.url == reverse("home")
 
 
+class TestAttemptsPerMinute:
+    """Step 1 costs a password hash right or wrong: an address gets so many a minute."""
+
+    def test_a_flood_from_one_address_is_paused_before_hashing(self, user, settings, clock):
+        settings.LOGIN_ATTEMPTS_PER_MINUTE = 3
+        flood = Client(REMOTE_ADDR=ATTACKER, HTTP_ACCEPT_LANGUAGE="nl")
+        for name in ("a.one", "b.two", "c.three"):
+            assert step1(flood, name, "whatever-password").status_code == 302
+        paused = step1(flood, user.username, PASSWORD)
+        assert paused.status_code == 429
+        assert 0 < int(paused["Retry-After"]) <= 120
+        assert "te veel inlogpogingen" in paused.content.decode().lower()
+        # Nothing was counted against the name: it was never tried.
+        assert not SecurityEvent.objects.filter(username_attempted=user.username).exists()
+        # Another address logs in as usual, and the paused one may go on a minute later.
+        response, _ = log_in(_at(OFFICE), user.username)
+        assert response.status_code == 302 and response.url == reverse("home")
+        clock.advance(seconds=121)
+        response, _ = log_in(flood, user.username)
+        assert response.status_code == 302 and response.url == reverse("home")
+
+
 class TestPerAccount:
     def test_many_addresses_lock_the_account_for_unknown_addresses_only(self, user, settings):
         # First the owner logs in from the office, which makes it a known address.

@@ -36,6 +36,8 @@ from openimi.accounts.login_state import STEP_PASSWORD, STEP_SECURITY_CODE
 from openimi.accounts.middleware import LOGGED_IN_HINT_COOKIE
 from openimi.accounts.models import SecurityEvent
 from openimi.accounts.security_code import CODE_LENGTH
+from openimi.common import ratelimit
+from openimi.common.net import client_address
 from openimi.notifications.selectors import email_frequency_of
 
 # The seed's example (chapter 2.1), with one symbol in it as openimi asks; positions 1, 5
@@ -132,6 +134,23 @@ class LoginView(View):
         if not form.is_valid():
             return self._render(form, next_url)
         username = form.cleaned_data["username"]
+        # Each attempt costs a password hash: an address gets LOGIN_ATTEMPTS_PER_MINUTE of
+        # them whatever the names, counted where every process sees it (common.ratelimit).
+        attempt = ratelimit.hit(
+            f"login:{client_address(request)}",
+            limit=settings.LOGIN_ATTEMPTS_PER_MINUTE,
+            period=60,
+        )
+        if not attempt.allowed:
+            wait = ceil(attempt.retry_after or 60)
+            response = render(
+                request,
+                "accounts/locked.html",
+                {"minutes": max(1, ceil(wait / 60)), "too_fast": True},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
         if services.login_is_locked(request=request, username=username):
             services.login_refused_locked(request=request, username=username)
             return lockout_response(request)
