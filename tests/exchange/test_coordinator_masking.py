@@ -217,3 +217,22 @@ def test_values_before_a_correction_are_masked_too(client, world, typed_request)
     # The justification still names the provider as it was typed before the correction.
     assert "We ask about [personal data]" in page
     assert "bouwbedrijf" not in skeleton(page) and "janssen" not in skeleton(page)
+
+
+def test_who_reads_as_typed(world, make_request):
+    """The rule (``Action.REQUEST_READ_AS_TYPED``): the parties' users who see the request;
+    not a coordinator's users, whatever their roles, nor anyone who cannot see it."""
+    from openimi.access import policy
+    from openimi.access.policy import Action
+
+    world.set_prefs(world.requesting, coordinator_may_view_details=True)
+    info_request = make_request(State.ACCEPTED, referred=True)
+    parties = {"handler", "allocator", "supervisor", "basic", "lda", "resp_handler", "resp_lda"}
+    for name in ("coord_handler", "coord_lda", "resp_coord_handler", "third_handler", *parties):
+        user = world[name]
+        assert policy.can(user, Action.REQUEST_READ_AS_TYPED, info_request) == (name in parties), (
+            name
+        )
+    assert not policy.can(None, Action.REQUEST_READ_AS_TYPED, info_request)
+    draft = make_request(State.DRAFT)
+    assert not policy.can(world["basic"], Action.REQUEST_READ_AS_TYPED, draft)

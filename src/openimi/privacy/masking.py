@@ -113,14 +113,21 @@ def fold(text: str) -> tuple[str, list[int]]:
     folded: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(text):
-        for part in unicodedata.normalize("NFKD", char.translate(_PLAIN)):
-            if unicodedata.combining(part):
-                continue
-            for folded_char in part.casefold().translate(_PLAIN):
-                if folded_char.isalnum():
-                    folded.append(folded_char)
-                    positions.append(index)
+        if part := _fold_char(char):
+            folded.append(part)
+            positions.extend([index] * len(part))
     return "".join(folded), positions
+
+
+@functools.cache
+def _fold_char(char: str) -> str:
+    """One character as it is compared: letters and digits only (none, one or more)."""
+    kept = []
+    for part in unicodedata.normalize("NFKD", char.translate(_PLAIN)):
+        if unicodedata.combining(part):
+            continue
+        kept += [c for c in part.casefold().translate(_PLAIN) if c.isalnum()]
+    return "".join(kept)
 
 
 def skeleton(text: str) -> str:
@@ -271,9 +278,13 @@ class Masker:
         """The ranges of ``text`` to mask, sorted and merged."""
         if not self.terms or not text:
             return []
+        folded = "".join(map(_fold_char, text))
+        present = [term for term in self.terms if term in folded]
+        if not present:
+            return []
         folded, positions = fold(text)
         found = []
-        for term in self.terms:
+        for term in present:
             start = folded.find(term)
             while start != -1:
                 end = start + len(term) - 1
