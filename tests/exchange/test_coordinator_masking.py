@@ -236,3 +236,33 @@ def test_who_reads_as_typed(world, make_request):
     assert not policy.can(None, Action.REQUEST_READ_AS_TYPED, info_request)
     draft = make_request(State.DRAFT)
     assert not policy.can(world["basic"], Action.REQUEST_READ_AS_TYPED, draft)
+
+
+def test_the_api_tells_writers_and_readers():
+    """The API reference (docs/openapi.yaml, kept current by tests/api/test_schema.py) says
+    beside each free text a coordinator may read not to write personal data there, and
+    beside each such text it returns that a coordinator's copy is masked."""
+    from pathlib import Path
+
+    import yaml
+
+    schema = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml").read_text()
+    )["components"]["schemas"]
+    written = {
+        "DraftRequest": "justification",
+        "PatchedDraftRequest": "justification",
+        "AnswerInputRequest": "free_text",
+        "NoteRequest": "note",
+        "ReturnRequest": "note",
+        "ForwardRequest": "note",
+        "RejectRequest": "note",
+        "TextRequest": "text",
+    }
+    for component, field in written.items():
+        description = schema[component]["properties"][field].get("description", "")
+        assert "Do not write personal data here" in description, component
+    read = {"RequestDetail": "justification", "TimelineEntry": "note", "Answer": "free_text"}
+    for component, field in read.items():
+        description = schema[component]["properties"][field].get("description", "")
+        assert "personal data in it is masked" in description, component
