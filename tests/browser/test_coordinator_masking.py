@@ -46,6 +46,12 @@ def test_coordinator_reads_masked_and_the_writer_is_told(
     assert axe_violations(page) == []
 
     draft = make_request(State.DRAFT)
+    # Text from the wild: 10,000 characters, other scripts, line breaks (as CR LF, the way a
+    # browser sends them: a text stored with bare LF, through the API, comes back as CR LF
+    # after one save from the page; tests/common/test_control_characters.py keeps CR LF).
+    wild = ("Заявка 申请 Ελληνικά – «ok»\r\n\r\nline two\r\n" * 400)[:10_000].strip()
+    InformationRequest.objects.filter(pk=draft.pk).update(justification=wild)
+    events_before = draft.events.count()
     login_as(world["handler"])
     page.goto(f"{live_server.url}/requests/{draft.pk}/compose/justification/")
     field = page.get_by_label("Why do you need this information?")
@@ -55,3 +61,9 @@ def test_coordinator_reads_masked_and_the_writer_is_told(
         "write personal data here; use the service provider's section."
     )
     assert axe_violations(page) == []
+    # Saved unchanged, nothing changes.
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Justification")
+    draft.refresh_from_db()
+    assert draft.justification == wild
+    assert draft.events.count() == events_before
