@@ -288,7 +288,9 @@ DETAIL = {
     "supervisor": 26,
     "basic": 19,
     "lda": 19,
-    "coord_handler": 21,  # the mediating coordinator
+    # the mediating coordinator: + the personal data and its corrections' earlier values,
+    # looked for in the free texts it reads masked (privacy/masking.py)
+    "coord_handler": 23,
     "resp_coord_handler": 19,  # the other side's coordinator: the overview only
 }
 # The same through the API (token, user, the rate-limit count, ...): no session, no menu.

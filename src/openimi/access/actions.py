@@ -24,6 +24,9 @@ class Action(StrEnum):
     REQUEST_VIEW = "request.view"
     REQUEST_VIEW_DETAILS = "request.view_details"
     REQUEST_VIEW_PERSONAL_DATA = "request.view_personal_data"
+    # Read the free text (justification, answers, notes, mediation) as typed; whoever may
+    # not (a coordinator's users) reads it with the personal data masked (privacy/masking.py).
+    REQUEST_READ_AS_TYPED = "request.read_as_typed"
     REQUEST_DOWNLOAD_ATTACHMENT = "request.download_attachment"
     REQUEST_EDIT_DRAFT = "request.edit_draft"
     REQUEST_SEND = "request.send"

@@ -19,7 +19,8 @@ Who is who, for one request in one legislative area:
 - the **supervising coordinators**: the users of the coordinator set as supervising coordinator
   in the preferences of either authority for the area. They see the overview (never personal
   data or documents); the questions and answers only where that authority lets its coordinator
-  view details, or while an approval waits for them. Their request handlers approve or return
+  view details, or while an approval waits for them, and that free text with the personal
+  data masked (``REQUEST_READ_AS_TYPED`` is the parties'). Their request handlers approve or return
   what awaits their approval and write in the mediation thread they were referred.
 - supervisors read every request of their authority in their area and act on none.
 """
@@ -66,6 +67,7 @@ REQUEST_ACTIONS = frozenset(
         Action.REQUEST_VIEW,
         Action.REQUEST_VIEW_DETAILS,
         Action.REQUEST_VIEW_PERSONAL_DATA,
+        Action.REQUEST_READ_AS_TYPED,
         Action.REQUEST_DOWNLOAD_ATTACHMENT,
         Action.REQUEST_APPROVE,
         Action.REQUEST_RETURN,
@@ -485,6 +487,12 @@ def can(user: User, action: Action, obj: Any) -> bool:
             return _can_view_details(user, info_request)
         case Action.REQUEST_VIEW_PERSONAL_DATA:
             return _can_view_personal_data(user, info_request)
+        case Action.REQUEST_READ_AS_TYPED:
+            # The parties' users, who typed it or received it; a coordinator's users read it
+            # with the request's personal data masked, whatever their roles.
+            return _can_view(user, info_request) and (
+                _requesting_member(user, info_request) or _responding_member(user, info_request)
+            )
         case Action.REQUEST_APPROVE | Action.REQUEST_RETURN:
             return _is_approver(user, info_request)
         case Action.REQUEST_ACCEPT:

@@ -8,6 +8,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,12 @@ from openimi.exchange.models import InformationRequest, PersonalData, Question
 from openimi.exchange.workflow import State
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+# Beside every free text a coordinator may read (the justification, answers, notes, the
+# mediation): it reaches coordinators with the personal data masked, but should hold none.
+NO_PERSONAL_DATA_HINT = _(
+    "Coordinators may read this text. Do not write personal data here; use the service "
+    "provider's section."
+)
 UNKNOWN = [("unknown", _("Unknown"))]
 
 
@@ -155,9 +162,13 @@ class PersonalDataForm(ModelForm):
 class JustificationForm(_LanguageMixin, Form):
     justification = forms.CharField(
         label=_("Why do you need this information?"),
-        help_text=_(
-            "Explain the case and why the information is needed. A request that is not "
-            "sufficiently motivated may be rejected."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Explain the case and why the information is needed. A request that is not "
+                "sufficiently motivated may be rejected."
+            ),
+            NO_PERSONAL_DATA_HINT,
         ),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -233,7 +244,9 @@ class ReplyDateForm(DateParts):
 class NoteForm(_LanguageMixin, Form):
     """Free text with its language: a note, a question, a reason."""
 
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("Note"), help_text=NO_PERSONAL_DATA_HINT, widget=forms.Textarea(attrs={"rows": 5})
+    )
     language = LanguageField()
 
     def __init__(self, *args, user_language: str = "", label=None, required: bool = True, **kwargs):
@@ -369,7 +382,10 @@ class AnswerForm(_LanguageMixin, Form):
         label=_("Or give a standard answer"), required=False, widget=forms.RadioSelect
     )
     free_text = forms.CharField(
-        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Explanation"),
+        required=False,
+        help_text=NO_PERSONAL_DATA_HINT,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     free_text_language = LanguageField(required=False)
     file = AttachmentField(label=_("Add a document"), required=False)

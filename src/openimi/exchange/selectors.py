@@ -4,7 +4,9 @@ Pages and the API read through these and never touch ``InformationRequest.object
 selector returns is what the user may see: answers not yet sent are left out for the
 requesting side, documents for whoever may not see personal data, notes for whoever may not
 see details. Personal data itself is read only through ``services.personal_data_view``
-(recorded); nothing here loads it.
+(recorded); nothing here shows it. The free texts (justification, answers, notes, mediation)
+reach a reader who may not read them as typed (``Action.REQUEST_READ_AS_TYPED``: a
+coordinator's users) with the request's personal data masked (``free_text_masker``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from openimi.exchange.workflow import (
     Transition,
     transitions_from,
 )
+from openimi.privacy import masking
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -363,11 +366,14 @@ def request_questions(*, user: User, info_request: InformationRequest) -> list[A
         for attachment in _visible_attachment_list(user, info_request):
             if attachment.request_question_id is not None:
                 documents.setdefault(attachment.request_question_id, []).append(attachment)
+    masker = free_text_masker(user=user, info_request=info_request)
     result = []
     for request_question in asked:
         answer = getattr(request_question, "answer", None)
         if answer is not None and not own_answers and answer.sent_at is None:
             answer = None
+        if answer is not None and answer.free_text:
+            answer.free_text = masker.mask(answer.free_text)  # read-only instance
         result.append(
             AskedQuestion(
                 request_question=request_question,
@@ -408,13 +414,14 @@ def request_timeline(*, user: User, info_request: InformationRequest) -> list[Ti
     )
     if with_notes:
         entries = entries.select_related("message")
+    masker = free_text_masker(user=user, info_request=info_request) if with_notes else None
     result = []
     for event in entries.order_by("created_at", "pk"):
         message = getattr(event, "message", None) if with_notes else None
         result.append(
             TimelineEntry(
                 event=event,
-                note=message.text if message else None,
+                note=masker.mask(message.text) if message else None,
                 note_language=message.language if message else None,
             )
         )
@@ -424,11 +431,33 @@ def request_timeline(*, user: User, info_request: InformationRequest) -> list[Ti
 def mediation_messages(*, user: User, info_request: InformationRequest) -> list[MediationMessage]:
     """The mediation thread, for the mediating coordinator and the parties."""
     policy.require(user, Action.REQUEST_VIEW_MEDIATION, info_request)
-    return list(
+    messages = list(
         info_request.mediation_messages.select_related("author", "author_authority").order_by(
             "created_at", "pk"
         )
     )
+    masker = free_text_masker(user=user, info_request=info_request)
+    for message in messages:
+        message.text = masker.mask(message.text)  # read-only instances
+    return messages
+
+
+def request_justification(*, user: User, info_request: InformationRequest) -> str | None:
+    """The justification as the user may read it: ``None`` without ``REQUEST_VIEW_DETAILS``,
+    masked for a reader who may not read it as typed."""
+    if not policy.can(user, Action.REQUEST_VIEW_DETAILS, info_request):
+        return None
+    masker = free_text_masker(user=user, info_request=info_request)
+    return masker.mask(info_request.justification)
+
+
+def free_text_masker(*, user: User, info_request: InformationRequest) -> masking.Masker:
+    """What the request's free texts pass through for ``user``: as typed for the parties'
+    users; for a coordinator's users, the masker of the request's personal data (read once
+    per instance, only to look for it: nothing of it is shown, so nothing is recorded)."""
+    if policy.can(user, Action.REQUEST_READ_AS_TYPED, info_request):
+        return masking.AS_TYPED
+    return masking.masker_for(info_request)
 
 
 def request_allocations(*, user: User, info_request: InformationRequest) -> list[Allocation]:

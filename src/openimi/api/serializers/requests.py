@@ -17,6 +17,12 @@ from openimi.exchange.models import Answer, Attachment, InformationRequest, Pers
 from openimi.exchange.workflow import State, Transition
 
 MAX_ID = 2**31 - 1
+# The free texts a coordinator may read (as on the pages: exchange.forms.NO_PERSONAL_DATA_HINT).
+NO_PERSONAL_DATA = (
+    "Coordinators may read this text (with the request's personal data masked). Do not write "
+    "personal data here; use the service provider's section (personal-data)."
+)
+MASKED = "For a coordinator's users, the request's personal data in it is masked."
 
 
 class RequestListQuerySerializer(Serializer):
@@ -67,6 +73,7 @@ class AnswerSerializer(ModelSerializer):
             "sent_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {"free_text": {"help_text": MASKED}}
 
 
 class DocumentSerializer(ModelSerializer):
@@ -104,7 +111,7 @@ class RequestDetailSerializer(RequestSummarySerializer):
     """The request as the user may see it: the justification and the questions only with
     the right to see details (else null and empty)."""
 
-    justification = serializers.CharField(allow_null=True)
+    justification = serializers.CharField(allow_null=True, help_text=MASKED)
     justification_language = serializers.CharField(allow_null=True)
     rejection_reason = serializers.CharField(allow_blank=True)
     questions = AskedQuestionSerializer(many=True)
@@ -158,14 +165,18 @@ class DraftSerializer(Serializer):
         min_value=1, max_value=MAX_ID, required=False, allow_null=True
     )
     reply_by = serializers.DateField(required=False, allow_null=True)
-    justification = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    justification = serializers.CharField(
+        required=False, allow_blank=True, max_length=20000, help_text=NO_PERSONAL_DATA
+    )
     justification_language = serializers.CharField(required=False, allow_blank=True, max_length=3)
 
 
 class AnswerInputSerializer(Serializer):
     value = serializers.CharField(required=False, allow_null=True, max_length=100)
     standard_answer = serializers.CharField(required=False, allow_null=True, max_length=60)
-    free_text = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    free_text = serializers.CharField(
+        required=False, allow_blank=True, max_length=20000, help_text=NO_PERSONAL_DATA
+    )
     free_text_language = serializers.CharField(required=False, allow_blank=True, max_length=3)
     base_version = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=MAX_ID
@@ -188,7 +199,7 @@ class TimelineEntrySerializer(Serializer):
     actor = serializers.CharField(source="event.actor", allow_null=True)
     actor_authority = serializers.IntegerField(source="event.actor_authority_id", allow_null=True)
     data = serializers.DictField(source="event.data")
-    note = serializers.CharField(allow_null=True)
+    note = serializers.CharField(allow_null=True, help_text=MASKED)
     note_language = serializers.CharField(allow_null=True)
 
 
@@ -196,16 +207,18 @@ class TimelineEntrySerializer(Serializer):
 
 
 class NoteSerializer(Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=20000, help_text=NO_PERSONAL_DATA
+    )
     note_language = serializers.CharField(required=False, allow_blank=True, max_length=3)
 
 
 class ReturnSerializer(NoteSerializer):
-    note = serializers.CharField(allow_blank=True, max_length=20000)
+    note = serializers.CharField(allow_blank=True, max_length=20000, help_text=NO_PERSONAL_DATA)
 
 
 class TextSerializer(Serializer):
-    text = serializers.CharField(allow_blank=True, max_length=20000)
+    text = serializers.CharField(allow_blank=True, max_length=20000, help_text=NO_PERSONAL_DATA)
     language = serializers.CharField(required=False, allow_blank=True, max_length=3)
 
 

@@ -77,8 +77,11 @@ def request_detail_data(user, info_request) -> dict:
         str(t)
         for t in selectors.request_available_transitions(user=user, info_request=info_request)
     ]
+    # Masked for a coordinator's users (the instance is read-only: services read their own).
+    info_request.justification = selectors.request_justification(
+        user=user, info_request=info_request
+    )
     if not with_details:
-        info_request.justification = None
         info_request.justification_language = None
     info_request.personal_data_removed_at = retention_selectors.personal_data_removed_at(
         info_request

@@ -533,6 +533,7 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
         context.update(
             info_request=info_request,
             can_details=can_details,
+            justification=selectors.request_justification(user=user, info_request=info_request),
             personal_data=personal_data,
             personal_fields=_personal_rows(personal_data),
             questions=questions,
