@@ -262,3 +262,30 @@ def test_shown_as_a_service_account_in_the_logs(world, make_request):
     assert "Service account" in history
     users = pages.get(reverse("users:list")).content.decode()
     assert "Service account" in users
+
+
+def test_the_policy_rule_for_tokens(lda, other_lda, handler):
+    """``api.token_manage`` (make) and ``api.token_revoke`` for every kind of actor and owner."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from openimi.access import policy
+    from openimi.access.actions import Action
+
+    account = service_account(lda)
+    rows = [
+        # actor, owner, may make, may revoke
+        (handler, handler, True, True),
+        (lda, lda, True, True),
+        (lda, handler, False, True),  # no acting as a person; revoking a leak is fine
+        (other_lda, handler, False, False),
+        (lda, account, True, True),
+        (other_lda, account, False, False),
+        (handler, account, False, False),
+        (account, account, False, True),
+        (account, handler, False, False),
+        (AnonymousUser(), handler, False, False),
+        (handler, None, False, False),
+    ]
+    for actor, owner, make, revoke in rows:
+        assert policy.can(actor, Action.API_TOKEN_MANAGE, owner) is make, (actor, owner)
+        assert policy.can(actor, Action.API_TOKEN_REVOKE, owner) is revoke, (actor, owner)
