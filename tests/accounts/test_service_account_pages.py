@@ -223,3 +223,16 @@ class TestTokenPages:
         assert response.status_code == 200
         assert field_message.lower() in text(response).lower()
         assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "username"), [("Система делопроизводства", "sistema"), ("案件系统", "user")]
+)
+def test_a_name_in_another_script(lda, name, username):
+    response = logged_in(lda).post(
+        reverse("users:add_service_account"), add_data(first_name=name), follow=True
+    )
+    account = User.objects.get(is_service_account=True)
+    assert account.first_name == name
+    assert account.username.startswith(username)
+    assert f"The service account {name} has been added." in text(response)
