@@ -38,8 +38,12 @@ CALLERS = [
     "resp_allocator",
     "resp_lda",
     "third_handler",
+    # A service account of the requesting authority with the handler's role (issue 16): it
+    # gets what the handler gets, on every endpoint, except tokens it would make or revoke.
+    "service",
 ]
-EVERYONE = set(CALLERS)
+EVERYONE = set(CALLERS) - {"service"}
+NOT_FOR_SERVICE = {"token create", "token revoke"}
 REQUESTING_READERS = {"basic", "handler", "allocator", "supervisor", "lda"}
 RESPONDING_READERS = {"resp_handler", "resp_allocator", "resp_lda"}
 BOTH_SIDES = REQUESTING_READERS | RESPONDING_READERS
@@ -106,6 +110,12 @@ NEW_USER = {
 def _token(ctx: Ctx) -> None:
     ctx.extra["token"] = tokens.token_create(
         actor=ctx.world["handler"], user=ctx.world["handler"], name="theirs"
+    ).token
+
+
+def _service_token(ctx: Ctx) -> None:
+    ctx.extra["service_token"] = tokens.token_create(
+        actor=ctx.world["lda"], user=ctx.world["service"], name="its"
     ).token
 
 
@@ -290,12 +300,28 @@ CASES = [
         setup=_token,
     ),
     Case(
-        "token create for a system account",
+        "token create for another person",
         "POST",
         lambda c: "/api/v1/tokens/",
-        {"lda", "basic"},  # the basic user's own, or its administrator's
+        {"basic"},  # the basic user's own only: not its administrator (issue 16)
         status=201,
         body=lambda c: {"name": "back office", "user": c.world["basic"].pk},
+    ),
+    Case(
+        "token create for a service account",
+        "POST",
+        lambda c: "/api/v1/tokens/",
+        {"lda"},  # its authority's local data administrators only
+        status=201,
+        body=lambda c: {"name": "back office", "user": c.world["service"].pk},
+    ),
+    Case(
+        "token revoke of a service account",
+        "DELETE",
+        lambda c: f"/api/v1/tokens/{c.extra['service_token'].pk}/",
+        {"lda", "service"},  # its administrators, or the service account itself
+        status=204,
+        setup=_service_token,
     ),
     Case("webhook list", "GET", lambda c: "/api/v1/webhooks/", {"lda", "resp_lda"}),
     Case(
@@ -348,10 +374,29 @@ CASES = [
 def _client(user=None, *, token: str | None = None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token = tokens.token_create(actor=user, user=user, name="matrix").secret
+        # A service account's token is made by an administrator of its authority.
+        maker = user.authority.users.get(username="lda") if user.is_service_account else user
+        token = tokens.token_create(actor=maker, user=user, name="matrix").secret
     if token:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
+
+
+def _service_account(world):
+    from openimi.accounts.models import Role
+    from openimi.accounts.users import services as user_services
+
+    return user_services.user_create(
+        actor=world["lda"],
+        authority=world["lda"].authority,
+        first_name="Zaaksysteem",
+        last_name="",
+        language="nl",
+        email="zaken@oeteldonk.example",
+        phone="",
+        roles=[(Role.REQUEST_HANDLER, world.area)],
+        service_account=True,
+    )
 
 
 def _call(client: APIClient, case: Case, ctx: Ctx):
@@ -372,6 +417,7 @@ def _answer_all(ctx: Ctx) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_permission_matrix(case, world, make_request, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    world.users.setdefault("service", _service_account(world))
     ctx = Ctx(world=world)
     if case.state:
         ctx.info_request = make_request(case.state, **{option: True for option in case.options})
@@ -397,12 +443,17 @@ def test_permission_matrix(case, world, make_request, settings):
         response = _call(client, case, ctx)
         assert response.status_code == 401, (label, response.status_code, response.content)
 
-    refused = [name for name in CALLERS if name not in case.allowed]
+    allowed = set(case.allowed)
+    if "handler" in allowed and case.name not in NOT_FOR_SERVICE:
+        allowed.add("service")
+    refused = [name for name in CALLERS if name not in allowed]
     for name in refused:
         response = _call(_client(world[name]), case, ctx)
-        expected = case.other.get(name, 404)
+        # The service account holds the handler's role: refused as the handler is.
+        like = "handler" if name == "service" else name
+        expected = case.other.get(like, 404)
         assert response.status_code == expected, (name, response.status_code, response.content)
-    for name in sorted(case.allowed):
+    for name in sorted(allowed):
         if case.method in ("DELETE",) or (case.state and case.method != "GET"):
             # A write changes the state: one allowed caller proves the row (the others are
             # the same rule, tested in the policy's own matrix).

@@ -83,8 +83,10 @@ def test_deactivated_user_token_stops_working(handler):
     assert client_with(issued.secret).get("/api/v1/requests/").status_code == 401
 
 
-def test_lda_creates_a_token_for_a_system_account_of_its_authority(lda, authority, other_lda):
-    system = UserFactory(authority=authority, username="backoffice", roles=[])
+def test_lda_creates_a_token_for_a_service_account_of_its_authority(lda, authority, other_lda):
+    system = UserFactory(
+        authority=authority, username="backoffice", roles=[], is_service_account=True
+    )
     client = client_with(tokens.token_create(actor=lda, user=lda, name="mine").secret)
     response = client.post(
         "/api/v1/tokens/", {"name": "zaaksysteem", "user": system.pk}, format="json"

@@ -310,17 +310,35 @@ class TestResetPassword:
         assert not lda.must_change_password
 
 
-def test_a_system_account_gets_a_token_from_its_administrator(api, world):
+def test_a_service_account_gets_a_token_from_its_administrator(api, world):
     """Issue #7: the administrator makes a user for a back-office system, gives it roles and
-    a token; the system then works with those roles."""
+    a token; the system then works with those roles. Issue 16: that user is a service account
+    (an ordinary user's token is made by that user alone)."""
     client = api(world["lda"])
     system = create(
         client,
         first_name="Zaaksysteem",
-        last_name="Oeteldonk",
+        last_name="",
         email="zaaksysteem@oeteldonk.nl",
         roles=[{"role": "request_handler", "area": world.area.pk}],
+        service_account=True,
     ).json()
+    assert system["is_service_account"] and system["status"] == "active"
+    assert system["username"] == "zaaksysteem"
+    person = create(client, email="p@oeteldonk.nl").json()
+    refused = client.post("/api/v1/tokens/", {"name": "x", "user": person["id"]}, format="json")
+    assert refused.status_code == 404
+    as_lda = client.post(
+        "/api/v1/users/",
+        {
+            **NEW,
+            "email": "x@oeteldonk.nl",
+            "service_account": True,
+            "roles": [{"role": "local_data_administrator"}],
+        },
+        format="json",
+    )
+    assert as_lda.status_code == 400 and as_lda.json()["field"] == "roles"
     token = client.post("/api/v1/tokens/", {"name": "zaken", "user": system["id"]}, format="json")
     assert token.status_code == 201, token.content
     assert token.json()["user"] == system["id"]

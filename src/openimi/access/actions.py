@@ -53,9 +53,11 @@ class Action(StrEnum):
     # Authority, of USER_CHANGE the User being changed.
     USER_MANAGE = "users.manage"
     USER_CHANGE = "users.change"
-    # The REST API: API_TOKEN_MANAGE's object is the User the token acts as (oneself, or a
-    # (system) user of the authority one administers); WEBHOOK_MANAGE's the Authority.
+    # The REST API: API_TOKEN_MANAGE's (make a token) and API_TOKEN_REVOKE's object is the
+    # User the token acts as (oneself, or a service account of the authority one
+    # administers); WEBHOOK_MANAGE's the Authority.
     API_TOKEN_MANAGE = "api.token_manage"
+    API_TOKEN_REVOKE = "api.token_revoke"
     WEBHOOK_MANAGE = "api.webhook_manage"
     # Failed e-mail deliveries (Administration → E-mails not delivered): OUTBOX_VIEW_FAILED's
     # object is the Authority, OUTBOX_RESEND's the OutboxMessage (its ``authority`` answers).

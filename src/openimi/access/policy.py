@@ -32,6 +32,17 @@ def _coordinator_lda_for(user: User, preferences: AreaPreferences) -> bool:
     )
 
 
+def _may_make_token_for(user: User, owner: User | None) -> bool:
+    """A token acts as its owner, so a person's token is made by that person alone (an
+    administrator who could make one would act as them, unseen); a service account's by the
+    local data administrators of its authority. A service account makes none itself."""
+    if owner is None or user.is_service_account:
+        return False
+    if owner.is_service_account:
+        return is_local_data_administrator(user, owner.authority)
+    return owner.pk == user.pk
+
+
 def can(user: User | None, action: Action, obj: Any = None) -> bool:
     """Whether ``user`` may perform ``action`` on ``obj``. Anonymous users may do nothing."""
     if not _is_active(user):
@@ -50,6 +61,9 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
         case Action.USER_CHANGE:
             return obj is not None and is_local_data_administrator(user, obj.authority)
         case Action.API_TOKEN_MANAGE:
+            return _may_make_token_for(user, obj)
+        case Action.API_TOKEN_REVOKE:
+            # Revoking only takes power away: the owner, or an administrator of its authority.
             return obj is not None and (
                 obj.pk == user.pk or is_local_data_administrator(user, obj.authority)
             )

@@ -50,6 +50,9 @@ class SecurityCodeBackend(ModelBackend):
         user = User.objects.filter(pk=attempt.user_id).first()
         if user is None:
             return None, "unknown_user"
+        if user.is_service_account:
+            # A back-office system works through API tokens only, never a login page.
+            return None, "service_account"
         if not attempt.password_ok:
             return None, "password"
         if not self.user_can_authenticate(user) or user.status == User.Status.INACTIVE:

@@ -73,6 +73,11 @@ class User(AbstractUser):
     security_challenge = models.JSONField(
         _("security code challenge"), default=list, blank=True, editable=False
     )
+    # A back-office system of the authority, not a person (issue 16): it never logs in
+    # interactively (no usable password, no security code, no password e-mail), works only
+    # through API tokens that the authority's local data administrators make, and is named
+    # as a service account wherever it appears. ``email`` is its contact address.
+    is_service_account = models.BooleanField(_("service account"), default=False, editable=False)
 
     objects = UserManager()
 
@@ -82,7 +87,11 @@ class User(AbstractUser):
         indexes = [models.Index(fields=["authority", "status"])]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        name = self.get_full_name() or self.username
+        if self.is_service_account:
+            # Every log and list that names the user says it was no person.
+            return str(_("%(name)s (service account)")) % {"name": name}
+        return name
 
     @property
     def has_security_code(self) -> bool:
@@ -194,6 +203,9 @@ class SecurityEvent(models.Model):
         ACCOUNT_CHANGED = "account.changed", _("Account changed")
         ACCOUNT_DELETED = "account.deleted", _("Account deleted")
         ROLES_CHANGED = "roles.changed", _("Roles changed")
+        # API tokens (api/tokens.py): the owner is the user of the event.
+        API_TOKEN_CREATED = "api_token.created", _("API token created")
+        API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
 
     user = models.ForeignKey(
         User,

@@ -53,11 +53,14 @@ def security_event_record(
         user_agent=user_agent,
     )
     level = logging.WARNING if event in _WARNING_EVENTS else logging.INFO
+    who = str(record.user_id or "-")
+    if record.user is not None and record.user.is_service_account:
+        who += " (service account)"  # a system, not a person: say so in every log
     logger.log(
         level,
         "%s user=%s username=%r ip=%s detail=%s",
         event,
-        record.user_id or "-",
+        who,
         record.username_attempted,
         ip_address or "-",
         detail or "-",

@@ -20,10 +20,15 @@ from django.utils.translation import gettext as _
 
 from openimi.access import policy
 from openimi.access.policy import Action
+from openimi.accounts.models import SecurityEvent
+from openimi.accounts.security_log import security_event_record
+from openimi.api import token_mail
 from openimi.api.models import ApiToken, ApiTokenUse
 from openimi.common.errors import ApplicationError, PermissionDenied
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from openimi.accounts.models import User
 
 SCHEME = "oimi"
@@ -40,10 +45,17 @@ def _digest(raw: str) -> str:
 
 
 def token_create(
-    *, actor: User, user: User, name: str, expires_at: dt.datetime | None = None
+    *,
+    actor: User,
+    user: User,
+    name: str,
+    expires_at: dt.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> IssuedToken:
-    """Create a token that acts as ``user`` (the actor itself, or a user of the authority the
-    actor administers); it expires at ``expires_at``, at most API_TOKEN_MAX_DAYS from now."""
+    """Create a token that acts as ``user``: the actor itself (a person), or a service account
+    of the authority the actor administers. It expires at ``expires_at``, at most
+    API_TOKEN_MAX_DAYS from now. The security log records it and the owner is e-mailed
+    (``token_mail``), in the same transaction."""
     policy.require(actor, Action.API_TOKEN_MANAGE, user)
     if not user.is_active or user.authority_id is None:
         raise PermissionDenied(_("You may not do this."))
@@ -74,18 +86,33 @@ def token_create(
             created_at=now,
             expires_at=expires_at,
         )
+        _record(SecurityEvent.Code.API_TOKEN_CREATED, token=token, actor=actor, request=request)
+        token_mail.token_mail_send(token=token, actor=actor, event="created")
     return IssuedToken(token=token, secret=raw)
 
 
-def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    """Revoke a token at once (its owner, or a local data administrator of its authority)."""
+def token_revoke(*, actor: User, token: ApiToken, request: HttpRequest | None = None) -> ApiToken:
+    """Revoke a token at once (its owner, or a local data administrator of its authority).
+    The security log records it and the owner is e-mailed; revoking twice does nothing."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
-        policy.require(actor, Action.API_TOKEN_MANAGE, token.user)
+        policy.require(actor, Action.API_TOKEN_REVOKE, token.user)
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+            _record(SecurityEvent.Code.API_TOKEN_REVOKED, token=token, actor=actor, request=request)
+            token_mail.token_mail_send(token=token, actor=actor, event="revoked")
     return token
+
+
+def _record(event: str, *, token: ApiToken, actor: User, request: HttpRequest | None) -> None:
+    """One security-log line about ``token``, under its owner: which token and who did it."""
+    security_event_record(
+        event=event,
+        request=request,
+        user=token.user,
+        detail=f"{token.prefix} by {actor.get_username()}",
+    )
 
 
 def token_authenticate(*, raw: str, method: str, path: str, ip: str | None) -> ApiToken | None:

@@ -228,3 +228,42 @@ def _initial_of(user: User, grants: list[RoleGrant]) -> dict:
         g.role == Role.LOCAL_DATA_ADMINISTRATOR for g in grants
     )
     return initial
+
+
+class ServiceAccountForm(UserForm):
+    """Add or change a service account (issue 16): a back-office system of the authority that
+    works with API tokens and never logs in. One name, a contact address, area roles only (no
+    local data administrator: ``roles.checked_roles``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("last_name", "phone", "username", "local_data_administrator"):
+            self.fields.pop(name, None)
+        if "first_name" in self.fields:
+            first = self.fields["first_name"]
+            first.label = _("Name")
+            first.help_text = _("The name of the system, for example the case system's name.")
+            first.error_messages["required"] = _("Enter the name of the service account")
+        if "language" in self.fields:
+            self.fields["language"].help_text = _("openimi writes to the contact address in it.")
+        if "email" in self.fields:
+            email = self.fields["email"]
+            email.label = _("Contact e-mail")
+            email.help_text = _(
+                "Who answers for the system: openimi writes here when a token of the service "
+                "account is made or revoked. Your authority's local data administrators are "
+                "told as well."
+            )
+        if "department" in self.fields:
+            self.fields["department"].help_text = _(
+                "Where in your authority the system is run, if you like."
+            )
+
+    def details(self) -> dict[str, str]:
+        values = super().details()
+        values.setdefault("last_name", self.user.last_name if self.user is not None else "")
+        values["phone"] = self.user.phone if self.user is not None else ""
+        return values
+
+    def roles(self) -> list[RoleSpec]:
+        return [(role, area) for role, area in super().roles() if area is not None]

@@ -28,13 +28,21 @@ def checked_roles(
     authority: Authority,
     roles: list[RoleSpec],
     held: AbstractSet[tuple[str, int | None]] = frozenset(),
+    service_account: bool = False,
 ) -> set[tuple[str, int | None]]:
     """The roles as (role, area id), checked: area roles in an area the authority works in
-    (or one the user already holds), the local data administrator without an area."""
+    (or one the user already holds), the local data administrator without an area. A service
+    account may not be a local data administrator: whoever held its token would manage the
+    authority's users and make tokens, and nobody would be told."""
     areas = set(selectors.authority_areas(authority=authority).values_list("pk", flat=True))
     areas |= {area_id for _role, area_id in held if area_id is not None}
     wanted: set[tuple[str, int | None]] = set()
     for role, area in roles:
+        if role == Role.LOCAL_DATA_ADMINISTRATOR and service_account:
+            raise ApplicationError(
+                _("A service account cannot be a local data administrator."),
+                field=str(Role.LOCAL_DATA_ADMINISTRATOR),
+            )
         if role == Role.LOCAL_DATA_ADMINISTRATOR and area is None:
             wanted.add((Role.LOCAL_DATA_ADMINISTRATOR, None))
         elif role in AREA_ROLES and area is not None and area.pk in areas:
@@ -57,7 +65,12 @@ def roles_apply(
     grants = {
         (g.role, g.area_id): g for g in RoleGrant.objects.select_for_update().filter(user=user)
     }
-    wanted = checked_roles(authority=user.authority, roles=roles, held=set(grants))
+    wanted = checked_roles(
+        authority=user.authority,
+        roles=roles,
+        held=set(grants),
+        service_account=user.is_service_account,
+    )
     added, removed = wanted - set(grants), set(grants) - wanted
     if not added and not removed:
         return

@@ -33,6 +33,7 @@ _LIST_FIELDS = (
     "username",
     "status",
     "is_active",
+    "is_service_account",
 )
 
 
@@ -105,6 +106,7 @@ def local_data_administrators(*, authority: Authority, logged_in_only: bool = Fa
     # at most once, so the join makes no duplicates.
     users = User.objects.filter(
         _current(),
+        is_service_account=False,  # never one (roles.checked_roles); said here too, for safety
         role_grants__authority=authority,
         role_grants__role=Role.LOCAL_DATA_ADMINISTRATOR,
     )

@@ -98,6 +98,7 @@ def user_create(
     roles: list[RoleSpec],
     department: str = "",
     username: str | None = None,
+    service_account: bool = False,
     request: HttpRequest | None = None,
 ) -> User:
     """Add a user to ``authority`` (pending until the first login) with ``roles``.
@@ -105,6 +106,12 @@ def user_create(
     The user name is made from the names unless given. A temporary password is e-mailed
     after ``settings.TEMPORARY_PASSWORD_DELAY``; the administrator hands the user name over
     outside openimi.
+
+    A ``service_account`` (a back-office system, issue 16) is active at once and never logs
+    in: no usable password, no e-mail; its name is ``first_name`` (the last name may stay
+    empty), ``email`` its contact address. It works through API tokens that the authority's
+    local data administrators make (``api.tokens``), and may not be a local data
+    administrator itself.
     """
     with transaction.atomic():
         authority = Authority.objects.select_for_update().get(pk=authority.pk)
@@ -117,17 +124,25 @@ def user_create(
             email=email,
             phone=phone,
             department=department,
+            service_account=service_account,
         )
-        wanted = role_rules.checked_roles(authority=authority, roles=roles)
-        temporary = temporary_password_generate()
+        wanted = role_rules.checked_roles(
+            authority=authority, roles=roles, service_account=service_account
+        )
+        temporary = None if service_account else temporary_password_generate()
         user = _insert_user(
-            authority=authority, details=details, username=username, password=temporary
+            authority=authority,
+            details=details,
+            username=username,
+            password=temporary,
+            service_account=service_account,
         )
         RoleGrant.objects.bulk_create(
             RoleGrant(user=user, role=role, area_id=area_id) for role, area_id in sorted(wanted)
         )
         by = f"by {actor.get_username()}"
-        security_event_record(event=EVENT_CREATED, request=request, user=user, detail=by)
+        created = f"service account {by}" if service_account else by
+        security_event_record(event=EVENT_CREATED, request=request, user=user, detail=created)
         if wanted:
             security_event_record(
                 event=EVENT_ROLES_CHANGED,
@@ -135,9 +150,10 @@ def user_create(
                 user=user,
                 detail=role_rules.roles_detail(by, added=wanted, removed=set()),
             )
-        password_mail.temporary_password_send(
-            user=user, password=temporary, send_after=timezone.now() + _delay(), first=True
-        )
+        if temporary is not None:
+            password_mail.temporary_password_send(
+                user=user, password=temporary, send_after=timezone.now() + _delay(), first=True
+            )
     return user
 
 
@@ -173,6 +189,7 @@ def user_update(
             email=email,
             phone=phone,
             department=user.department if department is None else department,
+            service_account=user.is_service_account,
         )
         changed = [name for name in _DETAIL_FIELDS if getattr(user, name) != details[name]]
         locked = [name for name in changed if name in MANDATORY_FIELDS]
@@ -238,6 +255,7 @@ def user_reset_password(
     """
     with transaction.atomic():
         user = _lock_for_change(actor=actor, user=user)
+        _refuse_service_account(user)
         if user.pk == actor.pk:
             raise ApplicationError(_("To change your own password, go to My account."))
         password_mail.temporary_passwords_cancel(user=user)
@@ -287,6 +305,7 @@ def user_reset_security_code(
 
     with transaction.atomic():
         user = _lock_for_change(actor=actor, user=user)
+        _refuse_service_account(user)
         if user.pk == actor.pk:
             raise ApplicationError(_("To change your own security code, go to My account."))
         security_code_clear(user=user)
@@ -367,13 +386,24 @@ def _lock_for_change(*, actor: User, user: User) -> User:
     return user
 
 
-def _clean_details(*, authority: Authority | None, **values: str) -> dict[str, str]:
+def _refuse_service_account(user: User) -> None:
+    if user.is_service_account:
+        raise ApplicationError(
+            _("A service account has no password or security code: it works with API tokens.")
+        )
+
+
+def _clean_details(
+    *, authority: Authority | None, service_account: bool = False, **values: str
+) -> dict[str, str]:
     details = {name: " ".join((values.get(name) or "").split()) for name in _DETAIL_FIELDS}
     if len(details["department"]) > User._meta.get_field("department").max_length:
         raise ApplicationError(
             _("Enter a department of at most 200 characters."), field="department"
         )
     for name in MANDATORY_FIELDS:
+        if service_account and name == "last_name":
+            continue  # a system has one name
         if not details[name]:
             raise ApplicationError(_("This field is required."), field=name)
     if details["language"] not in dict(settings.LANGUAGES):
@@ -411,19 +441,26 @@ def _check_username_free(username: str, *, exclude_pk: int | None = None) -> Non
 
 @sensitive_variables("password")
 def _insert_user(
-    *, authority: Authority, details: dict[str, str], username: str | None, password: str
+    *,
+    authority: Authority,
+    details: dict[str, str],
+    username: str | None,
+    password: str | None,
+    service_account: bool = False,
 ) -> User:
-    """Insert the user; a generated name taken a moment ago by someone else is made again."""
+    """Insert the user; a generated name taken a moment ago by someone else is made again.
+    A service account gets an unusable password (``password`` None) and is active at once."""
     if username is not None:
         _check_username_free(username)
-    hashed = make_password(password)
+    hashed = make_password(password)  # None: an unusable password
     for _attempt in range(5):
         name = username or username_generate(details["first_name"], details["last_name"])
         user = User(
             authority=authority,
             username=name,
-            status=User.Status.PENDING,
-            must_change_password=True,
+            status=User.Status.ACTIVE if service_account else User.Status.PENDING,
+            must_change_password=not service_account,
+            is_service_account=service_account,
             is_active=True,
             **details,
         )

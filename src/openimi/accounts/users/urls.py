@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from openimi.accounts.users import views
+from openimi.accounts.users import token_views, views
 
 app_name = "users"
 
 urlpatterns = [
     path("", views.UserListView.as_view(), name="list"),
     path("add/", views.UserCreateView.as_view(), name="add"),
+    path(
+        "add-service-account/",
+        views.ServiceAccountCreateView.as_view(),
+        name="add_service_account",
+    ),
     path("<int:pk>/", views.UserDetailsView.as_view(), name="details"),
     path("<int:pk>/change/", views.UserChangeView.as_view(), name="change"),
     path("<int:pk>/reset-password/", views.UserResetPasswordView.as_view(), name="reset_password"),
@@ -19,4 +24,10 @@ urlpatterns = [
         name="reset_security_code",
     ),
     path("<int:pk>/delete/", views.UserDeleteView.as_view(), name="delete"),
+    path("<int:pk>/tokens/add/", token_views.TokenCreateView.as_view(), name="token_add"),
+    path(
+        "<int:pk>/tokens/<int:token_pk>/revoke/",
+        token_views.TokenRevokeView.as_view(),
+        name="token_revoke",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
@@ -19,8 +20,8 @@ from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.models import Role, User
-from openimi.accounts.users import selectors, services
-from openimi.accounts.users.forms import UserForm
+from openimi.accounts.users import selectors, services, token_views
+from openimi.accounts.users.forms import ServiceAccountForm, UserForm
 from openimi.authorities.views import ServiceFormView
 from openimi.common.errors import ApplicationError
 from openimi.common.forms import Form
@@ -133,9 +134,36 @@ class UserCreateView(_OwnAuthorityMixin, ServiceFormView):
         )
 
 
+class ServiceAccountCreateView(UserCreateView):
+    """Add a service account: a back-office system that works with API tokens (issue 16)."""
+
+    form_class = ServiceAccountForm
+
+    def perform(self, form):
+        self.created = services.user_create(
+            actor=self.request.user,
+            authority=self.policy_object,
+            roles=form.roles(),
+            service_account=True,
+            request=self.request,
+            **form.details(),
+        )
+        self.success_message = _(
+            "The service account %(name)s has been added. Make its API token below."
+        ) % {"name": self.created.get_full_name()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(heading=_("Add service account"), service_account=True)
+        return context
+
+
 class UserChangeView(_UserMixin, ServiceFormView):
     template_name = "accounts/users/form.html"
     form_class = UserForm
+
+    def get_form_class(self):
+        return ServiceAccountForm if self.target.is_service_account else UserForm
 
     def dispatch(self, request, *args, **kwargs):
         self.open_requests = None
@@ -179,7 +207,10 @@ class UserChangeView(_UserMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            heading=_("Change user"),
+            heading=(
+                _("Change service account") if self.target.is_service_account else _("Change user")
+            ),
+            service_account=self.target.is_service_account,
             adding=False,
             authority=self.target.authority,
             open_requests=_request_rows(self.request.user, self._open_requests()),
@@ -201,6 +232,12 @@ class UserDetailsView(_UserMixin, TemplateView):
             is_self=self.target.pk == self.request.user.pk,
             is_locked=selectors.user_is_locked(user=self.target),
             login_url=settings.SITE_URL + reverse("accounts:login"),
+            tokens=(
+                token_views.service_account_tokens(actor=self.request.user, account=self.target)
+                if self.target.is_service_account
+                else None
+            ),
+            now=timezone.now(),
             **kwargs,
         )
 

@@ -30,7 +30,13 @@ class ApiTokenSerializer(ModelSerializer):
 class ApiTokenCreateSerializer(Serializer):
     name = serializers.CharField(max_length=100)
     user = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="Default: yourself."
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=(
+            "Default: yourself. A local data administrator gives the id of a service account "
+            "of the authority; a person's token is made by that person only."
+        ),
     )
     expires_at = serializers.DateTimeField(required=False)
 

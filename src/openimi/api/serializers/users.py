@@ -101,6 +101,7 @@ class UserSerializer(ModelSerializer):
             "language",
             "status",
             "is_active",
+            "is_service_account",
             "last_login",
             "roles",
         ]
@@ -113,7 +114,13 @@ class UserSerializer(ModelSerializer):
 
 class _DetailsSerializer(Serializer):
     first_name = serializers.CharField(max_length=150)
-    last_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required for a person; a service account may leave it empty.",
+    )
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
     email = serializers.CharField(max_length=254, help_text="The temporary password is sent here.")
     phone = serializers.CharField(
@@ -133,6 +140,14 @@ class UserCreateSerializer(_DetailsSerializer):
     after TEMPORARY_PASSWORD_DELAY."""
 
     roles = RoleSerializer(many=True, max_length=100, required=False, default=list)
+    service_account = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A back-office system, not a person: active at once, never logs in, no "
+        "e-mail with a password; it works with API tokens that the authority's local data "
+        "administrators make. Its name is first_name (last_name may be empty) and email its "
+        "contact address. It cannot be a local data administrator.",
+    )
 
 
 class UserChangeSerializer(_DetailsSerializer):

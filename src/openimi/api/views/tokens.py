@@ -1,4 +1,5 @@
-"""API tokens (one's own, or a system user's for local data administrators) and webhooks."""
+"""API tokens (a person's own; a service account's, made by its local data administrators)
+and webhooks."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -14,9 +15,12 @@ from openimi.common.errors import PermissionDenied
 
 
 class TokenListView(ApiView):
-    """The tokens the user may see; create one (the secret is in the answer, once)."""
+    """The tokens the user may see; create one (the secret is in the answer, once).
 
-    action = Action.API_TOKEN_MANAGE
+    The page asks only "are these your tokens" (``api.token_revoke`` on oneself); whether the
+    token may be made (``api.token_manage`` on its owner) ``tokens.token_create`` asks."""
+
+    action = Action.API_TOKEN_REVOKE
     serializer_class = s.ApiTokenSerializer
 
     def get_policy_object(self):
@@ -41,6 +45,7 @@ class TokenListView(ApiView):
             user=user,
             name=data.validated_data["name"],
             expires_at=data.validated_data.get("expires_at"),
+            request=request,
         )
         issued.token.token = issued.secret
         return Response(
@@ -51,7 +56,7 @@ class TokenListView(ApiView):
 class TokenDetailView(ApiView):
     """Revoke a token (DELETE): it stops working at once and stays listed."""
 
-    action = Action.API_TOKEN_MANAGE
+    action = Action.API_TOKEN_REVOKE
     serializer_class = s.ApiTokenSerializer
 
     def get_policy_object(self):
@@ -60,7 +65,7 @@ class TokenDetailView(ApiView):
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         token = tokens.tokens_visible_to(user=request.user).get(pk=pk)
-        tokens.token_revoke(actor=request.user, token=token)
+        tokens.token_revoke(actor=request.user, token=token, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

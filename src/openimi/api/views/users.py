@@ -38,6 +38,7 @@ _FIELDS = (
     "language",
     "status",
     "is_active",
+    "is_service_account",
     "last_login",
 )
 _ROLE_FIELDS = {str(role) for role in Role}
