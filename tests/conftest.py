@@ -6,6 +6,8 @@ Every test can ask "and the other authority?".
 import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from openimi.accounts.models import Role
 from openimi.authorities.models import Authority
@@ -19,6 +21,16 @@ from tests.factories import (
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page read in Dutch leaves Dutch active in
+    the thread (LocaleMiddleware activates the reader's language and nothing deactivates it),
+    and a later test's messages would come out in Dutch."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
