@@ -31,8 +31,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from openimi.accounts.models import SecurityEvent, User
 from openimi.accounts.security_log import security_event_record
@@ -137,7 +136,7 @@ def account_under_attack_notify(*, user: User) -> int:
     """
     from openimi.accounts.users.selectors import local_data_administrators
     from openimi.notifications.models import OutboxMessage
-    from openimi.notifications.services import outbox_enqueue
+    from openimi.notifications.services import outbox_enqueue_rendered
 
     now = timezone.now()
     with transaction.atomic():
@@ -171,22 +170,12 @@ def account_under_attack_notify(*, user: User) -> int:
             if not recipient.email:
                 continue
             owner = recipient.pk == user.pk
-            with translation.override(recipient.language):
-                subject = render_to_string(
-                    "accounts/email/under_attack.subject.txt", {**context, "owner": owner}
-                )
-                body = render_to_string(
-                    "accounts/email/under_attack.body.txt",
-                    {**context, "owner": owner, "recipient": recipient},
-                )
-            outbox_enqueue(
+            outbox_enqueue_rendered(
                 key=f"{UNDER_ATTACK_EVENT}:{user.pk}:{now.timestamp():.0f}:{recipient.pk}",
-                recipient_email=recipient.email,
-                subject=subject,
-                body_text=body.strip() + "\n",
-                language=recipient.language,
+                recipient=recipient,
+                template="accounts/email/under_attack",
+                context={**context, "owner": owner, "recipient": recipient},
                 event_code=UNDER_ATTACK_EVENT,
-                recipient_user=recipient,
                 authority=user.authority,
             )
             written += 1

@@ -11,11 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from openimi.accounts.users.selectors import local_data_administrators
-from openimi.notifications.services import outbox_enqueue
+from openimi.notifications.services import outbox_enqueue_rendered
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -58,16 +56,11 @@ def token_mail_send(*, token: ApiToken, actor: User, event: str) -> None:
             "own": recipient.pk == owner.pk,
             "site_url": settings.SITE_URL,
         }
-        with translation.override(recipient.language):
-            subject = render_to_string("api/email/token.subject.txt", context)
-            body = render_to_string("api/email/token.body.txt", context)
-        outbox_enqueue(
+        outbox_enqueue_rendered(
             key=f"{code}:{token.pk}:{recipient.pk}",
-            recipient_email=recipient.email,
-            subject=subject,
-            body_text=body.strip() + "\n",
-            language=recipient.language,
+            recipient=recipient,
+            template="api/email/token",
+            context=context,
             event_code=code,
-            recipient_user=recipient,
             authority=owner.authority,
         )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from openimi.common.errors import ApplicationError
 from openimi.notifications import selectors
@@ -27,6 +28,35 @@ if TYPE_CHECKING:
 TEMPLATE_DIR = "notifications/email"
 # Rows per INSERT and keys per IN list when many e-mails are written at once.
 BULK_BATCH_SIZE = 500
+
+
+@sensitive_variables("context", "body")  # a temporary password may be among them
+def outbox_enqueue_rendered(
+    *,
+    key: str,
+    recipient: "User",
+    template: str,
+    context: Mapping[str, Any],
+    event_code: str,
+    authority: "Authority | None",
+    send_after: datetime | None = None,
+) -> OutboxMessage:
+    """An account e-mail to one user: ``<template>.subject.txt`` and ``.body.txt`` rendered in
+    the recipient's language, then written to the outbox (``outbox_enqueue``)."""
+    with translation.override(recipient.language):
+        subject = render_to_string(f"{template}.subject.txt", context)
+        body = render_to_string(f"{template}.body.txt", context)
+    return outbox_enqueue(
+        key=key,
+        recipient_email=recipient.email,
+        subject=subject,
+        body_text=body.strip() + "\n",
+        language=recipient.language,
+        event_code=event_code,
+        recipient_user=recipient,
+        authority=authority,
+        send_after=send_after,
+    )
 
 
 def outbox_enqueue(

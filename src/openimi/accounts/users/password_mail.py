@@ -12,9 +12,8 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from openimi.accounts.models import User
@@ -25,7 +24,7 @@ from openimi.accounts.users.tasks import (
     temporary_password_scrub_task,
 )
 from openimi.notifications.models import OutboxMessage
-from openimi.notifications.services import outbox_enqueue
+from openimi.notifications.services import outbox_enqueue_rendered
 
 
 @sensitive_variables("password", "body")
@@ -41,17 +40,12 @@ def temporary_password_send(
         "first": first,
         "login_url": settings.SITE_URL + reverse("accounts:login"),
     }
-    with translation.override(user.language):
-        subject = render_to_string("accounts/email/temporary_password.subject.txt", context)
-        body = render_to_string("accounts/email/temporary_password.body.txt", context)
-    message = outbox_enqueue(
+    message = outbox_enqueue_rendered(
         key=f"{TEMPORARY_PASSWORD_EVENT}:{user.pk}:{uuid.uuid4().hex}",
-        recipient_email=user.email,
-        subject=subject,
-        body_text=body.strip() + "\n",
-        language=user.language,
+        recipient=user,
+        template="accounts/email/temporary_password",
+        context=context,
         event_code=TEMPORARY_PASSWORD_EVENT,
-        recipient_user=user,
         authority=user.authority,
         send_after=send_after,
     )
