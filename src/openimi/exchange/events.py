@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.dispatch import Signal
 
+from openimi.exchange import via
 from openimi.exchange.models import RequestEvent, RequestMessage
 
 if TYPE_CHECKING:
@@ -79,7 +80,9 @@ def record(
     *,
     audience: str = Audience.ALL,
 ) -> RequestEvent:
-    """Append one event. ``to_status`` defaults to the request's status now."""
+    """Append one event. ``to_status`` defaults to the request's status now; how the actor
+    acted (web, API token, system) is the request's (``exchange.via``)."""
+    channel = via.current()
     return RequestEvent.objects.create(
         info_request=info_request,
         actor=actor,
@@ -89,6 +92,8 @@ def record(
         to_status=to_status or info_request.status,
         audience=audience,
         data=data or {},
+        via=channel.via,
+        api_token_id=channel.api_token_id,
     )
 
 

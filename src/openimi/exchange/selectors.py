@@ -410,7 +410,7 @@ def request_timeline(*, user: User, info_request: InformationRequest) -> list[Ti
     audiences = [RequestEvent.Audience.ALL, *rules.sides_of(user, info_request)]
     with_notes = policy.can(user, Action.REQUEST_VIEW_DETAILS, info_request)
     entries = info_request.events.filter(audience__in=audiences).select_related(
-        "actor", "actor_authority"
+        "actor", "actor_authority", "api_token"
     )
     if with_notes:
         entries = entries.select_related("message")

@@ -14,6 +14,7 @@ from openimi.api.serializers.common import (
     Serializer,
 )
 from openimi.exchange.models import Answer, Attachment, InformationRequest, PersonalData, Question
+from openimi.exchange.via import Via
 from openimi.exchange.workflow import State, Transition
 
 MAX_ID = 2**31 - 1
@@ -198,6 +199,14 @@ class TimelineEntrySerializer(Serializer):
     to_status = serializers.CharField(source="event.to_status")
     actor = serializers.CharField(source="event.actor", allow_null=True)
     actor_authority = serializers.IntegerField(source="event.actor_authority_id", allow_null=True)
+    via = serializers.ChoiceField(
+        source="event.via",
+        choices=Via.choices,
+        help_text="How the actor acted: web, api (with a token) or empty (the system).",
+    )
+    api_token = serializers.CharField(
+        source="event.api_token.name", allow_null=True, help_text="The API token's name, if any."
+    )
     data = serializers.DictField(source="event.data")
     note = serializers.CharField(allow_null=True, help_text=MASKED)
     note_language = serializers.CharField(allow_null=True)

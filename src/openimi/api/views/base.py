@@ -11,6 +11,9 @@ from django.contrib.auth.decorators import login_not_required
 from rest_framework.generics import GenericAPIView
 
 from openimi.access.policy import Action
+from openimi.api.models import ApiToken
+from openimi.exchange import via
+from openimi.exchange.via import Via
 
 _UNSET = object()
 
@@ -23,6 +26,16 @@ class ApiView(GenericAPIView):
     def as_view(cls, **initkwargs):
         # The API answers 401 itself; LoginRequiredMiddleware would redirect to the login page.
         return login_not_required(super().as_view(**initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        # Changes made through the API say so on their events (``exchange.via``).
+        with via.acting(Via.API):
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticates: the token is request.auth
+        if isinstance(request.auth, ApiToken):
+            via.set_token(request.auth.pk)
 
     def action_for(self, request) -> Action:
         return self.actions.get(request.method, getattr(self, "action", None))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority
 from openimi.exchange.models.requests import InformationRequest, RequestQuestion
+from openimi.exchange.via import Via
 
 
 class Side(models.TextChoices):
@@ -137,6 +138,12 @@ class RequestEvent(models.Model):
     to_status = models.CharField(max_length=30, blank=True)
     audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.ALL)
     data = models.JSONField(default=dict, blank=True)
+    # How the actor acted (``exchange.via``): the web, the API (with which token) or, empty,
+    # the system (a job). The token stays named after it expires; deleting it leaves "the API".
+    via = models.CharField(max_length=3, choices=Via.choices, blank=True, default=Via.SYSTEM)
+    api_token = models.ForeignKey(
+        "api.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
