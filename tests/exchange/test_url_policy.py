@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.models import Role
@@ -17,6 +17,7 @@ from openimi.api.models import WebhookSubscription
 from openimi.api.views.base import ApiView
 from openimi.authorities.models import AreaPreferences
 from openimi.exchange.models import Attachment
+from openimi.exchange.views.compose import STEP_NAMES
 from openimi.exchange.workflow import State
 from openimi.notifications.models import OutboxMessage
 from tests.factories import UserFactory
@@ -141,10 +142,13 @@ def objects(world, make_request, client):
         "webhook": webhook.pk,
         "message": message.pk,
         "preferences": preferences.pk,
+        "step": STEP_NAMES[0],
     }
 
 
 def _kind(route: str, kwarg: str) -> str:
+    if kwarg == "step":
+        return "step"
     if kwarg in ("attachment_pk", "document_pk"):
         return "attachment"
     if kwarg == "question_pk":
@@ -179,6 +183,8 @@ def test_object_url_answers_404_to_another_authority(route, name, world, objects
         (route, kwarg): objects[_kind(route, kwarg)] for kwarg in re.findall(r"<\w+:(\w+)>", route)
     }
     url = _fill(route, values)
+    # The URL reaches the view under test (a 404 from the resolver would prove nothing).
+    assert f"{resolve(url).namespace}:{resolve(url).url_name}".lstrip(":") == name, url
     if route.startswith("api/"):
         from openimi.api import tokens
 
