@@ -43,3 +43,17 @@ def is_local_data_administrator(user: User, authority: Authority | None) -> bool
         and user.authority_id == authority.pk
         and has_role(user, Role.LOCAL_DATA_ADMINISTRATOR)
     )
+
+
+def any_allocator_among(users) -> bool:
+    """Whether any of ``users`` (a User queryset) holds the allocator role: the onboarding
+    checklist asks it of an authority's active users."""
+    from openimi.accounts.models import Role
+
+    return users.filter(role_grants__role=Role.ALLOCATOR).exists()
+
+
+def holds_stored_role(user: User, role: str) -> bool:
+    """Whether ``user`` holds ``role`` as stored now, not as cached for this request: a
+    write that changes roles (deleting a user) asks it under its lock."""
+    return user.role_grants.filter(role=role).exists()

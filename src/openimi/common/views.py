@@ -2,25 +2,24 @@ from importlib import metadata
 
 from django.views.generic import TemplateView
 
-from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.users.selectors import authority_user_warnings
 from openimi.common.content_cache import ContentCacheMixin
 
 
-class HomeView(ContentCacheMixin, TemplateView):
-    """What needs the user now, by role (``onboarding.home``), instead of an empty welcome."""
+class HomeView(PolicyRequiredMixin, ContentCacheMixin, TemplateView):
+    """What needs the user now, by role (``onboarding.home``), instead of an empty welcome.
 
+    Every active user may open it; what it shows is decided per item by the policy."""
+
+    action = Action.VIEW_DIRECTORY
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         from openimi.onboarding.home import home_for
 
         return super().get_context_data(home=home_for(user=self.request.user), **kwargs)
-
-    def content_reader(self):
-        return policy.content_reader(self.request.user)
 
 
 class AboutView(TemplateView):

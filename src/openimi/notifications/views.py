@@ -32,15 +32,17 @@ class FailedOutboxListView(PolicyRequiredMixin, TemplateView):
         )
 
 
-class FailedOutboxResendView(View):
+class FailedOutboxResendView(PolicyRequiredMixin, View):
     """POST only: queue the e-mail again and go back to the list."""
 
+    action = Action.OUTBOX_RESEND
     http_method_names = ["post"]
 
+    def get_policy_object(self):
+        return selectors.failed_outbox_get(user=self.request.user, pk=self.kwargs["pk"])
+
     def post(self, request, pk):
-        message = selectors.failed_outbox_get(user=request.user, pk=pk)
-        if message is None:
-            raise Http404
+        message = self.policy_object
         try:
             outbox_resend(message=message, actor=request.user)
         except PermissionDenied:

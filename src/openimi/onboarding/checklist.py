@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from openimi.accounts.models import Role, User
+from openimi.access import roles as access_roles
+from openimi.accounts.models import User
 from openimi.accounts.users import selectors as user_selectors
 from openimi.exchange import selectors as request_selectors
 from openimi.onboarding.models import ChecklistTick, RolloutRow
@@ -72,7 +73,7 @@ def checklist(*, user: User, authority: Authority) -> list[Item]:
     )
     headcount = user_selectors.authority_headcount(authority=authority)
     uses_allocation = any(p.uses_allocation for p in preferences)
-    allocators = users.filter(role_grants__role=Role.ALLOCATOR).exists()
+    allocators = access_roles.any_allocator_among(users)
     ticks = {tick.item: tick for tick in authority.checklist_ticks.select_related("ticked_by")}
     practice = request_selectors.practice_request_sent(user=user)
     data_problems = authority_data_problems(authority)

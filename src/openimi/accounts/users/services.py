@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from openimi.access import policy
+from openimi.access import roles as access_roles
 from openimi.access.policy import Action
 from openimi.accounts import services as account_services
 from openimi.accounts.models import Role, RoleGrant, SecurityEvent, User
@@ -341,7 +342,7 @@ def user_delete(*, actor: User, user: User, request: HttpRequest | None = None) 
                 % {"name": user.get_full_name()},
                 requests=open_requests,
             )
-        if user.role_grants.filter(role=Role.LOCAL_DATA_ADMINISTRATOR).exists():
+        if access_roles.holds_stored_role(user, Role.LOCAL_DATA_ADMINISTRATOR):
             role_rules.check_not_last_administrator(actor=actor, user=user)
         if user.pk == actor.pk:
             raise ApplicationError(
