@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 
 from openimi.accounts.models import RoleGrant
 from openimi.accounts.models import User as UserModel
-from openimi.authorities.models import AreaPreferences, Authority, LegislativeArea
+from openimi.authorities.models import Authority, LegislativeArea
 from openimi.common.spreadsheets import xlsx_append
 from openimi.onboarding import importers
 from openimi.onboarding.models import RolloutPlan, RolloutRow
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-
-    from openimi.accounts.models import User
 
 
 def rollout_check(
@@ -148,21 +146,6 @@ def rollout_export(*, authority: Authority) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def coordinators_of(*, user: User) -> list[Authority]:
-    """The coordinators who supervise the user's authority (seed Bijlage 1: whom to contact
-    when an authority abroad does not answer), from the directory's preferences."""
-    if user.authority_id is None:
-        return []
-    ids = (
-        AreaPreferences.objects.filter(
-            authority_id=user.authority_id, supervising_coordinator__isnull=False
-        )
-        .values_list("supervising_coordinator_id", flat=True)
-        .distinct()
-    )
-    return list(Authority.objects.filter(pk__in=list(ids)).select_related("country").order_by("pk"))
 
 
 # The standard answer the basic rules (seed, Bijlage 2) quote: a reference-data code.

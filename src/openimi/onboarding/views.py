@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
+from openimi.authorities import selectors as authority_selectors
 from openimi.common.errors import ApplicationError
 from openimi.onboarding import checklist, importers, selectors, services
 from openimi.onboarding.forms import ChecklistTickForm, RolloutImportForm, RolloutUploadForm
@@ -178,7 +179,9 @@ class HelpView(PolicyRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            coordinators=selectors.coordinators_of(user=self.request.user),
+            coordinators=authority_selectors.coordinator_list(
+                authority_id=self.request.user.authority_id
+            ),
             data_protection_answer=selectors.standard_answer_text(),
             retention=_retention_periods(),
             **kwargs,
