@@ -36,7 +36,7 @@ def rollout_check(
     return rows
 
 
-def current_users(*, authority: Authority) -> QuerySet[UserModel]:
+def current_user_list(*, authority: Authority) -> QuerySet[UserModel]:
     """The authority's users who can log in or will (pending): the ones a row can be."""
     return UserModel.objects.filter(authority=authority, is_active=True).exclude(
         status=UserModel.Status.INACTIVE
@@ -49,7 +49,7 @@ def users_by_email(*, authority: Authority, emails) -> dict[str, UserModel]:
     wanted = {email.lower() for email in emails if email}
     found: dict[str, UserModel] = {}
     users = (
-        current_users(authority=authority)
+        current_user_list(authority=authority)
         .annotate(email_lower=Lower("email"))
         .filter(email_lower__in=wanted)
         .order_by("-pk")
@@ -75,7 +75,7 @@ def _match_existing_users(*, authority: Authority, rows: list[importers.ParsedRo
     words = {name for name in names if " " not in name}
     same_name: dict[str, list[UserModel]] = {}
     for user in (
-        current_users(authority=authority)
+        current_user_list(authority=authority)
         .annotate(
             full=Lower(Concat("first_name", Value(" "), "last_name")),
             first=Lower("first_name"),
@@ -113,7 +113,7 @@ def rollout_plan_get(*, authority: Authority) -> RolloutPlan | None:
     return RolloutPlan.objects.filter(authority=authority).first()
 
 
-def rollout_rows(*, authority: Authority) -> QuerySet[RolloutRow]:
+def rollout_row_list(*, authority: Authority) -> QuerySet[RolloutRow]:
     """The rows of the authority's table in order, with their users (one query)."""
     return (
         RolloutRow.objects.filter(plan__authority=authority)
@@ -138,7 +138,7 @@ def rollout_export(*, authority: Authority) -> bytes:
     xlsx_append(sheet, export_headers())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rollout_rows(authority=authority):
+    for row in rollout_row_list(authority=authority):
         xlsx_append(sheet, [row.department, row.laws, row.name, row.email, row.roles_text])
     for column, width in zip("ABCDE", (28, 36, 26, 32, 28), strict=True):
         sheet.column_dimensions[column].width = width

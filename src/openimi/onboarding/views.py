@@ -96,7 +96,7 @@ class RolloutView(_OwnAuthorityMixin, FormView):
         authority = self.policy_object
         return super().get_context_data(
             plan=selectors.rollout_plan_get(authority=authority),
-            rows=list(selectors.rollout_rows(authority=authority)),
+            rows=list(selectors.rollout_row_list(authority=authority)),
             headers=selectors.export_headers(),
             **kwargs,
         )

@@ -72,7 +72,7 @@ def request_allocate(
         # Newly allocated handlers must be able to act now (those allocated already stay
         # when the request is allocated again, whatever happened to them since).
         able = set(
-            selectors.allocatable_handlers(info_request=info_request)
+            selectors.allocatable_handler_list(info_request=info_request)
             .filter(pk__in=wanted - active)
             .values_list("pk", flat=True)
         )
