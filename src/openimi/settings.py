@@ -496,6 +496,13 @@ RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 30)
 # Requests handled per transaction by the daily job (short transactions, short locks).
 RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
 RETENTION_RUN_INTERVAL_SECONDS = env_int("RETENTION_RUN_INTERVAL_SECONDS", 24 * 3600)
+# Finished background-task results (django-tasks-db rows; the outbox sweeper alone adds 1,440
+# a day) are pruned by django-tasks-db's own prune_db_task_results once a day: successful ones
+# after TASK_RESULTS_KEEP_DAYS, failed ones (what an operator looks into) after
+# TASK_RESULTS_FAILED_KEEP_DAYS. Queued and running tasks are never pruned.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
+TASK_RESULTS_FAILED_KEEP_DAYS = env_int("TASK_RESULTS_FAILED_KEEP_DAYS", 30)
+TASK_RESULTS_PRUNE_INTERVAL_SECONDS = env_int("TASK_RESULTS_PRUNE_INTERVAL_SECONDS", 24 * 3600)
 
 # Deadlines: count in working days (Monday to Friday) or calendar days.
 DEADLINES_WORKING_DAYS = env_bool("DEADLINES_WORKING_DAYS", False)

@@ -1,16 +1,15 @@
 """Helpers for the login tests: users with a known password and code, a person who logs in
-through the pages (reading the positions from the labels, as a person would), a clock."""
+through the pages (reading the positions from the labels, as a person would), the clock
+(``tests/clock.py``)."""
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from openimi.accounts.models import User
 from openimi.accounts.security_code import security_code_set
+from tests.clock import clock  # noqa: F401 - makes the fixture available here
 from tests.factories import UserFactory
 
 PASSWORD = "Kanaal-Oeteldonk-2009"
@@ -95,25 +94,3 @@ def log_in(client, username, password=PASSWORD, code=CODE, *, wrong_code=False):
 def is_logged_in(client) -> bool:
     response = client.get(reverse("accounts:account"))
     return response.status_code == 200
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    """Freeze time for our code, Django and django-axes (which imported ``now`` by name)."""
-    import axes.attempts
-    import axes.handlers.proxy
-
-    frozen = Clock(timezone.now())
-    monkeypatch.setattr(timezone, "now", lambda: frozen.now)
-    monkeypatch.setattr(axes.handlers.proxy, "now", lambda: frozen.now)
-    monkeypatch.setattr(axes.attempts, "now", lambda: frozen.now)
-    return frozen

@@ -394,18 +394,18 @@ class TestOpenRequests:
     def test_allocated_requests_count(self, world, make_request):  # noqa: F811
         info_request = make_request("accepted", allocation=True)
         allocated = world["resp_handler"]
-        assert list(selectors.open_requests_of(user=allocated)) == [info_request]
-        assert selectors.open_requests_of(user=allocated).get().allocated_to_user
+        assert list(selectors.open_request_list(user=allocated)) == [info_request]
+        assert selectors.open_request_list(user=allocated).get().allocated_to_user
         with pytest.raises(OpenRequestsError):
             services.user_delete(actor=world["resp_lda"], user=allocated)
         # The request handler who sent it has it open too; nobody else does.
-        assert selectors.open_requests_of(user=world["handler"]).get() == info_request
-        assert not selectors.open_requests_of(user=world["resp_handler2"]).exists()
+        assert selectors.open_request_list(user=world["handler"]).get() == info_request
+        assert not selectors.open_request_list(user=world["resp_handler2"]).exists()
 
     def test_finished_requests_do_not_count(self, world, make_request):  # noqa: F811
         make_request("closed", allocation=True)
-        assert not selectors.open_requests_of(user=world["resp_handler"]).exists()
-        assert not selectors.open_requests_of(user=world["handler"]).exists()
+        assert not selectors.open_request_list(user=world["resp_handler"]).exists()
+        assert not selectors.open_request_list(user=world["handler"]).exists()
 
 
 class TestWarnings:

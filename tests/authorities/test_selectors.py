@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from openimi.authorities.models import Authority, AuthorityTranslation
-from openimi.authorities.selectors import AuthoritySearch, authority_search
+from openimi.authorities.selectors import AuthoritySearch, authority_search, coordinator_list
 from tests.factories import (
     AreaPreferencesFactory,
     AuthorityFactory,
@@ -107,3 +107,45 @@ class TestTranslationFallback:
             assert nl.name == "Netherlands"
         with translation.override("nl"):
             assert nl.name == "Nederland"
+
+
+class TestCoordinatorList:
+    """The one "who supervises this authority" (the help page's whom to contact): before, two
+    functions named ``coordinators_of`` answered it with different arguments and orders."""
+
+    def test_each_supervising_coordinator_once_in_a_stable_order(
+        self, authority, coordinator, other_authority, nl
+    ):
+        qualifications = LegislativeAreaFactory(code="professional_qualifications")
+        national = AuthorityFactory(country=nl, kind=Authority.Kind.NATIONAL_COORDINATOR)
+        AreaPreferencesFactory(
+            authority=authority, area=qualifications, supervising_coordinator=national
+        )
+        # The same coordinator for a third area counts once; another's coordinator not at all.
+        AreaPreferencesFactory(
+            authority=authority,
+            area=LegislativeAreaFactory(code="posting_of_workers"),
+            supervising_coordinator=coordinator,
+        )
+        AreaPreferencesFactory(
+            authority=other_authority,
+            area=qualifications,
+            supervising_coordinator=AuthorityFactory(country=nl),
+        )
+        expected = sorted([coordinator, national], key=lambda found: found.pk)
+        assert coordinator_list(authority_id=authority.pk) == expected
+
+    def test_no_authority_no_coordinators(self, coordinator):
+        assert coordinator_list(authority_id=None) == []
+
+    def test_one_function_answers_it(self):
+        from pathlib import Path
+
+        src = Path(__file__).resolve().parents[2] / "src" / "openimi"
+        defined = [
+            str(path.relative_to(src))
+            for path in src.rglob("*.py")
+            if "def coordinators_of(" in path.read_text()
+            or "def coordinator_list(" in path.read_text()
+        ]
+        assert defined == ["authorities/selectors.py"]

@@ -152,6 +152,7 @@ def test_periodic_jobs_are_scheduled_once(db):
     assert sorted(ensure_periodic_jobs_scheduled()) == sorted(
         [
             "retention_daily_task",
+            "task_results_prune_task",
             "deadline_check_task",
         ]
     )

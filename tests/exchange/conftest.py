@@ -25,6 +25,7 @@ from openimi.exchange import services
 from openimi.exchange.models import InformationRequest, Question, QuestionSet
 from openimi.exchange.reference import load_question_sets
 from openimi.exchange.workflow import State
+from tests.clock import clock  # noqa: F401 - makes the fixture available here
 from tests.factories import (
     AreaPreferencesFactory,
     AuthorityFactory,

@@ -123,7 +123,9 @@ class TestAnswers:
         answer_all(world, info_request)
 
         def visible_to_requester():
-            asked = selectors.request_questions(user=world["handler"], info_request=info_request)
+            asked = selectors.request_question_list(
+                user=world["handler"], info_request=info_request
+            )
             return {item.question.code for item in asked if item.answer is not None}
 
         assert visible_to_requester() == set()
@@ -146,12 +148,12 @@ class TestAnswers:
         info_request = make_request(State.ANSWER_AWAITING_APPROVAL)
         coordinator = world["resp_coord_handler"]
         # While its approval is pending the coordinator sees the answers, never personal data.
-        asked = selectors.request_questions(user=coordinator, info_request=info_request)
+        asked = selectors.request_question_list(user=coordinator, info_request=info_request)
         assert all(item.answer is not None for item in asked)
         assert all(item.attachments == [] for item in asked)
         assert not any(
             item.answer
-            for item in selectors.request_questions(
+            for item in selectors.request_question_list(
                 user=world["handler"], info_request=info_request
             )
         )
@@ -249,7 +251,7 @@ class TestCoordination:
         mediator = world["resp_coord_handler"]
         services.mediation_post(info_request=info_request, actor=mediator, text="I will call them.")
         services.mediation_post(info_request=info_request, actor=world["handler"], text="Sorry.")
-        thread = selectors.mediation_messages(user=mediator, info_request=info_request)
+        thread = selectors.mediation_message_list(user=mediator, info_request=info_request)
         assert [m.text for m in thread] == [
             "De aanvrager reageert niet.",
             "I will call them.",
@@ -257,13 +259,13 @@ class TestCoordination:
         ]
         # Without detail access the mediator still sees no questions, answers or personal data.
         with pytest.raises(PermissionDenied):
-            selectors.request_questions(user=mediator, info_request=info_request)
+            selectors.request_question_list(user=mediator, info_request=info_request)
         services.request_end_mediation(info_request=info_request, actor=mediator)
         info_request.refresh_from_db()
         assert not info_request.referred_to_coordinator
         with pytest.raises(PermissionDenied):
             services.mediation_post(info_request=info_request, actor=mediator, text="More?")
-        assert selectors.mediation_messages(user=mediator, info_request=info_request)
+        assert selectors.mediation_message_list(user=mediator, info_request=info_request)
 
 
 # --- The record -----------------------------------------------------------------------------
@@ -305,7 +307,7 @@ class TestRecord:
             info_request=info_request, code="request.personal_data_viewed"
         )
         assert audit.actor == world["resp_handler"] and audit.audience == "audit"
-        timeline = selectors.request_timeline(user=world["handler"], info_request=info_request)
+        timeline = selectors.timeline_entry_list(user=world["handler"], info_request=info_request)
         assert "request.personal_data_viewed" not in [entry.event.code for entry in timeline]
 
     def test_the_timeline_keeps_each_side_s_internal_steps(self, world, make_request):
@@ -314,7 +316,7 @@ class TestRecord:
         def seen(name):
             return {
                 e.event.code
-                for e in selectors.request_timeline(user=world[name], info_request=info_request)
+                for e in selectors.timeline_entry_list(user=world[name], info_request=info_request)
             }
 
         assert "request.allocated" in seen("resp_basic")
@@ -326,12 +328,14 @@ class TestRecord:
         info_request = make_request(State.AWAITING_INFORMATION)
         notes = [
             e.note
-            for e in selectors.request_timeline(user=world["handler"], info_request=info_request)
+            for e in selectors.timeline_entry_list(user=world["handler"], info_request=info_request)
         ]
         assert "Which branch?" in notes
         coordinator_notes = [
             e.note
-            for e in selectors.request_timeline(user=world["coord_lda"], info_request=info_request)
+            for e in selectors.timeline_entry_list(
+                user=world["coord_lda"], info_request=info_request
+            )
         ]
         assert "Which branch?" not in coordinator_notes
 

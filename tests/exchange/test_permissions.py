@@ -91,7 +91,7 @@ CASES: dict[str, Case] = {
     ),
     "view_details": Case(
         State.ACCEPTED,
-        lambda w, ir, u: selectors.request_questions(user=u, info_request=ir),
+        lambda w, ir, u: selectors.request_question_list(user=u, info_request=ir),
         lambda a, d: REQUESTING_ALL | RESPONDING_ALL | (COORDINATORS if d else NOBODY),
     ),
     "view_personal_data": Case(
@@ -115,7 +115,7 @@ CASES: dict[str, Case] = {
     ),
     "view_mediation": Case(
         State.ACCEPTED,
-        lambda w, ir, u: selectors.mediation_messages(user=u, info_request=ir),
+        lambda w, ir, u: selectors.mediation_message_list(user=u, info_request=ir),
         lambda a, d: (
             REQUESTERS
             | responders(a)

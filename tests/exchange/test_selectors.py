@@ -103,7 +103,7 @@ def test_coordinator_overview_has_no_personal_data(world, make_request):
     make_request(State.DRAFT)  # a draft is not the coordinator's business
     coordinator = world["coord_handler"]
     with CaptureQueriesContext(connection) as queries:
-        rows = list(selectors.coordinator_overview(user=coordinator))
+        rows = list(selectors.coordinator_request_list(user=coordinator))
         shown = [(r.requesting_authority.official_name, r.area.name, r.status) for r in rows]
     assert shown == [("Gemeente Oeteldonk", "Services", "accepted")]
     assert [row.pk for row in rows] == [supervised.pk]
@@ -112,7 +112,7 @@ def test_coordinator_overview_has_no_personal_data(world, make_request):
     assert "attachment" not in sql
     assert "justification" not in sql
     # An authority's own users have no coordinator overview.
-    assert not selectors.coordinator_overview(user=world["handler"]).exists()
+    assert not selectors.coordinator_request_list(user=world["handler"]).exists()
 
 
 def test_not_found_and_not_yours_look_the_same(world, make_request):
@@ -152,7 +152,7 @@ def test_available_transitions(world, make_request):
 
 def test_questions_as_each_reader_sees_them(world, make_request):
     info_request = make_request(State.ANSWERED, attachment=True)
-    asked = selectors.request_questions(user=world["handler"], info_request=info_request)
+    asked = selectors.request_question_list(user=world["handler"], info_request=info_request)
     assert [item.question.code for item in asked] == [
         "S-01",
         "S-02",
@@ -164,12 +164,12 @@ def test_questions_as_each_reader_sees_them(world, make_request):
     assert all(item.answer is not None for item in asked)
     assert [a.original_name for a in asked[-1].attachments] == ["answer.pdf"]
     # A basic user reads questions and answers but no documents.
-    basic = selectors.request_questions(user=world["basic"], info_request=info_request)
+    basic = selectors.request_question_list(user=world["basic"], info_request=info_request)
     assert basic[-1].answer is not None and basic[-1].attachments == []
-    assert selectors.request_attachments(user=world["basic"], info_request=info_request) == []
+    assert selectors.request_attachment_list(user=world["basic"], info_request=info_request) == []
     assert [
         a.original_name
-        for a in selectors.request_attachments(
+        for a in selectors.request_attachment_list(
             user=world["resp_handler"], info_request=info_request
         )
     ] == ["licence.pdf"]
@@ -189,16 +189,18 @@ def test_question_sets_offered(world):
 
 def test_allocation_candidates(world, make_request):
     info_request = make_request(State.AWAITING_ACCEPTANCE, allocation=True)
-    candidates = selectors.allocation_candidates(
+    candidates = selectors.allocation_candidate_list(
         user=world["resp_allocator"], info_request=info_request
     )
     assert set(candidates) == {world["resp_handler"], world["resp_handler2"]}
     services.request_allocate(
         info_request=info_request, actor=world["resp_allocator"], handlers=list(candidates)
     )
-    allocations = selectors.request_allocations(user=world["resp_basic"], info_request=info_request)
+    allocations = selectors.request_allocation_list(
+        user=world["resp_basic"], info_request=info_request
+    )
     assert {a.handler for a in allocations} == set(candidates)
-    assert selectors.request_allocations(user=world["handler"], info_request=info_request) == []
+    assert selectors.request_allocation_list(user=world["handler"], info_request=info_request) == []
 
 
 @pytest.mark.parametrize("limit", [2, 30])
@@ -233,7 +235,7 @@ def test_newest_open_requests_are_the_open_list_from_its_top(world, make_request
             )
         ]
     expected = [info_request.pk for info_request in rows[:limit]]
-    found = [r.pk for r in selectors.newest_open_requests(user=user, limit=limit)]
+    found = [r.pk for r in selectors.newest_open_request_list(user=user, limit=limit)]
     assert found == expected
     assert found
 
@@ -246,5 +248,5 @@ def test_newest_open_requests_of_a_coordinator_leave_out_what_it_only_supervises
     user = world["coord_handler"]
     visible = {r.pk for r in selectors.request_list(user=user)}
     assert {supervised.pk, referred.pk} <= visible
-    found = [r.pk for r in selectors.newest_open_requests(user=user, limit=30)]
+    found = [r.pk for r in selectors.newest_open_request_list(user=user, limit=30)]
     assert found == [referred.pk]

@@ -171,10 +171,10 @@ class TestDraft:
             )
         assert error.value.field == "reply_by"
 
-    def test_sending_sets_the_acceptance_deadline(self, world, make_request, monkeypatch):
+    def test_sending_sets_the_acceptance_deadline(self, world, make_request, clock):
         # Frozen just before midnight in Brussels: the deadline counts from the local date.
         frozen = dt.datetime(2026, 3, 2, 22, 59, tzinfo=dt.UTC)
-        monkeypatch.setattr(timezone, "now", lambda: frozen)
+        clock.now = frozen
         info_request = make_request(State.AWAITING_ACCEPTANCE)
         assert settings.DEADLINES_ACCEPTANCE_DAYS == {"*": 7}
         assert info_request.acceptance_deadline == dt.date(2026, 3, 9)

@@ -32,10 +32,10 @@ def figures_tuple(figures):
 
 def report_for(stats, user_name, *, side=RECEIVED, coordinate=False, period=QUARTER, area=None):
     user = stats[user_name]
-    requests = selectors.monitoring_requests(
+    requests = selectors.monitored_request_list(
         user=user, side=side, coordinate=coordinate, area_id=area
     )
-    areas = selectors.monitoring_areas(user=user)
+    areas = selectors.monitoring_area_list(user=user)
     return selectors.indicator_report(
         requests,
         period=period,
@@ -113,7 +113,7 @@ def test_the_area_filter(stats):
 
 
 def test_counts_now(stats):
-    requests = selectors.monitoring_requests(user=stats["lda"], side=RECEIVED)
+    requests = selectors.monitored_request_list(user=stats["lda"], side=RECEIVED)
     # Open: R2, R3, R9 (answered), R4 (accepted), R5, R10 (awaiting acceptance); R1 and R6
     # are closed, R7 rejected, R8 practice. Overdue: R5 (acceptance deadline 8 Feb) and R4
     # (reply by 10 Feb, still being answered); answered requests are not overdue.
@@ -146,7 +146,7 @@ def test_the_coordinator_counts_the_authorities_it_supervises(stats):
         stats.oeteldonk.pk: (9, (5, 7), 15.6, (4, 5)),
         stats.anderstad.pk: (1, (1, 1), 3.0, (1, 1)),
     }
-    requests = selectors.monitoring_requests(
+    requests = selectors.monitored_request_list(
         user=stats["coordinator_lda"], side=RECEIVED, coordinate=True
     )
     lines = selectors.authority_lines(
@@ -168,10 +168,10 @@ def test_constant_number_of_queries(stats, django_assert_num_queries, clock):
     user = stats["lda"]
 
     def run():
-        requests = selectors.monitoring_requests(
+        requests = selectors.monitored_request_list(
             user=user, side=RECEIVED, coordinate=False, area_id=None
         )
-        areas = selectors.monitoring_areas(user=user)
+        areas = selectors.monitoring_area_list(user=user)
         selectors.current_counts(requests)
         return selectors.indicator_report(requests, period=QUARTER, areas=areas)
 

@@ -134,7 +134,7 @@ def account_under_attack_notify(*, user: User) -> int:
     user name (handed over outside openimi), a password or an address. Returns how many
     e-mails were written.
     """
-    from openimi.accounts.users.selectors import local_data_administrators
+    from openimi.accounts.users.selectors import local_data_administrator_list
     from openimi.notifications.models import OutboxMessage
     from openimi.notifications.services import outbox_enqueue_rendered
 
@@ -155,7 +155,7 @@ def account_under_attack_notify(*, user: User) -> int:
         if user.authority_id is not None:
             recipients += [
                 admin
-                for admin in local_data_administrators(authority=user.authority)
+                for admin in local_data_administrator_list(authority=user.authority)
                 if admin.pk != user.pk and admin.email
             ]
         context = {

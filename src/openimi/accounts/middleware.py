@@ -29,8 +29,10 @@ class SessionLifetimeMiddleware:
                 event=SecurityEvent.Code.SESSION_EXPIRED, request=request, user=user
             )
             logout(request)
-            if hasattr(request, "_messages"):
-                messages.info(request, _("Your session has ended. Please log in again."))
+            # Not every request has messages (an API call): then no message.
+            messages.info(
+                request, _("Your session has ended. Please log in again."), fail_silently=True
+            )
         return self.get_response(request)
 
     @staticmethod

@@ -38,7 +38,7 @@ from openimi.accounts.models import SecurityEvent
 from openimi.accounts.security_code import CODE_LENGTH
 from openimi.common import ratelimit
 from openimi.common.net import client_address
-from openimi.notifications.selectors import email_frequency_of
+from openimi.notifications.selectors import email_frequency_get
 
 # The seed's example (chapter 2.1), with one symbol in it as openimi asks; positions 1, 5
 # and 11 still give F, u and 0 as in the seed.
@@ -407,7 +407,7 @@ class PreferencesView(View):
             initial={
                 "language": user.language,
                 "phone": user.phone,
-                "email_frequency": email_frequency_of(user),
+                "email_frequency": email_frequency_get(user),
             }
         )
         return render(request, self.template_name, {"form": form})

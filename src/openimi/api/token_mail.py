@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from openimi.accounts.users.selectors import local_data_administrators
+from openimi.accounts.users.selectors import local_data_administrator_list
 from openimi.notifications.services import outbox_enqueue_rendered
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def token_recipients(*, owner: User) -> list[User]:
     recipients = [owner]
     if owner.is_service_account and owner.authority_id is not None:
         recipients += list(
-            local_data_administrators(authority=owner.authority)
+            local_data_administrator_list(authority=owner.authority)
             .exclude(is_service_account=True)
             .order_by("pk")
         )

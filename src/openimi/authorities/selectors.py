@@ -175,9 +175,17 @@ def search_choices() -> dict:
     }
 
 
-def coordinators_of(*, authority: Authority) -> list[Authority]:
-    """The coordinators that supervise ``authority``, one per legislative area."""
-    ids = authority.preferences.exclude(supervising_coordinator=None).values(
-        "supervising_coordinator"
+def coordinator_list(*, authority_id: int | None) -> list[Authority]:
+    """The coordinators who supervise the authority, each once, in a stable order (seed
+    Bijlage 1: whom to contact when an authority abroad does not answer), from the directory's
+    area preferences. No authority, no coordinators."""
+    if authority_id is None:
+        return []
+    ids = (
+        AreaPreferences.objects.filter(
+            authority_id=authority_id, supervising_coordinator__isnull=False
+        )
+        .values_list("supervising_coordinator_id", flat=True)
+        .distinct()
     )
-    return list(Authority.objects.filter(pk__in=ids).select_related("country"))
+    return list(Authority.objects.filter(pk__in=list(ids)).select_related("country").order_by("pk"))

@@ -42,7 +42,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.context_processors import csp as csp_context
 from django.utils import timezone, translation
+from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +165,9 @@ def fill(body: bytes, request) -> bytes:
     """Put this response's CSRF token and CSP nonce where the marks are."""
     if CSRF_MARK.encode() in body:
         body = body.replace(CSRF_MARK.encode(), get_token(request).encode())
-    nonce = getattr(request, "_csp_nonce", None)
+    # Django's public accessor (what templates get as ``csp_nonce``); None without the CSP
+    # middleware.
+    nonce = csp_context(request)[CSP_CONTEXT_KEY]
     if nonce is not None and NONCE_MARK.encode() in body:
         body = body.replace(NONCE_MARK.encode(), str(nonce).encode())
     return body

@@ -140,7 +140,7 @@ def request_list(
     return _filtered(requests, user, filters, authority_details=authority_details)
 
 
-def newest_open_requests(*, user: User, limit: int) -> list[InformationRequest]:
+def newest_open_request_list(*, user: User, limit: int) -> list[InformationRequest]:
     """The user's open requests in ``request_list``'s order (not yet sent first, then the
     newest sent), at most ``limit``, in at most three queries whatever their number.
 
@@ -203,7 +203,7 @@ def practice_request_sent(*, user: User) -> bool:
     )
 
 
-def coordinator_overview(
+def coordinator_request_list(
     *, user: User, filters: RequestFilters | None = None, authority_details: bool = True
 ) -> QuerySet[InformationRequest]:
     """The requests of the authorities the user's coordinator supervises, as an overview:
@@ -347,7 +347,7 @@ class AskedQuestion:
     attachments: list[Attachment] = field(default_factory=list)
 
 
-def request_questions(*, user: User, info_request: InformationRequest) -> list[AskedQuestion]:
+def request_question_list(*, user: User, info_request: InformationRequest) -> list[AskedQuestion]:
     """The asked questions in order, with the answers the user may see. Needs
     ``REQUEST_VIEW_DETAILS``; documents only with ``REQUEST_VIEW_PERSONAL_DATA``."""
     policy.require(user, Action.REQUEST_VIEW_DETAILS, info_request)
@@ -385,7 +385,7 @@ def request_questions(*, user: User, info_request: InformationRequest) -> list[A
     return result
 
 
-def request_attachments(*, user: User, info_request: InformationRequest) -> list[Attachment]:
+def request_attachment_list(*, user: User, info_request: InformationRequest) -> list[Attachment]:
     """The documents of the request itself (not of a question) the user may download."""
     if not policy.can(user, Action.REQUEST_VIEW_PERSONAL_DATA, info_request):
         return []
@@ -403,7 +403,7 @@ class TimelineEntry:
     note_language: str | None
 
 
-def request_timeline(*, user: User, info_request: InformationRequest) -> list[TimelineEntry]:
+def timeline_entry_list(*, user: User, info_request: InformationRequest) -> list[TimelineEntry]:
     """The request's history as the user may see it: the events for both sides and for the
     user's own side; the notes only with ``REQUEST_VIEW_DETAILS``. Audit entries never."""
     policy.require(user, Action.REQUEST_VIEW, info_request)
@@ -428,7 +428,9 @@ def request_timeline(*, user: User, info_request: InformationRequest) -> list[Ti
     return result
 
 
-def mediation_messages(*, user: User, info_request: InformationRequest) -> list[MediationMessage]:
+def mediation_message_list(
+    *, user: User, info_request: InformationRequest
+) -> list[MediationMessage]:
     """The mediation thread, for the mediating coordinator and the parties."""
     policy.require(user, Action.REQUEST_VIEW_MEDIATION, info_request)
     messages = list(
@@ -460,7 +462,7 @@ def free_text_masker(*, user: User, info_request: InformationRequest) -> masking
     return masking.masker_for(info_request)
 
 
-def request_allocations(*, user: User, info_request: InformationRequest) -> list[Allocation]:
+def request_allocation_list(*, user: User, info_request: InformationRequest) -> list[Allocation]:
     """The handlers the request is allocated to now (for the responding authority's users)."""
     policy.require(user, Action.REQUEST_VIEW, info_request)
     if user.authority_id != info_request.responding_authority_id:
@@ -470,13 +472,15 @@ def request_allocations(*, user: User, info_request: InformationRequest) -> list
     return list(info_request.allocations.filter(is_active=True).select_related("handler"))
 
 
-def allocation_candidates(*, user: User, info_request: InformationRequest) -> QuerySet:
+def allocation_candidate_list(*, user: User, info_request: InformationRequest) -> QuerySet:
     """The request handlers an allocator can allocate the request to, by name."""
     policy.require(user, Action.REQUEST_ALLOCATE, info_request)
-    return allocatable_handlers(info_request=info_request).order_by("last_name", "first_name", "pk")
+    return allocatable_handler_list(info_request=info_request).order_by(
+        "last_name", "first_name", "pk"
+    )
 
 
-def allocatable_handlers(*, info_request: InformationRequest) -> QuerySet:
+def allocatable_handler_list(*, info_request: InformationRequest) -> QuerySet:
     """The responding authority's request handlers for the area who can act on a request now:
     active (logged in at least once, not deleted) and not locked out. A pending user cannot
     log in yet, and a locked one not for a while: a request given to them would wait."""
@@ -516,7 +520,7 @@ def handlers_load(*, user: User, info_requests: list[InformationRequest]) -> Non
         by_pk[allocation.info_request_id].handled_by.append(allocation.handler)
 
 
-def forward_candidates(*, info_request: InformationRequest) -> QuerySet[Authority]:
+def forward_candidate_list(*, info_request: InformationRequest) -> QuerySet[Authority]:
     """Where the responding authority may forward ``info_request``: another authority of the
     same member state that receives requests of its area (the rule of ``request_forward``)."""
     responding = info_request.responding_authority
@@ -651,7 +655,7 @@ def authority_details_load(info_requests: list[InformationRequest]) -> None:
 
 def _visible_attachment_list(user: User, info_request: InformationRequest) -> list[Attachment]:
     """``_visible_attachments``, read once per instance and user: a page shows the questions'
-    documents and the request's own (``request_questions``, ``request_attachments``)."""
+    documents and the request's own (``request_question_list``, ``request_attachment_list``)."""
     memo = info_request.__dict__.setdefault("_visible_attachments", {})
     if user.pk not in memo:
         memo[user.pk] = list(_visible_attachments(user, info_request))

@@ -169,7 +169,7 @@ class AuthorityLine:
     figures: Figures
 
 
-def monitoring_requests(
+def monitored_request_list(
     *, user: User, side: str, coordinate: bool = False, area_id: int | None = None
 ) -> QuerySet[InformationRequest]:
     """The requests the user's figures count (the policy's scope), practice requests left out.
@@ -330,7 +330,7 @@ def authority_lines(report: Report, counts: dict[int, tuple[str, Counts]]) -> li
     return lines
 
 
-def monitoring_areas(*, user: User) -> list[LegislativeArea]:
+def monitoring_area_list(*, user: User) -> list[LegislativeArea]:
     """The legislative areas whose figures the user sees (one query)."""
     from openimi.authorities.models import LegislativeArea
 

@@ -46,10 +46,10 @@ class MonitoringView(PolicyRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
-        areas = selectors.monitoring_areas(user=user)
+        areas = selectors.monitoring_area_list(user=user)
         form = MonitoringFilterForm(self.request.GET, areas=areas, today=today)
         side, period = form.side_value, form.period
-        requests = selectors.monitoring_requests(
+        requests = selectors.monitored_request_list(
             user=user, side=side, coordinate=self.coordinate, area_id=form.area_id
         )
         counts = selectors.current_counts(requests, today=today)

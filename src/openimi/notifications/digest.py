@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
 from openimi.notifications.services import digest_run
+from openimi.retention.periodic import ensure_scheduled, schedule_next
 
 
 def next_digest_at(now: datetime) -> datetime:
@@ -35,31 +34,12 @@ def digest_daily_task() -> dict[str, int]:
     try:
         written = digest_run()
     finally:
-        _schedule_next_digest()
+        schedule_next(digest_daily_task, at=next_digest_at(timezone.now()))
     return {"digests": written}
-
-
-def _digest_tasks() -> DBTaskResultQuerySet:
-    return DBTaskResult.objects.filter(task_path=digest_daily_task.module_path)
-
-
-def _schedule_next_digest() -> None:
-    if _digest_tasks().filter(status=TaskResultStatus.READY).exists():
-        return
-    digest_daily_task.using(run_after=next_digest_at(timezone.now())).enqueue()
 
 
 def ensure_digest_scheduled() -> bool:
     """Queue the next digest run (at the digest hour) unless one is queued or running; True if
     one was queued. Called when a worker starts, like ``ensure_sweeper_scheduled``: a run
     queued for 07:00 while no worker was up runs as soon as one starts."""
-    fresh_after = timezone.now() - settings.OUTBOX_STALE_AFTER
-    with transaction.atomic():
-        runs = _digest_tasks()
-        if (
-            runs.filter(status=TaskResultStatus.READY).exists()
-            or runs.filter(status=TaskResultStatus.RUNNING, started_at__gte=fresh_after).exists()
-        ):
-            return False
-        digest_daily_task.using(run_after=next_digest_at(timezone.now())).enqueue()
-    return True
+    return ensure_scheduled(digest_daily_task, at=next_digest_at(timezone.now()))

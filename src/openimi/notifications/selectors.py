@@ -44,7 +44,7 @@ def failed_outbox_get(*, user: User, pk: int) -> OutboxMessage | None:
     return message
 
 
-def email_frequency_of(user: User) -> str:
+def email_frequency_get(user: User) -> str:
     """``NotificationPreference.Frequency`` the user chose (immediately when never chosen)."""
     chosen = (
         NotificationPreference.objects.filter(user_id=user.pk)

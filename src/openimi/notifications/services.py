@@ -95,7 +95,7 @@ def outbox_enqueue(
     held = (
         digestible
         and recipient_user is not None
-        and selectors.email_frequency_of(recipient_user)
+        and selectors.email_frequency_get(recipient_user)
         == NotificationPreference.Frequency.DAILY_DIGEST
     )
     # Works alone too; inside a caller's atomic block this is only a savepoint.

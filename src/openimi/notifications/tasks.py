@@ -24,9 +24,10 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
+from django_tasks_db.models import DBTaskResult
 
 from openimi.notifications.models import OutboxMessage
+from openimi.retention.periodic import ensure_scheduled, schedule_next
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ def outbox_sweep_task() -> dict[str, int]:
         requeued = _requeue_overdue_messages()
     finally:
         # Even after an error: a sweeper that stops scheduling itself is gone until a restart.
-        _schedule_next_sweep()
+        schedule_next(outbox_sweep_task, settings.OUTBOX_SWEEP_INTERVAL_SECONDS)
     return {"stale_tasks_failed": stale, "messages_requeued": requeued}
 
 
@@ -288,17 +289,6 @@ def _requeue_overdue_messages() -> int:
     return len(overdue)
 
 
-def _sweep_tasks() -> DBTaskResultQuerySet:
-    return DBTaskResult.objects.filter(task_path=outbox_sweep_task.module_path)
-
-
-def _schedule_next_sweep() -> None:
-    if _sweep_tasks().filter(status=TaskResultStatus.READY).exists():
-        return
-    run_after = timezone.now() + timedelta(seconds=settings.OUTBOX_SWEEP_INTERVAL_SECONDS)
-    outbox_sweep_task.using(run_after=run_after).enqueue()
-
-
 def ensure_sweeper_scheduled() -> bool:
     """Queue a sweep to run now unless one is queued or running; True if one was queued.
 
@@ -306,13 +296,4 @@ def ensure_sweeper_scheduled() -> bool:
     sweep counts only while it is younger than OUTBOX_STALE_AFTER: an older one belongs to a
     dead worker and will never schedule its successor.
     """
-    fresh_after = timezone.now() - settings.OUTBOX_STALE_AFTER
-    with transaction.atomic():
-        tasks = _sweep_tasks()
-        if (
-            tasks.filter(status=TaskResultStatus.READY).exists()
-            or tasks.filter(status=TaskResultStatus.RUNNING, started_at__gte=fresh_after).exists()
-        ):
-            return False
-        outbox_sweep_task.enqueue()
-    return True
+    return ensure_scheduled(outbox_sweep_task)

@@ -2,7 +2,7 @@
 approve, the overdue ones, and the onboarding checklist for administrators.
 
 The cost is constant whatever the number of requests: three queries for the newest open
-requests (at most ``HOME_REQUESTS``, ``exchange.selectors.newest_open_requests``) and six for
+requests (at most ``HOME_REQUESTS``, ``exchange.selectors.newest_open_request_list``) and six for
 their countries, areas, question sets and authorities' titles, two for what the policy's
 checks on those need (``access.requests.load_facts``: no query per request), one count of
 overdue ones and, for administrators, the checklist's fixed set of queries.
@@ -66,7 +66,7 @@ def home_for(*, user: User) -> Home:
     sections = [Section(key, str(title)) for key, title, _transitions in SECTIONS]
     overdue = 0
     if policy.can(user, Action.REQUEST_LIST, None):
-        recent = request_selectors.newest_open_requests(user=user, limit=HOME_REQUESTS)
+        recent = request_selectors.newest_open_request_list(user=user, limit=HOME_REQUESTS)
         available_by_pk = request_selectors.requests_available_transitions(
             user=user, info_requests=recent, among=SECTION_TRANSITIONS
         )

@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 
 from openimi.accounts.models import RoleGrant
 from openimi.accounts.models import User as UserModel
-from openimi.authorities.models import AreaPreferences, Authority, LegislativeArea
+from openimi.authorities.models import Authority, LegislativeArea
 from openimi.common.spreadsheets import xlsx_append
 from openimi.onboarding import importers
 from openimi.onboarding.models import RolloutPlan, RolloutRow
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-
-    from openimi.accounts.models import User
 
 
 def rollout_check(
@@ -38,7 +36,7 @@ def rollout_check(
     return rows
 
 
-def current_users(*, authority: Authority) -> QuerySet[UserModel]:
+def current_user_list(*, authority: Authority) -> QuerySet[UserModel]:
     """The authority's users who can log in or will (pending): the ones a row can be."""
     return UserModel.objects.filter(authority=authority, is_active=True).exclude(
         status=UserModel.Status.INACTIVE
@@ -51,7 +49,7 @@ def users_by_email(*, authority: Authority, emails) -> dict[str, UserModel]:
     wanted = {email.lower() for email in emails if email}
     found: dict[str, UserModel] = {}
     users = (
-        current_users(authority=authority)
+        current_user_list(authority=authority)
         .annotate(email_lower=Lower("email"))
         .filter(email_lower__in=wanted)
         .order_by("-pk")
@@ -77,7 +75,7 @@ def _match_existing_users(*, authority: Authority, rows: list[importers.ParsedRo
     words = {name for name in names if " " not in name}
     same_name: dict[str, list[UserModel]] = {}
     for user in (
-        current_users(authority=authority)
+        current_user_list(authority=authority)
         .annotate(
             full=Lower(Concat("first_name", Value(" "), "last_name")),
             first=Lower("first_name"),
@@ -115,7 +113,7 @@ def rollout_plan_get(*, authority: Authority) -> RolloutPlan | None:
     return RolloutPlan.objects.filter(authority=authority).first()
 
 
-def rollout_rows(*, authority: Authority) -> QuerySet[RolloutRow]:
+def rollout_row_list(*, authority: Authority) -> QuerySet[RolloutRow]:
     """The rows of the authority's table in order, with their users (one query)."""
     return (
         RolloutRow.objects.filter(plan__authority=authority)
@@ -140,7 +138,7 @@ def rollout_export(*, authority: Authority) -> bytes:
     xlsx_append(sheet, export_headers())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rollout_rows(authority=authority):
+    for row in rollout_row_list(authority=authority):
         xlsx_append(sheet, [row.department, row.laws, row.name, row.email, row.roles_text])
     for column, width in zip("ABCDE", (28, 36, 26, 32, 28), strict=True):
         sheet.column_dimensions[column].width = width
@@ -148,21 +146,6 @@ def rollout_export(*, authority: Authority) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def coordinators_of(*, user: User) -> list[Authority]:
-    """The coordinators who supervise the user's authority (seed Bijlage 1: whom to contact
-    when an authority abroad does not answer), from the directory's preferences."""
-    if user.authority_id is None:
-        return []
-    ids = (
-        AreaPreferences.objects.filter(
-            authority_id=user.authority_id, supervising_coordinator__isnull=False
-        )
-        .values_list("supervising_coordinator_id", flat=True)
-        .distinct()
-    )
-    return list(Authority.objects.filter(pk__in=list(ids)).select_related("country").order_by("pk"))
 
 
 # The standard answer the basic rules (seed, Bijlage 2) quote: a reference-data code.

@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
+from openimi.authorities import selectors as authority_selectors
 from openimi.common.errors import ApplicationError
 from openimi.onboarding import checklist, importers, selectors, services
 from openimi.onboarding.forms import ChecklistTickForm, RolloutImportForm, RolloutUploadForm
@@ -95,7 +96,7 @@ class RolloutView(_OwnAuthorityMixin, FormView):
         authority = self.policy_object
         return super().get_context_data(
             plan=selectors.rollout_plan_get(authority=authority),
-            rows=list(selectors.rollout_rows(authority=authority)),
+            rows=list(selectors.rollout_row_list(authority=authority)),
             headers=selectors.export_headers(),
             **kwargs,
         )
@@ -178,7 +179,9 @@ class HelpView(PolicyRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            coordinators=selectors.coordinators_of(user=self.request.user),
+            coordinators=authority_selectors.coordinator_list(
+                authority_id=self.request.user.authority_id
+            ),
             data_protection_answer=selectors.standard_answer_text(),
             retention=_retention_periods(),
             **kwargs,

@@ -64,7 +64,7 @@ class AccessLogFilters:
     date_to: dt.date | None = None
 
 
-def access_log(*, user: User, filters: AccessLogFilters) -> QuerySet[RequestEvent]:
+def access_log_entry_list(*, user: User, filters: AccessLogFilters) -> QuerySet[RequestEvent]:
     """The access log entries ``user`` may read, newest first (see the module's docstring)."""
     authority = user.authority
     policy.require(user, Action.PERSONAL_DATA_LOG_VIEW, authority)
@@ -87,7 +87,7 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def log_users(*, user: User) -> QuerySet:
+def log_user_list(*, user: User) -> QuerySet:
     """The users of the authority, to filter the log by (inactive ones too: they accessed)."""
     from openimi.accounts.models import User as UserModel
 
@@ -170,7 +170,7 @@ def subject_request_get(*, user: User, pk: int) -> InformationRequest:
     return info_request
 
 
-def corrections_of(*, user: User, info_request: InformationRequest) -> list:
+def correction_list(*, user: User, info_request: InformationRequest) -> list:
     policy.require(user, Action.DATA_SUBJECT_HANDLE, info_request)
     return list(
         PersonalDataCorrection.objects.filter(info_request=info_request).select_related(

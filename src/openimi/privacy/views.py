@@ -50,8 +50,10 @@ class AccessLogView(_OwnAuthorityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        form = AccessLogFilterForm(self.request.GET or None, users=selectors.log_users(user=user))
-        entries = selectors.access_log(user=user, filters=form.filters())
+        form = AccessLogFilterForm(
+            self.request.GET or None, users=selectors.log_user_list(user=user)
+        )
+        entries = selectors.access_log_entry_list(user=user, filters=form.filters())
         page = CappedPaginator(entries, PAGE_SIZE, count_limit=COUNT_LIMIT).get_page(
             self.request.GET.get("page")
         )
@@ -221,7 +223,7 @@ class SubjectRequestView(_SubjectRequestMixin, TemplateView):
             personal_data=personal_data,
             personal_fields=_personal_rows(personal_data),
             corrections=_with_labels(
-                selectors.corrections_of(user=user, info_request=info_request)
+                selectors.correction_list(user=user, info_request=info_request)
             ),
             contest_mark=selectors.open_contest_mark(info_request=info_request),
             can_correct=policy.can(user, Action.DATA_SUBJECT_CORRECT, info_request),

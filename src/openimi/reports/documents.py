@@ -117,9 +117,9 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
         personal_data = services.personal_data_view(
             info_request=info_request, actor=actor, part="report:full"
         )
-        asked = selectors.request_questions(user=actor, info_request=info_request)
-        documents = selectors.request_attachments(user=actor, info_request=info_request)
-        timeline = selectors.request_timeline(user=actor, info_request=info_request)
+        asked = selectors.request_question_list(user=actor, info_request=info_request)
+        documents = selectors.request_attachment_list(user=actor, info_request=info_request)
+        timeline = selectors.timeline_entry_list(user=actor, info_request=info_request)
         report = Report(
             title=_("Full report with personal data"),
             language=language,
@@ -146,7 +146,7 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
         _questions_section(report, asked, language)
         _documents_section(report, documents, asked)
         if policy.can(actor, Action.REQUEST_VIEW_MEDIATION, info_request):
-            mediation = selectors.mediation_messages(user=actor, info_request=info_request)
+            mediation = selectors.mediation_message_list(user=actor, info_request=info_request)
             _mediation_section(report, mediation, language)
         _contacts_section(report, info_request, timeline, language)
         _timeline_section(report, timeline, language)
@@ -465,7 +465,7 @@ def user_details(*, user: User, language: str, actor: User | None = None) -> byt
             subtitle=str(user.authority),
         )
         roles = [str(_("Basic user"))]
-        for line in user_selectors.user_roles(user=user):
+        for line in user_selectors.user_role_list(user=user):
             areas = ", ".join(translated(area.names, language) for area in line.areas)
             roles.append(f"{line.label}: {areas}" if areas else str(line.label))
         report.facts(

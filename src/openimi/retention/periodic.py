@@ -1,13 +1,16 @@
-"""Tasks that re-schedule themselves, like the outbox sweeper (``notifications.tasks``).
+"""Tasks that re-schedule themselves: the outbox and webhook sweepers, the daily digest, the
+retention job, the deadline check and the pruning of finished task results.
 
-django-tasks-db has no periodic tasks: a periodic task queues its own next run when it ends,
-and every worker start makes sure one run is queued (a killed worker's run would otherwise be
-the last). A queued (READY) run, or a RUNNING one younger than ``OUTBOX_STALE_AFTER``, counts.
+django-tasks-db has no periodic tasks: a periodic task queues its own next run when it ends
+(``schedule_next``), and every worker start makes sure one run is queued
+(``ensure_scheduled``; a killed worker's run would otherwise be the last). A queued (READY)
+run, or a RUNNING one younger than ``OUTBOX_STALE_AFTER``, counts. This is the one module that
+looks up a task's runs; every periodic task goes through it.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -20,15 +23,25 @@ def _runs(task: Task) -> object:
     return DBTaskResult.objects.filter(task_path=task.module_path)
 
 
-def schedule_next(task: Task, interval_seconds: int) -> None:
-    """Queue the next run ``interval_seconds`` from now, unless one is queued already."""
+def _enqueue(task: Task, at: datetime | None) -> None:
+    (task if at is None else task.using(run_after=at)).enqueue()
+
+
+def schedule_next(
+    task: Task, interval_seconds: int | None = None, *, at: datetime | None = None
+) -> None:
+    """Queue the next run ``interval_seconds`` from now (or ``at``), unless one is queued."""
+    if (interval_seconds is None) == (at is None):
+        raise TypeError("schedule_next needs interval_seconds or at, not both")
     if _runs(task).filter(status=TaskResultStatus.READY).exists():
         return
-    task.using(run_after=timezone.now() + timedelta(seconds=interval_seconds)).enqueue()
+    if at is None:
+        at = timezone.now() + timedelta(seconds=interval_seconds)
+    _enqueue(task, at)
 
 
-def ensure_scheduled(task: Task) -> bool:
-    """Queue a run now unless a run is queued or fresh; True if one was queued."""
+def ensure_scheduled(task: Task, *, at: datetime | None = None) -> bool:
+    """Queue a run now (or ``at``) unless a run is queued or fresh; True if one was queued."""
     fresh_after = timezone.now() - settings.OUTBOX_STALE_AFTER
     with transaction.atomic():
         runs = _runs(task)
@@ -37,5 +50,5 @@ def ensure_scheduled(task: Task) -> bool:
             or runs.filter(status=TaskResultStatus.RUNNING, started_at__gte=fresh_after).exists()
         ):
             return False
-        task.enqueue()
+        _enqueue(task, at)
     return True

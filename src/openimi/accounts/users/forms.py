@@ -144,7 +144,7 @@ class UserForm(Form):
         held_areas = {grant.area_id for grant in grants if grant.area_id is not None}
         areas = LegislativeArea.objects.filter(
             pk__in={
-                *selectors.authority_areas(authority=authority).values_list("pk", flat=True),
+                *selectors.authority_area_list(authority=authority).values_list("pk", flat=True),
                 *held_areas,
             }
         ).order_by("code")

@@ -34,7 +34,7 @@ def checked_roles(
     (or one the user already holds), the local data administrator without an area. A service
     account may not be a local data administrator: whoever held its token would manage the
     authority's users and make tokens, and nobody would be told."""
-    areas = set(selectors.authority_areas(authority=authority).values_list("pk", flat=True))
+    areas = set(selectors.authority_area_list(authority=authority).values_list("pk", flat=True))
     areas |= {area_id for _role, area_id in held if area_id is not None}
     wanted: set[tuple[str, int | None]] = set()
     for role, area in roles:
@@ -78,7 +78,7 @@ def roles_apply(
         check_not_last_administrator(actor=actor, user=user)
     handler_areas = {area_id for role, area_id in removed if role == Role.REQUEST_HANDLER}
     if handler_areas and (
-        selectors.open_requests_of(user=user).filter(area_id__in=handler_areas).exists()
+        selectors.open_request_list(user=user).filter(area_id__in=handler_areas).exists()
     ):
         raise ApplicationError(
             _(
@@ -102,7 +102,7 @@ def roles_apply(
 
 
 def check_not_last_administrator(*, actor: User, user: User) -> None:
-    others = selectors.local_data_administrators(authority=user.authority, logged_in_only=True)
+    others = selectors.local_data_administrator_list(authority=user.authority, logged_in_only=True)
     if others.exclude(pk=user.pk).exists():
         return
     if actor.pk == user.pk:

@@ -69,7 +69,7 @@ def user_get(*, pk: int) -> User | None:
     return User.objects.select_related("authority", "authority__country").filter(pk=pk).first()
 
 
-def authority_areas(*, authority: Authority) -> QuerySet[LegislativeArea]:
+def authority_area_list(*, authority: Authority) -> QuerySet[LegislativeArea]:
     """The legislative areas the authority works in (its preferences), for the role boxes."""
     return LegislativeArea.objects.filter(pk__in=authority.preferences.values("area_id")).order_by(
         "code"
@@ -83,7 +83,7 @@ class RoleLine:
     areas: list[LegislativeArea]
 
 
-def user_roles(*, user: User) -> list[RoleLine]:
+def user_role_list(*, user: User) -> list[RoleLine]:
     """The user's roles in the seed's order, each with its areas (printable details)."""
     grants = list(RoleGrant.objects.filter(user=user).select_related("area"))
     lines = []
@@ -95,7 +95,7 @@ def user_roles(*, user: User) -> list[RoleLine]:
     return lines
 
 
-def local_data_administrators(*, authority: Authority, logged_in_only: bool = False):
+def local_data_administrator_list(*, authority: Authority, logged_in_only: bool = False):
     """The authority's local data administrators who are not deleted.
 
     ``logged_in_only``: only those who have logged in at least once (status *active*), who
@@ -128,7 +128,7 @@ def authority_headcount(*, authority: Authority) -> Headcount:
     """Two queries, whatever the size of the authority."""
     return Headcount(
         users=User.objects.filter(_current(), authority=authority).order_by()[:2].count(),
-        administrators=local_data_administrators(authority=authority).order_by()[:2].count(),
+        administrators=local_data_administrator_list(authority=authority).order_by()[:2].count(),
     )
 
 
@@ -159,7 +159,7 @@ def authority_user_warnings(*, authority: Authority) -> list[str]:
     return []
 
 
-def open_requests_of(*, user: User) -> QuerySet[InformationRequest]:
+def open_request_list(*, user: User) -> QuerySet[InformationRequest]:
     """The requests assigned to ``user`` that are not finished (seed 6.2).
 
     Assigned: allocated to the user (an active allocation), or created by the user (their
@@ -180,7 +180,7 @@ def open_requests_of(*, user: User) -> QuerySet[InformationRequest]:
     )
 
 
-def temporary_password_mail(*, user: User) -> OutboxMessage | None:
+def temporary_password_mail_get(*, user: User) -> OutboxMessage | None:
     """The latest e-mail with a temporary password for ``user`` (to say when it leaves)."""
     return (
         OutboxMessage.objects.filter(recipient_user=user, event_code=TEMPORARY_PASSWORD_EVENT)

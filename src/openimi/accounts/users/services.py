@@ -194,7 +194,7 @@ def user_update(
         )
         changed = [name for name in _DETAIL_FIELDS if getattr(user, name) != details[name]]
         locked = [name for name in changed if name in MANDATORY_FIELDS]
-        if locked and selectors.open_requests_of(user=user).exists():
+        if locked and selectors.open_request_list(user=user).exists():
             raise ApplicationError(
                 _(
                     "%(name)s has requests assigned. The first name, last name, language and "
@@ -332,7 +332,7 @@ def user_delete(*, actor: User, user: User, request: HttpRequest | None = None) 
     """
     with transaction.atomic():
         user = _lock_for_change(actor=actor, user=user)
-        open_requests = list(selectors.open_requests_of(user=user))
+        open_requests = list(selectors.open_request_list(user=user))
         if open_requests:
             raise OpenRequestsError(
                 _(

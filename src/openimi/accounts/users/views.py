@@ -171,7 +171,7 @@ class UserChangeView(_UserMixin, ServiceFormView):
 
     def _open_requests(self):
         if self.open_requests is None:
-            self.open_requests = list(selectors.open_requests_of(user=self.target))
+            self.open_requests = list(selectors.open_request_list(user=self.target))
         return self.open_requests
 
     def get_form_kwargs(self):
@@ -226,8 +226,8 @@ class UserDetailsView(_UserMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            roles=selectors.user_roles(user=self.target),
-            mail=selectors.temporary_password_mail(user=self.target),
+            roles=selectors.user_role_list(user=self.target),
+            mail=selectors.temporary_password_mail_get(user=self.target),
             deleted=_is_deleted(self.target),
             is_self=self.target.pk == self.request.user.pk,
             is_locked=selectors.user_is_locked(user=self.target),
@@ -267,7 +267,7 @@ class UserResetPasswordView(_UserMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            mail=selectors.temporary_password_mail(user=self.target),
+            mail=selectors.temporary_password_mail_get(user=self.target),
             is_self=self.target.pk == self.request.user.pk,
             **kwargs,
         )
@@ -389,7 +389,9 @@ class UserDeleteView(_UserMixin, FormView):
     def get_context_data(self, **kwargs):
         target = self.target
         return super().get_context_data(
-            open_requests=_request_rows(self.request.user, selectors.open_requests_of(user=target)),
+            open_requests=_request_rows(
+                self.request.user, selectors.open_request_list(user=target)
+            ),
             removes_entirely=target.status == User.Status.PENDING and target.last_login is None,
             is_self=target.pk == self.request.user.pk,
             **kwargs,

@@ -28,10 +28,12 @@ class DocumentListView(RequestObjectMixin, ApiView):
     def get(self, request, pk: int):
         info_request = self.policy_object()
         documents = list(
-            selectors.request_attachments(user=request.user, info_request=info_request)
+            selectors.request_attachment_list(user=request.user, info_request=info_request)
         )
         if selectors.policy.can(request.user, Action.REQUEST_VIEW_DETAILS, info_request):
-            for asked in selectors.request_questions(user=request.user, info_request=info_request):
+            for asked in selectors.request_question_list(
+                user=request.user, info_request=info_request
+            ):
                 documents += asked.attachments
         return Response(s.DocumentSerializer(documents, many=True).data)
 

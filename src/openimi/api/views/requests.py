@@ -69,10 +69,12 @@ def request_detail_data(user, info_request) -> dict:
     """The detail of a request as ``user`` may see it."""
     with_details = policy.can(user, Action.REQUEST_VIEW_DETAILS, info_request)
     questions = (
-        selectors.request_questions(user=user, info_request=info_request) if with_details else []
+        selectors.request_question_list(user=user, info_request=info_request)
+        if with_details
+        else []
     )
     info_request.questions = questions
-    info_request.documents = selectors.request_attachments(user=user, info_request=info_request)
+    info_request.documents = selectors.request_attachment_list(user=user, info_request=info_request)
     info_request.available_transitions = [
         str(t)
         for t in selectors.request_available_transitions(user=user, info_request=info_request)
@@ -263,7 +265,9 @@ class TimelineView(RequestObjectMixin, ApiView):
 
     @extend_schema(responses={200: s.TimelineEntrySerializer(many=True)})
     def get(self, request, pk: int):
-        entries = selectors.request_timeline(user=request.user, info_request=self.policy_object())
+        entries = selectors.timeline_entry_list(
+            user=request.user, info_request=self.policy_object()
+        )
         return Response(s.TimelineEntrySerializer(entries, many=True).data)
 
 
@@ -276,7 +280,7 @@ class AllocationCandidatesView(RequestObjectMixin, ApiView):
 
     @extend_schema(responses={200: s.HandlerSerializer(many=True)})
     def get(self, request, pk: int):
-        handlers = selectors.allocation_candidates(
+        handlers = selectors.allocation_candidate_list(
             user=request.user, info_request=self.policy_object()
         )
         return Response(s.HandlerSerializer(handlers, many=True).data)

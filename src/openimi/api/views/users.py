@@ -207,7 +207,7 @@ class UserRolesView(_UserView):
     def _data(user: User) -> dict:
         grants = [
             RoleGrant(role=line.role, area=area)
-            for line in selectors.user_roles(user=user)
+            for line in selectors.user_role_list(user=user)
             for area in (line.areas or [None])
         ]
         return {"roles": s.role_rows(grants)}

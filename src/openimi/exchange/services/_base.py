@@ -65,6 +65,7 @@ def lock(info_request: InformationRequest | int) -> InformationRequest:
 
 
 def begin(
+    *,
     info_request: InformationRequest | int,
     actor: User,
     transition: Transition,
@@ -95,12 +96,12 @@ def _changed_last_by(info_request: InformationRequest, actor: User) -> bool:
 
 
 def finish(
+    *,
     info_request: InformationRequest,
     actor: User,
     code: str,
     from_status: str,
     fields: list[str],
-    *,
     data: dict[str, Any] | None = None,
     audience: str = RequestEvent.Audience.ALL,
     note: tuple[str, str, str] | None = None,
@@ -119,7 +120,7 @@ def finish(
     return event
 
 
-def end_mediation_with_request(info_request: InformationRequest, actor: User) -> None:
+def end_mediation_with_request(*, info_request: InformationRequest, actor: User) -> None:
     """Closing, withdrawing or rejecting ends the request's mediation, if any: the flag is
     cleared and the mediating coordinator told (the thread stays readable). Call after the
     transition's own ``finish``, in its transaction."""
@@ -127,11 +128,11 @@ def end_mediation_with_request(info_request: InformationRequest, actor: User) ->
         return
     info_request.referred_to_coordinator = False
     finish(
-        info_request,
-        actor,
-        events.MEDIATION_ENDED_WITH_REQUEST,
-        info_request.status,
-        ["referred_to_coordinator"],
+        info_request=info_request,
+        actor=actor,
+        code=events.MEDIATION_ENDED_WITH_REQUEST,
+        from_status=info_request.status,
+        fields=["referred_to_coordinator"],
     )
 
 

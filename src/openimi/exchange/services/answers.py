@@ -56,7 +56,10 @@ def answer_save(
     """
     with transaction.atomic():
         info_request, current, _target = begin(
-            info_request, actor, Transition.EDIT_ANSWER, Action.REQUEST_ANSWER
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.EDIT_ANSWER,
+            action=Action.REQUEST_ANSWER,
         )
         try:
             request_question = RequestQuestion.objects.select_related("question").get(
@@ -102,11 +105,11 @@ def answer_save(
         answer.version += 1
         answer.save()
         finish(
-            info_request,
-            actor,
-            events.ANSWER_SAVED,
-            current,
-            ["updated_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.ANSWER_SAVED,
+            from_status=current,
+            fields=["updated_at"],
             data={"question": question.code, "version": answer.version},
             audience=events.Audience.RESPONDING,
         )

@@ -49,7 +49,10 @@ def request_allocate(
         raise ApplicationError(_("Choose at least one request handler."), field="handlers")
     with transaction.atomic():
         info_request, current, _target = begin(
-            info_request, actor, Transition.ALLOCATE, Action.REQUEST_ALLOCATE
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.ALLOCATE,
+            action=Action.REQUEST_ALLOCATE,
         )
         for handler in handlers:
             if not rules.is_request_handler(
@@ -69,7 +72,7 @@ def request_allocate(
         # Newly allocated handlers must be able to act now (those allocated already stay
         # when the request is allocated again, whatever happened to them since).
         able = set(
-            selectors.allocatable_handlers(info_request=info_request)
+            selectors.allocatable_handler_list(info_request=info_request)
             .filter(pk__in=wanted - active)
             .values_list("pk", flat=True)
         )
@@ -94,11 +97,11 @@ def request_allocate(
             ]
         )
         finish(
-            info_request,
-            actor,
-            events.ALLOCATED,
-            current,
-            ["updated_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.ALLOCATED,
+            from_status=current,
+            fields=["updated_at"],
             data={
                 "handlers": sorted(wanted),
                 "new_handlers": sorted(wanted - active),
@@ -115,17 +118,20 @@ def request_take(*, info_request: InformationRequest, actor: User) -> Informatio
     handler may still act on it (nothing is taken from them); others may take it as well."""
     with transaction.atomic():
         info_request, current, _target = begin(
-            info_request, actor, Transition.ALLOCATE, Action.REQUEST_TAKE
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.ALLOCATE,
+            action=Action.REQUEST_TAKE,
         )
         if info_request.allocations.filter(handler=actor, is_active=True).exists():
             raise ApplicationError(_("You already handle this request."))
         Allocation.objects.create(info_request=info_request, handler=actor, allocated_by=actor)
         finish(
-            info_request,
-            actor,
-            events.TAKEN,
-            current,
-            ["updated_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.TAKEN,
+            from_status=current,
+            fields=["updated_at"],
             data={"handler": actor.pk},
             audience=Audience.RESPONDING,
         )
@@ -142,10 +148,10 @@ def request_refer_to_coordinator(
     )
     with transaction.atomic():
         info_request, current, _target = begin(
-            info_request,
-            actor,
-            Transition.REFER_TO_COORDINATOR,
-            Action.REQUEST_REFER_TO_COORDINATOR,
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.REFER_TO_COORDINATOR,
+            action=Action.REQUEST_REFER_TO_COORDINATOR,
         )
         if info_request.referred_to_coordinator:
             raise ApplicationError(_("This request is already referred to a coordinator."))
@@ -166,11 +172,11 @@ def request_refer_to_coordinator(
             language=language,
         )
         finish(
-            info_request,
-            actor,
-            events.REFERRED,
-            current,
-            ["referred_to_coordinator", "mediating_coordinator"],
+            info_request=info_request,
+            actor=actor,
+            code=events.REFERRED,
+            from_status=current,
+            fields=["referred_to_coordinator", "mediating_coordinator"],
             data={"coordinator": coordinator_id, "side": side, "message": message.pk},
         )
     return message
@@ -194,11 +200,11 @@ def mediation_post(
             language=language,
         )
         finish(
-            info_request,
-            actor,
-            events.MEDIATION_MESSAGE,
-            info_request.status,
-            ["updated_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.MEDIATION_MESSAGE,
+            from_status=info_request.status,
+            fields=["updated_at"],
             data={"message": message.pk},
         )
     return message
@@ -215,7 +221,13 @@ def request_end_mediation(*, info_request: InformationRequest, actor: User) -> I
             raise ApplicationError(_("This request is not in mediation."))
         policy.require(actor, Action.REQUEST_END_MEDIATION, info_request)
         info_request.referred_to_coordinator = False
-        finish(info_request, actor, events.MEDIATION_ENDED, current, ["referred_to_coordinator"])
+        finish(
+            info_request=info_request,
+            actor=actor,
+            code=events.MEDIATION_ENDED,
+            from_status=current,
+            fields=["referred_to_coordinator"],
+        )
     return info_request
 
 

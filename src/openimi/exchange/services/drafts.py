@@ -102,7 +102,10 @@ def request_update_draft(
     """
     with transaction.atomic():
         info_request, current, _target = begin(
-            info_request, actor, Transition.EDIT_DRAFT, Action.REQUEST_EDIT_DRAFT
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.EDIT_DRAFT,
+            action=Action.REQUEST_EDIT_DRAFT,
         )
         changed: list[str] = []
         if not isinstance(area, _Unset) and area.pk != info_request.area_id:
@@ -153,11 +156,11 @@ def request_update_draft(
         if not changed:
             return info_request
         finish(
-            info_request,
-            actor,
-            events.DRAFT_UPDATED,
-            current,
-            [name for name in changed if name != "questions"] or ["updated_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.DRAFT_UPDATED,
+            from_status=current,
+            fields=[name for name in changed if name != "questions"] or ["updated_at"],
             data={"fields": sorted(set(changed))},
             audience=Audience.REQUESTING,
         )
@@ -177,7 +180,10 @@ def request_set_personal_data(
         raise ApplicationError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
     with transaction.atomic():
         info_request, current, _target = begin(
-            info_request, actor, Transition.EDIT_DRAFT, Action.REQUEST_EDIT_DRAFT
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.EDIT_DRAFT,
+            action=Action.REQUEST_EDIT_DRAFT,
         )
         personal_data = PersonalData.objects.filter(info_request=info_request).first()
         if personal_data is None:
@@ -198,11 +204,11 @@ def request_set_personal_data(
             return personal_data
         personal_data.save()
         finish(
-            info_request,
-            actor,
-            events.PERSONAL_DATA_UPDATED,
-            current,
-            ["updated_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.PERSONAL_DATA_UPDATED,
+            from_status=current,
+            fields=["updated_at"],
             data={"fields": sorted(changed)},
             audience=Audience.REQUESTING,
         )
@@ -233,7 +239,9 @@ def request_add_attachment(
                 Action.REQUEST_ANSWER,
                 Side.RESPONDING,
             )
-        info_request, current, _target = begin(locked, actor, transition, action)
+        info_request, current, _target = begin(
+            info_request=locked, actor=actor, transition=transition, action=action
+        )
         if request_question is not None and request_question.info_request_id != info_request.pk:
             raise ApplicationError(_("That question is not part of this request."))
         if side == Side.RESPONDING and request_question is None:
@@ -254,11 +262,11 @@ def request_add_attachment(
         try:
             attachment.save()
             finish(
-                info_request,
-                actor,
-                events.ATTACHMENT_ADDED,
-                current,
-                ["updated_at"],
+                info_request=info_request,
+                actor=actor,
+                code=events.ATTACHMENT_ADDED,
+                from_status=current,
+                fields=["updated_at"],
                 data={
                     "attachment": attachment.pk,
                     "question": request_question.pk if request_question else None,
@@ -281,7 +289,10 @@ def request_remove_attachment(*, attachment: Attachment, actor: User) -> None:
         else:
             transition, action = Transition.EDIT_ANSWER, Action.REQUEST_ANSWER
         info_request, current, _target = begin(
-            attachment.info_request_id, actor, transition, action
+            info_request=attachment.info_request_id,
+            actor=actor,
+            transition=transition,
+            action=action,
         )
         attachment = Attachment.objects.filter(pk=attachment.pk, info_request=info_request).first()
         if attachment is None:
@@ -297,11 +308,11 @@ def request_remove_attachment(*, attachment: Attachment, actor: User) -> None:
         attachment.delete()
         transaction.on_commit(lambda: storage.delete(name))
         finish(
-            info_request,
-            actor,
-            events.ATTACHMENT_REMOVED,
-            current,
-            ["updated_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.ATTACHMENT_REMOVED,
+            from_status=current,
+            fields=["updated_at"],
             data={"attachment": pk},
             audience=Audience.REQUESTING if side == Side.REQUESTING else Audience.RESPONDING,
         )
@@ -311,7 +322,10 @@ def request_delete_draft(*, info_request: InformationRequest, actor: User) -> No
     """Delete a draft that will not be sent, with its personal data and documents."""
     with transaction.atomic():
         info_request, _current, _target = begin(
-            info_request, actor, Transition.EDIT_DRAFT, Action.REQUEST_EDIT_DRAFT
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.EDIT_DRAFT,
+            action=Action.REQUEST_EDIT_DRAFT,
         )
         files = [(a.file.name, a.file.storage) for a in info_request.attachments.all()]
         pk = info_request.pk
@@ -355,7 +369,9 @@ def request_send(*, info_request: InformationRequest, actor: User) -> Informatio
             if rules.outgoing_needs_approval(locked)
             else Transition.SEND
         )
-        info_request, current, target = begin(locked, actor, transition, Action.REQUEST_SEND)
+        info_request, current, target = begin(
+            info_request=locked, actor=actor, transition=transition, action=Action.REQUEST_SEND
+        )
         problems = draft_problems(info_request)
         if problems:
             raise IncompleteError(_("The request cannot be sent yet."), problems)
@@ -374,11 +390,11 @@ def request_send(*, info_request: InformationRequest, actor: User) -> Informatio
         if transition == Transition.SEND:
             fields += deliver(info_request)
         finish(
-            info_request,
-            actor,
-            events.SENT if transition == Transition.SEND else events.SENT_FOR_APPROVAL,
-            current,
-            fields,
+            info_request=info_request,
+            actor=actor,
+            code=events.SENT if transition == Transition.SEND else events.SENT_FOR_APPROVAL,
+            from_status=current,
+            fields=fields,
             data={"to_authority": info_request.responding_authority_id},
             audience=Audience.ALL if transition == Transition.SEND else Audience.REQUESTING,
         )

@@ -49,20 +49,28 @@ def request_approve(*, info_request: InformationRequest, actor: User) -> Informa
     (it is sent to the responding authority) or the answer (it is sent to the requester)."""
     with transaction.atomic():
         info_request, current, target = begin(
-            info_request, actor, Transition.APPROVE, Action.REQUEST_APPROVE
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.APPROVE,
+            action=Action.REQUEST_APPROVE,
         )
         info_request.status = target
         if current == State.AWAITING_APPROVAL:
             fields = ["status", *deliver(info_request)]
             finish(
-                info_request, actor, events.APPROVED, current, fields, audience=Audience.REQUESTING
+                info_request=info_request,
+                actor=actor,
+                code=events.APPROVED,
+                from_status=current,
+                fields=fields,
+                audience=Audience.REQUESTING,
             )
             finish(
-                info_request,
-                actor,
-                events.SENT,
-                current,
-                [],
+                info_request=info_request,
+                actor=actor,
+                code=events.SENT,
+                from_status=current,
+                fields=[],
                 data={"to_authority": info_request.responding_authority_id},
             )
         else:
@@ -70,14 +78,20 @@ def request_approve(*, info_request: InformationRequest, actor: User) -> Informa
             release_answers(info_request)
             fields = ["status", "answered_at"]
             finish(
-                info_request,
-                actor,
-                events.ANSWER_APPROVED,
-                current,
-                fields,
+                info_request=info_request,
+                actor=actor,
+                code=events.ANSWER_APPROVED,
+                from_status=current,
+                fields=fields,
                 audience=Audience.RESPONDING,
             )
-            finish(info_request, actor, events.ANSWERED, current, [])
+            finish(
+                info_request=info_request,
+                actor=actor,
+                code=events.ANSWERED,
+                from_status=current,
+                fields=[],
+            )
     return info_request
 
 
@@ -89,17 +103,20 @@ def request_return(
     note = required_text(note, field="note", message=_("Say why you return it."))
     with transaction.atomic():
         info_request, current, target = begin(
-            info_request, actor, Transition.RETURN, Action.REQUEST_RETURN
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.RETURN,
+            action=Action.REQUEST_RETURN,
         )
         language = language_of(note, note_language, actor, field="note_language")
         info_request.status = target
         outgoing = current == State.AWAITING_APPROVAL
         finish(
-            info_request,
-            actor,
-            events.RETURNED if outgoing else events.ANSWER_RETURNED,
-            current,
-            ["status"],
+            info_request=info_request,
+            actor=actor,
+            code=events.RETURNED if outgoing else events.ANSWER_RETURNED,
+            from_status=current,
+            fields=["status"],
             audience=Audience.REQUESTING if outgoing else Audience.RESPONDING,
             note=(Kind.RETURN_NOTE, note, language),
         )
@@ -114,7 +131,10 @@ def request_accept(
     check_reply_date(reply_by)
     with transaction.atomic():
         info_request, current, target = begin(
-            info_request, actor, Transition.ACCEPT, Action.REQUEST_ACCEPT
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.ACCEPT,
+            action=Action.REQUEST_ACCEPT,
         )
         info_request.status = target
         info_request.accepted_at = timezone.now()
@@ -127,7 +147,14 @@ def request_accept(
             }
             info_request.reply_by = reply_by
             fields.append("reply_by")
-        finish(info_request, actor, events.ACCEPTED, current, fields, data=data)
+        finish(
+            info_request=info_request,
+            actor=actor,
+            code=events.ACCEPTED,
+            from_status=current,
+            fields=fields,
+            data=data,
+        )
     return info_request
 
 
@@ -143,7 +170,10 @@ def request_forward(
     with a note; it awaits acceptance there, and its allocations end."""
     with transaction.atomic():
         info_request, current, target = begin(
-            info_request, actor, Transition.FORWARD, Action.REQUEST_FORWARD
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.FORWARD,
+            action=Action.REQUEST_FORWARD,
         )
         language = language_of(note, note_language, actor, field="note_language")
         from_authority = info_request.responding_authority
@@ -169,11 +199,11 @@ def request_forward(
         info_request.accepted_at = None
         fields = ["status", "responding_authority", "accepted_at", *deliver(info_request)]
         finish(
-            info_request,
-            actor,
-            events.FORWARDED,
-            current,
-            fields,
+            info_request=info_request,
+            actor=actor,
+            code=events.FORWARDED,
+            from_status=current,
+            fields=fields,
             data={"from_authority": from_authority.pk, "to_authority": to_authority.pk},
             note=(Kind.FORWARD_NOTE, note, language),
         )
@@ -196,22 +226,25 @@ def request_reject(
         )
     with transaction.atomic():
         info_request, current, target = begin(
-            info_request, actor, Transition.REJECT, Action.REQUEST_REJECT
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.REJECT,
+            action=Action.REQUEST_REJECT,
         )
         language = language_of(note, note_language, actor, field="note_language")
         info_request.status = target
         info_request.rejection_reason = reason
         info_request.closed_at = timezone.now()
         finish(
-            info_request,
-            actor,
-            events.REJECTED,
-            current,
-            ["status", "rejection_reason", "closed_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.REJECTED,
+            from_status=current,
+            fields=["status", "rejection_reason", "closed_at"],
             data={"reason": reason},
             note=(Kind.REJECTION_NOTE, note, language),
         )
-        end_mediation_with_request(info_request, actor)
+        end_mediation_with_request(info_request=info_request, actor=actor)
     return info_request
 
 
@@ -221,11 +254,11 @@ def request_request_info(
     """Ask the requesting authority for more information before answering."""
     text = required_text(text, field="text", message=_("Say what information you need."))
     return _simple(
-        info_request,
-        actor,
-        Transition.REQUEST_INFO,
-        Action.REQUEST_REQUEST_INFO,
-        events.INFORMATION_REQUESTED,
+        info_request=info_request,
+        actor=actor,
+        transition=Transition.REQUEST_INFO,
+        action=Action.REQUEST_REQUEST_INFO,
+        code=events.INFORMATION_REQUESTED,
         note=(Kind.INFORMATION_REQUEST, text, language),
     )
 
@@ -243,7 +276,10 @@ def request_provide_info(
     files = list(files)
     with transaction.atomic():
         info_request, current, target = begin(
-            info_request, actor, Transition.PROVIDE_INFO, Action.REQUEST_PROVIDE_INFO
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.PROVIDE_INFO,
+            action=Action.REQUEST_PROVIDE_INFO,
         )
         language = language_of(text, language, actor, field="language")
         count = info_request.attachments.count()
@@ -266,11 +302,11 @@ def request_provide_info(
                 attachment.save()
             info_request.status = target
             finish(
-                info_request,
-                actor,
-                events.INFORMATION_PROVIDED,
-                current,
-                ["status"],
+                info_request=info_request,
+                actor=actor,
+                code=events.INFORMATION_PROVIDED,
+                from_status=current,
+                fields=["status"],
                 data={"attachments": [attachment.pk for attachment in stored]},
                 note=(Kind.INFORMATION, text, language),
             )
@@ -288,7 +324,9 @@ def request_answer(*, info_request: InformationRequest, actor: User) -> Informat
         locked = lock(info_request)
         needs_approval = rules.answer_needs_approval(locked)
         transition = Transition.ANSWER_FOR_APPROVAL if needs_approval else Transition.ANSWER
-        info_request, current, target = begin(locked, actor, transition, Action.REQUEST_ANSWER)
+        info_request, current, target = begin(
+            info_request=locked, actor=actor, transition=transition, action=Action.REQUEST_ANSWER
+        )
         missing = incomplete_questions(info_request)
         if missing:
             raise IncompleteError(
@@ -308,17 +346,23 @@ def request_answer(*, info_request: InformationRequest, actor: User) -> Informat
         info_request.status = target
         if needs_approval:
             finish(
-                info_request,
-                actor,
-                events.ANSWER_SENT_FOR_APPROVAL,
-                current,
-                ["status"],
+                info_request=info_request,
+                actor=actor,
+                code=events.ANSWER_SENT_FOR_APPROVAL,
+                from_status=current,
+                fields=["status"],
                 audience=Audience.RESPONDING,
             )
         else:
             info_request.answered_at = timezone.now()
             release_answers(info_request)
-            finish(info_request, actor, events.ANSWERED, current, ["status", "answered_at"])
+            finish(
+                info_request=info_request,
+                actor=actor,
+                code=events.ANSWERED,
+                from_status=current,
+                fields=["status", "answered_at"],
+            )
     return info_request
 
 
@@ -326,12 +370,21 @@ def request_accept_answer(*, info_request: InformationRequest, actor: User) -> I
     """The requester accepts the answer: the request is closed."""
     with transaction.atomic():
         info_request, current, target = begin(
-            info_request, actor, Transition.ACCEPT_ANSWER, Action.REQUEST_ACCEPT_ANSWER
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.ACCEPT_ANSWER,
+            action=Action.REQUEST_ACCEPT_ANSWER,
         )
         info_request.status = target
         info_request.closed_at = timezone.now()
-        finish(info_request, actor, events.ANSWER_ACCEPTED, current, ["status", "closed_at"])
-        end_mediation_with_request(info_request, actor)
+        finish(
+            info_request=info_request,
+            actor=actor,
+            code=events.ANSWER_ACCEPTED,
+            from_status=current,
+            fields=["status", "closed_at"],
+        )
+        end_mediation_with_request(info_request=info_request, actor=actor)
     return info_request
 
 
@@ -341,11 +394,11 @@ def request_ask_follow_up(
     """The requester asks a follow-up question: the request is open for answering again."""
     text = required_text(text, field="text", message=_("Write the follow-up question."))
     return _simple(
-        info_request,
-        actor,
-        Transition.ASK_FOLLOW_UP,
-        Action.REQUEST_ASK_FOLLOW_UP,
-        events.FOLLOW_UP_ASKED,
+        info_request=info_request,
+        actor=actor,
+        transition=Transition.ASK_FOLLOW_UP,
+        action=Action.REQUEST_ASK_FOLLOW_UP,
+        code=events.FOLLOW_UP_ASKED,
         note=(Kind.FOLLOW_UP, text, language),
     )
 
@@ -356,39 +409,51 @@ def request_withdraw(
     """The requester withdraws a request that is still open."""
     with transaction.atomic():
         info_request, current, target = begin(
-            info_request, actor, Transition.WITHDRAW, Action.REQUEST_WITHDRAW
+            info_request=info_request,
+            actor=actor,
+            transition=Transition.WITHDRAW,
+            action=Action.REQUEST_WITHDRAW,
         )
         language = language_of(note, note_language, actor, field="note_language")
         info_request.status = target
         info_request.closed_at = timezone.now()
         finish(
-            info_request,
-            actor,
-            events.WITHDRAWN,
-            current,
-            ["status", "closed_at"],
+            info_request=info_request,
+            actor=actor,
+            code=events.WITHDRAWN,
+            from_status=current,
+            fields=["status", "closed_at"],
             note=(Kind.WITHDRAWAL_NOTE, note, language),
         )
-        end_mediation_with_request(info_request, actor)
+        end_mediation_with_request(info_request=info_request, actor=actor)
     return info_request
 
 
 def _simple(
+    *,
     info_request: InformationRequest,
     actor: User,
     transition: Transition,
     action: Action,
     code: str,
-    *,
     note: tuple[str, str, str],
 ) -> InformationRequest:
     """A transition that only changes the status and keeps a note."""
     kind, text, language = note
     with transaction.atomic():
-        info_request, current, target = begin(info_request, actor, transition, action)
+        info_request, current, target = begin(
+            info_request=info_request, actor=actor, transition=transition, action=action
+        )
         language = language_of(text, language, actor, field="language")
         info_request.status = target
-        finish(info_request, actor, code, current, ["status"], note=(kind, text, language))
+        finish(
+            info_request=info_request,
+            actor=actor,
+            code=code,
+            from_status=current,
+            fields=["status"],
+            note=(kind, text, language),
+        )
     return info_request
 
 

@@ -26,7 +26,7 @@ class AnswerView(RequestPolicyMixin, View):
     action = Action.REQUEST_ANSWER
 
     def load(self):
-        self.questions = selectors.request_questions(
+        self.questions = selectors.request_question_list(
             user=self.request.user, info_request=self.info_request
         )
         position = next(

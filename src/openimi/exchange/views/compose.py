@@ -273,7 +273,7 @@ class ComposeStepView(RequestPolicyMixin, View):
 
     def remove_attachment(self, attachment_pk: str):
         user = self.request.user
-        attachments = selectors.request_attachments(user=user, info_request=self.info_request)
+        attachments = selectors.request_attachment_list(user=user, info_request=self.info_request)
         attachment = next((a for a in attachments if str(a.pk) == attachment_pk), None)
         if attachment is None:
             raise Http404
@@ -302,7 +302,7 @@ class ComposeStepView(RequestPolicyMixin, View):
             "previous_step": STEP_NAMES[number - 2] if number > 1 else None,
         }
         if self.step == "attachments":
-            context["attachments"] = selectors.request_attachments(
+            context["attachments"] = selectors.request_attachment_list(
                 user=user, info_request=info_request
             )
         if self.step == "recipient":
@@ -314,9 +314,9 @@ class ComposeStepView(RequestPolicyMixin, View):
             )
             context.update(
                 problems=services.draft_problems(info_request),
-                questions=selectors.request_questions(user=user, info_request=info_request),
+                questions=selectors.request_question_list(user=user, info_request=info_request),
                 personal_fields=_personal_rows(personal_data),
-                attachments=selectors.request_attachments(user=user, info_request=info_request),
+                attachments=selectors.request_attachment_list(user=user, info_request=info_request),
                 can_send=policy.can(user, Action.REQUEST_SEND, info_request),
             )
         special = {"attachments", "recipient", "reply-date", "review"}

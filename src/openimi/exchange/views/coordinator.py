@@ -1,5 +1,5 @@
 """The coordinator's overview: the requests of the authorities it supervises, without personal
-data, documents or free text (``selectors.coordinator_overview``). Each row opens the request's
+data, documents or free text (``selectors.coordinator_request_list``). Each row opens the request's
 detail page, where the policy shows a coordinator what it may see and nothing more."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class CoordinatorOverviewView(PolicyRequiredMixin, TemplateView):
         form.fields.pop("allocated_to_me")
         form.fields.pop("country")
         filters = selector_filters(form, direction=None)
-        requests = selectors.coordinator_overview(
+        requests = selectors.coordinator_request_list(
             user=self.request.user, filters=filters, authority_details=False
         )
         if self.request.GET.get("referred"):

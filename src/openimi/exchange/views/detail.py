@@ -148,7 +148,7 @@ def _note_form(label: str, *, required: bool = True):
 
 
 def _forward_form(view, data=None, files=None):
-    candidates = list(selectors.forward_candidates(info_request=view.info_request))
+    candidates = list(selectors.forward_candidate_list(info_request=view.info_request))
     # "Forward to the coordinator" (an authority that may not reject) links with ``?to=``.
     chosen = view.request.GET.get("to", "")
     initial = {"to_authority": chosen} if chosen in {str(a.pk) for a in candidates} else {}
@@ -164,11 +164,11 @@ def _forward_form(view, data=None, files=None):
 
 def _allocate_form(view, data=None, files=None):
     candidates = list(
-        selectors.allocation_candidates(user=view.request.user, info_request=view.info_request)
+        selectors.allocation_candidate_list(user=view.request.user, info_request=view.info_request)
     )
     current = [
         a.handler
-        for a in selectors.request_allocations(
+        for a in selectors.request_allocation_list(
             user=view.request.user, info_request=view.info_request
         )
     ]
@@ -512,7 +512,9 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
             )
             self.content_replay = {"personal_data_viewed": True}
         questions = (
-            selectors.request_questions(user=user, info_request=info_request) if can_details else []
+            selectors.request_question_list(user=user, info_request=info_request)
+            if can_details
+            else []
         )
         languages = language_names()
         for asked in questions:
@@ -522,14 +524,14 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
             code = asked.answer.free_text_language if asked.answer else ""
             asked.language_name = languages.get(code, code)
         available = selectors.request_available_transitions(user=user, info_request=info_request)
-        timeline = selectors.request_timeline(user=user, info_request=info_request)
+        timeline = selectors.timeline_entry_list(user=user, info_request=info_request)
         for entry in timeline:
             entry.label = EVENT_LABELS.get(entry.event.code, entry.event.code)
         mediation = None
-        allocations = selectors.request_allocations(user=user, info_request=info_request)
+        allocations = selectors.request_allocation_list(user=user, info_request=info_request)
         can_mediate = policy.can(user, Action.REQUEST_MEDIATE, info_request)
         if policy.can(user, Action.REQUEST_VIEW_MEDIATION, info_request):
-            mediation = selectors.mediation_messages(user=user, info_request=info_request)
+            mediation = selectors.mediation_message_list(user=user, info_request=info_request)
         context.update(
             info_request=info_request,
             can_details=can_details,
@@ -537,7 +539,7 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
             personal_data=personal_data,
             personal_fields=_personal_rows(personal_data),
             questions=questions,
-            attachments=selectors.request_attachments(user=user, info_request=info_request),
+            attachments=selectors.request_attachment_list(user=user, info_request=info_request),
             timeline=timeline,
             mediation=mediation,
             can_mediate=can_mediate,
