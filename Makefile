@@ -7,8 +7,10 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make run    install, migrate, load reference and demo data, start web + worker on :8000"
-	@echo "make test   install (with test tools), then run the whole test suite"
+	@echo "make test   install (with test tools), lint, type-check, then run the whole test suite"
+	@echo "             with coverage (fails below the floor in pyproject.toml)"
 	@echo "make lint   ruff check and format check"
+	@echo "make types  mypy over the packages listed in pyproject.toml"
 
 $(BIN)/python:
 	@PY="$$(scripts/find-python.sh)" && echo "Using $$PY" && "$$PY" -m venv $(VENV)
@@ -28,13 +30,18 @@ run: install messages
 	$(BIN)/openimi demo
 	@scripts/run.sh
 
-test: install
+# The gates, in order: lint, types, then the tests with coverage and its floor
+# ([tool.coverage.report] fail_under in pyproject.toml).
+test: install lint types
 	@scripts/system-packages.sh
 	@$(MAKE) --no-print-directory messages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-.PHONY: help install messages run test lint
+types: install
+	$(BIN)/mypy
+
+.PHONY: help install messages run test lint types

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from openimi.access.actions import Action
-from openimi.access.roles import has_role, is_local_data_administrator
+from openimi.access.roles import grants, has_role, is_local_data_administrator
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -54,7 +54,7 @@ def can(user: User, action: Action, obj: Any) -> bool:
     if action is Action.MONITORING_VIEW:
         return obj is not None and obj.pk == user.authority_id and _watches(user)
     if action is Action.MONITORING_COORDINATE:
-        return user.authority.is_coordinator and _watches(user)
+        return user.authority is not None and user.authority.is_coordinator and _watches(user)
     return False
 
 
@@ -64,11 +64,8 @@ def monitored_area_ids(user: User) -> list[int] | None:
     if is_local_data_administrator(user, user.authority):
         return None
     supervisor = _roles().SUPERVISOR
-    has_role(user, supervisor)  # fills the per-request cache of the user's grants
     return sorted(
-        area_id
-        for role, area_id in user._policy_grants
-        if role == supervisor and area_id is not None
+        area_id for role, area_id in grants(user) if role == supervisor and area_id is not None
     )
 
 

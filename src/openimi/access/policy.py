@@ -140,9 +140,7 @@ def personal_data_log_areas(user: User | None, authority: Authority | None) -> l
     if has_role(user, Role.LOCAL_DATA_ADMINISTRATOR):
         return None
     return sorted(
-        area_id
-        for role, area_id in user._policy_grants
-        if role == Role.SUPERVISOR and area_id is not None
+        area_id for role, area_id in grants(user) if role == Role.SUPERVISOR and area_id is not None
     )
 
 

@@ -29,7 +29,7 @@ Who is who, for one request in one legislative area:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -113,7 +113,7 @@ def _roles() -> Any:
 # --- Who the user is for this request ------------------------------------------------------
 
 
-def _active(user: User | None) -> bool:
+def _active(user: User | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -174,7 +174,7 @@ def coordinator_sides(user: User, info_request: InformationRequest) -> set[str]:
     """The sides whose supervising coordinator the user works for (and may see by now)."""
     from openimi.exchange.workflow import State
 
-    sides = set()
+    sides: set[str] = set()
     if user.authority_id is None:
         return sides
     if info_request.status != State.DRAFT and (
@@ -210,7 +210,7 @@ def _is_approver(user: User, info_request: InformationRequest) -> bool:
 
 def sides_of(user: User, info_request: InformationRequest) -> set[str]:
     """The sides whose internal events and notes the user may read (members and coordinators)."""
-    sides = set()
+    sides: set[str] = set()
     if _requesting_member(user, info_request):
         sides.add(REQUESTING)
     if _responding_member(user, info_request):
@@ -320,7 +320,7 @@ def can(user: User, action: Action, obj: Any) -> bool:
     if action is Action.REQUEST_LIST:
         return user.authority_id is not None
     if action is Action.REQUEST_COORDINATOR_OVERVIEW:
-        return user.authority_id is not None and user.authority.is_coordinator
+        return user.authority is not None and user.authority.is_coordinator
     if action is Action.REQUEST_CREATE:
         if user.authority_id is None:
             return False
@@ -400,7 +400,7 @@ def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
         | Q(requesting_authority_id=authority_id, status=State.DRAFT, area_id__in=draft_areas)
         | (Q(responding_authority_id=authority_id) & _reached_q())
     )
-    if user.authority.is_coordinator:
+    if user.authority is not None and user.authority.is_coordinator:
         visible |= _supervised_q(authority_id)
     return requests.filter(visible)
 
@@ -419,11 +419,11 @@ def visible_by_key(user: User | None, info_request: InformationRequest) -> bool:
     return party and sees_own_authority_only(user) and _can_view(user, info_request)
 
 
-def sees_own_authority_only(user: User | None) -> bool:
+def sees_own_authority_only(user: User | None) -> TypeGuard[User]:
     """Whether every request ``user`` may see has the user's authority as a party: so for
     everyone but the users of a coordinator, who also see the requests of the authorities it
     supervises (``requests_visible_to``)."""
-    return _active(user) and user.authority_id is not None and not user.authority.is_coordinator
+    return _active(user) and user.authority is not None and not user.authority.is_coordinator
 
 
 def requests_received_by(user: User | None) -> QuerySet[InformationRequest]:
@@ -447,9 +447,9 @@ def requests_supervised_by(user: User | None) -> QuerySet[InformationRequest]:
     """The requests ``user`` sees because its authority is the supervising coordinator of one
     of the two authorities for the area (a coordinator's overview)."""
     visible = requests_visible_to(user)
-    if not _active(user) or user.authority_id is None or not user.authority.is_coordinator:
+    if not _active(user) or user.authority is None or not user.authority.is_coordinator:
         return visible.none()
-    return visible.filter(_supervised_q(user.authority_id))
+    return visible.filter(_supervised_q(user.authority.pk))
 
 
 def _reached_q() -> Q:
@@ -478,12 +478,12 @@ def _supervised_q(coordinator_id: int) -> Q:
     )
 
 
-def request_handlers_of(authority_id: int, area_id: int) -> QuerySet[User]:
+def request_handlers_of(authority_id: int | None, area_id: int) -> QuerySet[User]:
     """The active request handlers of an authority for an area."""
     return _users_with_role(authority_id, _roles().REQUEST_HANDLER, area_id)
 
 
-def allocators_of(authority_id: int, area_id: int) -> QuerySet[User]:
+def allocators_of(authority_id: int | None, area_id: int) -> QuerySet[User]:
     """The active allocators of an authority for an area."""
     return _users_with_role(authority_id, _roles().ALLOCATOR, area_id)
 
@@ -499,9 +499,11 @@ def responding_actors(info_request: InformationRequest) -> QuerySet[User]:
     return handlers
 
 
-def _users_with_role(authority_id: int, role: str, area_id: int) -> QuerySet[User]:
+def _users_with_role(authority_id: int | None, role: str, area_id: int) -> QuerySet[User]:
     from openimi.accounts.models import User
 
+    if authority_id is None:  # a draft without a responder yet: nobody acts for it
+        return User.objects.none()
     return (
         User.objects.filter(
             authority_id=authority_id,

@@ -6,14 +6,14 @@ rule modules it delegates to can use them without importing the policy back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
     from openimi.authorities.models import Authority
 
 
-def _is_active(user: User | None) -> bool:
+def _is_active(user: User | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -22,7 +22,7 @@ def grants(user: User) -> set[tuple[str, int | None]]:
     found = getattr(user, "_policy_grants", None)
     if found is None:
         found = set(user.role_grants.values_list("role", "area_id"))
-        user._policy_grants = found
+        user._policy_grants = found  # type: ignore[attr-defined]  # per-request cache
     return found
 
 

@@ -82,7 +82,7 @@ def _text_filter(text: str) -> Q:
             Q(official_name__icontains=word)
             | Q(informal_title__icontains=word)
             | Q(description__icontains=word)
-            | Exists(in_translation)
+            | Q(Exists(in_translation))
         )
     return condition
 

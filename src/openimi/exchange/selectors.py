@@ -246,7 +246,7 @@ def request_relations_load(
     as there. By its key alone: the visibility filter is not built and compiled a second time
     (about 2,400 of the 67,000 Python calls of a first read of the request page at bench scale
     L)."""
-    info_request = _with_relations(InformationRequest.objects, authority_details=False).get(
+    info_request = _with_relations(InformationRequest.objects.all(), authority_details=False).get(
         pk=info_request.pk
     )
     authority_details_load([info_request])
@@ -421,7 +421,7 @@ def timeline_entry_list(*, user: User, info_request: InformationRequest) -> list
         result.append(
             TimelineEntry(
                 event=event,
-                note=masker.mask(message.text) if message else None,
+                note=masker.mask(message.text) if message and masker else None,
                 note_language=message.language if message else None,
             )
         )
@@ -440,7 +440,7 @@ def mediation_message_list(
     )
     masker = free_text_masker(user=user, info_request=info_request)
     for message in messages:
-        message.text = masker.mask(message.text)  # read-only instances
+        message.text = masker.mask(message.text) or ""  # read-only instances
     return messages
 
 
@@ -508,7 +508,7 @@ def handlers_load(*, user: User, info_requests: list[InformationRequest]) -> Non
     of the user's incoming requests, in one query; other rows get an empty list."""
     own = [ir for ir in info_requests if ir.responding_authority_id == user.authority_id]
     for info_request in info_requests:
-        info_request.handled_by = []
+        info_request.handled_by = []  # type: ignore[attr-defined]  # read by the list page
     if not own:
         return
     by_pk = {info_request.pk: info_request for info_request in own}
@@ -517,13 +517,14 @@ def handlers_load(*, user: User, info_requests: list[InformationRequest]) -> Non
         .select_related("handler")
         .order_by("created_at", "pk")
     ):
-        by_pk[allocation.info_request_id].handled_by.append(allocation.handler)
+        by_pk[allocation.info_request_id].handled_by.append(allocation.handler)  # type: ignore[attr-defined]
 
 
 def forward_candidate_list(*, info_request: InformationRequest) -> QuerySet[Authority]:
     """Where the responding authority may forward ``info_request``: another authority of the
     same member state that receives requests of its area (the rule of ``request_forward``)."""
     responding = info_request.responding_authority
+    assert responding is not None  # only a request that reached a responder is forwarded
     return (
         Authority.objects.filter(country_id=responding.country_id)
         .filter(rules.authorities_receiving_requests(info_request.area_id))

@@ -179,12 +179,12 @@ def outbox_enqueue_many(
 
 def _digest_user_ids(user_ids: set[int | None]) -> set[int]:
     """Of ``user_ids``, those who chose the daily digest: one query, none for no users."""
-    user_ids.discard(None)
-    if not user_ids:
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    if not ids:
         return set()
     return set(
         NotificationPreference.objects.filter(
-            user_id__in=user_ids, email_frequency=NotificationPreference.Frequency.DAILY_DIGEST
+            user_id__in=ids, email_frequency=NotificationPreference.Frequency.DAILY_DIGEST
         ).values_list("user_id", flat=True)
     )
 

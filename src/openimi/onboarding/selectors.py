@@ -74,7 +74,7 @@ def _match_existing_users(*, authority: Authority, rows: list[importers.ParsedRo
     names = {" ".join(row.name.lower().split()) for row in rows if row.name}
     words = {name for name in names if " " not in name}
     same_name: dict[str, list[UserModel]] = {}
-    for user in (
+    for namesake in (
         current_user_list(authority=authority)
         .annotate(
             full=Lower(Concat("first_name", Value(" "), "last_name")),
@@ -83,8 +83,8 @@ def _match_existing_users(*, authority: Authority, rows: list[importers.ParsedRo
         .filter(Q(full__in=names) | Q(first__in=words))
         .order_by("pk")
     ):
-        for key in {user.full, user.first} & names:
-            same_name.setdefault(key, []).append(user)
+        for key in {namesake.full, namesake.first} & names:
+            same_name.setdefault(key, []).append(namesake)
     for row in rows:
         row.warnings = []
         user = by_email.get(row.email.lower())

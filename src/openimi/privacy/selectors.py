@@ -68,6 +68,7 @@ def access_log_entry_list(*, user: User, filters: AccessLogFilters) -> QuerySet[
     """The access log entries ``user`` may read, newest first (see the module's docstring)."""
     authority = user.authority
     policy.require(user, Action.PERSONAL_DATA_LOG_VIEW, authority)
+    assert authority is not None  # the policy admitted an authority's user
     entries = RequestEvent.objects.filter(code__in=ACCESS_CODES, actor_authority_id=authority.pk)
     areas = policy.personal_data_log_areas(user, authority)
     if areas is not None:
@@ -92,6 +93,7 @@ def log_user_list(*, user: User) -> QuerySet:
     from openimi.accounts.models import User as UserModel
 
     policy.require(user, Action.PERSONAL_DATA_LOG_VIEW, user.authority)
+    assert user.authority_id is not None  # the policy admitted an authority's user
     return UserModel.objects.filter(authority_id=user.authority_id).order_by(
         "last_name", "first_name", "username"
     )

@@ -209,6 +209,7 @@ def personal_data_correct(
             raise ApplicationError(" ".join(messages), field=field) from error
         personal_data.save(update_fields=[*old, "updated_at"])
         fields = sorted(old)
+        assert actor.authority_id is not None  # the policy admitted an authority's user
         correction = PersonalDataCorrection.objects.create(
             info_request=info_request,
             authority_id=actor.authority_id,
@@ -242,6 +243,7 @@ def personal_data_contest(
         _personal_data(info_request)
         if ContestMark.objects.filter(info_request=info_request, removed_at__isnull=True).exists():
             raise ApplicationError(_("The personal data of this request is already contested."))
+        assert actor.authority_id is not None  # the policy admitted an authority's user
         mark = ContestMark.objects.create(
             info_request=info_request,
             authority_id=actor.authority_id,

@@ -24,6 +24,7 @@ import logging
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -213,7 +214,7 @@ def _process(
     new_files: list[str] = []
     try:
         with transaction.atomic():
-            rows = list(
+            rows: list[tuple[Any, ...]] = list(
                 InformationRequest.objects.select_for_update(skip_locked=True)
                 .filter(pk__in=pks, status__in=FINAL_STATES)
                 .values_list(
@@ -573,5 +574,5 @@ def _scrub(value: Any, pk: int, redactor: _Redactor) -> Any:
     return value
 
 
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(row, default=str))

@@ -398,7 +398,7 @@ def _clean_details(
     *, authority: Authority | None, service_account: bool = False, **values: str
 ) -> dict[str, str]:
     details = {name: " ".join((values.get(name) or "").split()) for name in _DETAIL_FIELDS}
-    if len(details["department"]) > User._meta.get_field("department").max_length:
+    if len(details["department"]) > (User._meta.get_field("department").max_length or 0):
         raise ApplicationError(
             _("Enter a department of at most 200 characters."), field="department"
         )
@@ -436,7 +436,10 @@ def _check_username_free(username: str, *, exclude_pk: int | None = None) -> Non
             ),
             field="username",
         )
-    if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists():
+    same = User.objects.filter(username__iexact=username)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if same.exists():
         raise _username_taken()
 
 

@@ -164,6 +164,7 @@ def request_refer_to_coordinator(
         language = language_of(text, language, actor, field="language")
         info_request.referred_to_coordinator = True
         info_request.mediating_coordinator_id = coordinator_id
+        assert actor.authority_id is not None  # the policy admitted an authority's user
         message = MediationMessage.objects.create(
             info_request=info_request,
             author=actor,
@@ -192,6 +193,7 @@ def mediation_post(
         policy.require(actor, Action.REQUEST_VIEW, info_request)
         policy.require(actor, Action.REQUEST_MEDIATE, info_request)
         language = language_of(text, language, actor, field="language")
+        assert actor.authority_id is not None  # the policy admitted an authority's user
         message = MediationMessage.objects.create(
             info_request=info_request,
             author=actor,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -64,6 +65,7 @@ def request_create_draft(
 ) -> InformationRequest:
     """Start a request of the actor's authority in ``area`` (the actor handles requests there)."""
     policy.require(actor, Action.REQUEST_CREATE, area)
+    assert actor.authority_id is not None  # the policy admitted an authority's user
     with transaction.atomic():
         info_request = InformationRequest(
             requesting_authority_id=actor.authority_id,
@@ -276,7 +278,8 @@ def request_add_attachment(
         except BaseException:
             # The row will not exist: do not keep its file (a later rollback of an outer
             # transaction can still leave one behind; the retention job sweeps orphans).
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
             raise
     return attachment
 
@@ -294,19 +297,20 @@ def request_remove_attachment(*, attachment: Attachment, actor: User) -> None:
             transition=transition,
             action=action,
         )
-        attachment = Attachment.objects.filter(pk=attachment.pk, info_request=info_request).first()
-        if attachment is None:
+        found = Attachment.objects.filter(pk=attachment.pk, info_request=info_request).first()
+        if found is None:
             raise ApplicationError(_("This document was already removed."))
-        if attachment.side == Side.RESPONDING and attachment.released_at is not None:
+        if found.side == Side.RESPONDING and found.released_at is not None:
             raise ApplicationError(_("This document was already sent and cannot be removed."))
         name, storage, pk, side = (
-            attachment.file.name,
-            attachment.file.storage,
-            attachment.pk,
-            attachment.side,
+            found.file.name,
+            found.file.storage,
+            found.pk,
+            found.side,
         )
-        attachment.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        found.delete()
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
         finish(
             info_request=info_request,
             actor=actor,
@@ -327,11 +331,13 @@ def request_delete_draft(*, info_request: InformationRequest, actor: User) -> No
             transition=Transition.EDIT_DRAFT,
             action=Action.REQUEST_EDIT_DRAFT,
         )
-        files = [(a.file.name, a.file.storage) for a in info_request.attachments.all()]
+        files = [
+            (a.file.name, a.file.storage) for a in info_request.attachments.all() if a.file.name
+        ]
         pk = info_request.pk
         info_request.delete()
         for name, storage in files:
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            transaction.on_commit(partial(storage.delete, name))
         audit.info("request.draft_deleted id=%s by=%s", pk, actor.pk)
 
 
@@ -375,6 +381,7 @@ def request_send(*, info_request: InformationRequest, actor: User) -> Informatio
         problems = draft_problems(info_request)
         if problems:
             raise IncompleteError(_("The request cannot be sent yet."), problems)
+        assert info_request.responding_authority is not None  # draft_problems checked it
         _check_recipient(info_request, info_request.responding_authority)
         if transition == Transition.SEND_FOR_APPROVAL and (
             rules.supervising_coordinator_id(info_request, rules.REQUESTING) is None

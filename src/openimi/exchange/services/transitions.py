@@ -177,6 +177,7 @@ def request_forward(
         )
         language = language_of(note, note_language, actor, field="note_language")
         from_authority = info_request.responding_authority
+        assert from_authority is not None  # a request is forwarded by its responder
         if to_authority.pk in (from_authority.pk, info_request.requesting_authority_id):
             raise ApplicationError(
                 _("Choose another authority than the two in this request."), field="to_authority"
@@ -312,7 +313,8 @@ def request_provide_info(
             )
         except BaseException:
             for attachment in stored:
-                attachment.file.storage.delete(attachment.file.name)
+                if attachment.file.name:
+                    attachment.file.storage.delete(attachment.file.name)
             raise
     return info_request
 
