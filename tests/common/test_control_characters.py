@@ -35,10 +35,10 @@ def _product_classes(base: type) -> list[type]:
     for module in pkgutil.walk_packages(openimi.__path__, "openimi."):
         if ".migrations" not in module.name and ".management" not in module.name:
             importlib.import_module(module.name)
-    found, todo = [], [base]
-    while todo:
-        for subclass in todo.pop().__subclasses__():
-            todo.append(subclass)
+    found, to_visit = [], [base]
+    while to_visit:
+        for subclass in to_visit.pop().__subclasses__():
+            to_visit.append(subclass)
             if subclass.__module__.startswith("openimi."):
                 found.append(subclass)
     return found
