@@ -3,7 +3,7 @@ translations back in, and check a catalogue the way the test suite does.
 
 Run it with the project's Python from the project root (docs/translating.md says when):
 
-    .venv/bin/python scripts/translations.py init de           # new catalogue, plural rule from CLDR
+    .venv/bin/python scripts/translations.py init de     # new catalogue, plural rule from CLDR
     .venv/bin/python scripts/translations.py export de --size 150 --chunk 0 > chunk.json
     .venv/bin/python scripts/translations.py import de chunk-translated.json
     .venv/bin/python scripts/translations.py check de          # what the tests would refuse
@@ -143,7 +143,8 @@ def _entry_problems(entry: polib.POEntry, language: str) -> list[str]:
         forms = [entry.msgstr_plural.get(i, "") for i in range(nplurals(language))]
         if len(entry.msgstr_plural) != nplurals(language):
             found.append(
-                f"has {len(entry.msgstr_plural)} plural forms, the language has {nplurals(language)}"
+                f"has {len(entry.msgstr_plural)} plural forms, "
+                f"the language has {nplurals(language)}"
             )
         named = sorted(set(p for p in placeholders(entry.msgid_plural) if p.startswith("%(")))
         for i, form in enumerate(forms):
@@ -198,7 +199,8 @@ def check(language: str) -> list[str]:
     found = []
     if po.metadata.get("Plural-Forms", "").rstrip(";") != plural_forms(language).rstrip(";"):
         found.append(
-            f"Plural-Forms is {po.metadata.get('Plural-Forms')!r}, CLDR says {plural_forms(language)!r}"
+            f"Plural-Forms is {po.metadata.get('Plural-Forms')!r}, "
+            f"CLDR says {plural_forms(language)!r}"
         )
     for entry in po:
         if entry.obsolete:
