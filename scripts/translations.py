@@ -53,7 +53,11 @@ def catalogue_path(language: str) -> Path:
 
 
 def placeholders(text: str) -> list[str]:
-    return sorted(PLACEHOLDER.findall(text))
+    """The placeholders a translation must keep: a named one at least once (it may repeat),
+    each positional one and each HTML tag as often as the English has it."""
+    found = PLACEHOLDER.findall(text)
+    named = {p for p in found if p.startswith("%(") or (p.startswith("{") and p != "{}")}
+    return sorted(named) + sorted(p for p in found if p not in named)
 
 
 def plural_forms(language: str) -> str:
