@@ -1,0 +1,33 @@
+"""The Content Security Policy's ``form-action`` must let a form lead to a provider.
+
+Chromium applies ``form-action`` to the redirects that follow a form's POST: the "Log in with
+<provider>" forms and the logout form (RP-initiated logout) end at the provider. With providers
+configured, every page's policy names their issuers' origins as well; without, nothing changes.
+Placed after Django's CSP middleware in MIDDLEWARE, so that it runs first on the response.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from openimi.accounts.sso.providers import providers
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class SsoFormActionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        configured = providers()
+        if configured and not hasattr(response, "_csp_config") and settings.SECURE_CSP:
+            policy = dict(settings.SECURE_CSP)
+            origins = sorted({_origin(p.issuer) for p in configured})
+            policy["form-action"] = [*policy.get("form-action", []), *origins]
+            response._csp_config = policy
+        return response
