@@ -252,3 +252,31 @@ def test_logout_ends_the_session_here_and_at_the_provider(
     expect(page).to_have_url(re.compile("/accounts/login/"))
     page.get_by_role("button", name="Log in with Test ID").click()
     expect(page.get_by_role("heading", name="Test provider login")).to_be_visible()
+
+
+def test_a_local_data_administrator_links_a_login(
+    page, live_server, settings, authority, lda, login_as, axe_violations
+):
+    settings.OIDC_PROVIDERS = [
+        provider_setting("testid", "https://idp.example.org", "openimi", SECRET)
+    ]
+    colleague = UserFactory(authority=authority, username="tessa", first_name="Tessa")
+    login_as(lda)
+    page.goto(f"{live_server.url}/administration/users/{colleague.pk}/")
+    page.get_by_role("button", name="Link a login").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Link a login")
+    page.get_by_role("button", name="Link a login").click()  # nothing entered
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Subject identifier").fill("248289")
+    page.get_by_role("button", name="Link a login").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("User details")
+    expect(page.locator("main")).to_contain_text(
+        f"The login through Test ID is linked to {colleague.get_full_name()}."
+    )
+    expect(page.locator("main")).to_contain_text("248289")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Unlink Test ID").click()
+    page.get_by_role("button", name="Unlink").click()
+    expect(page.locator("main")).to_contain_text("is no longer linked to")
+    assert not SsoLink.objects.exists()

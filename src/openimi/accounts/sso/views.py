@@ -173,7 +173,6 @@ class SsoUnlinkView(_UserMixin, FormView):
         name = self.target.get_full_name()
         provider = self._provider_name(link)
         return super().get_context_data(
-            target=self.target,
             heading=_("Unlink the login of %(name)s through %(provider)s?")
             % {"name": name, "provider": provider},
             title=_("Unlink"),
