@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from openimi.accounts.models import User
 
 
-def providers_for(user: User) -> list[Provider]:
+def sso_provider_list(*, user: User) -> list[Provider]:
     """The providers offered to users of ``user``'s authority (all, or those of its country)."""
     country = user.authority.country_id if user.authority else None
     return [p for p in providers() if p.serves_country(country)]

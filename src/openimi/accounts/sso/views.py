@@ -19,7 +19,7 @@ from openimi.access.actions import Action
 from openimi.accounts.models import SsoLink
 from openimi.accounts.sso import services
 from openimi.accounts.sso.providers import Provider, provider_get
-from openimi.accounts.sso.selectors import providers_for
+from openimi.accounts.sso.selectors import sso_provider_list
 from openimi.accounts.users.views import _ConfirmForm, _UserMixin
 from openimi.accounts.views import _logged_in, _safe_next, lockout_response
 from openimi.authorities.views import ServiceFormView
@@ -120,7 +120,7 @@ class SsoLinkCreateView(_UserMixin, ServiceFormView):
     form_class = SsoLinkForm
 
     def get_form_kwargs(self):
-        choices = [(p.id, p.name) for p in providers_for(self.target)]
+        choices = [(p.id, p.name) for p in sso_provider_list(user=self.target)]
         if not choices:
             raise Http404
         return {**super().get_form_kwargs(), "choices": choices}

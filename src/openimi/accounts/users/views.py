@@ -240,7 +240,7 @@ class UserDetailsView(_UserMixin, TemplateView):
             ),
             now=timezone.now(),
             sso_links=sso_selectors.sso_link_list(user=self.target),
-            sso_may_link=bool(sso_selectors.providers_for(self.target))
+            sso_may_link=bool(sso_selectors.sso_provider_list(user=self.target))
             and policy.can(self.request.user, Action.USER_SSO_LINK, self.target),
             **kwargs,
         )
