@@ -34,6 +34,7 @@ run: install messages
 # ([tool.coverage.report] fail_under in pyproject.toml).
 test: install lint types
 	@scripts/system-packages.sh
+	@scripts/test-oidc-provider.sh
 	@$(MAKE) --no-print-directory messages
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Lets the single sign-on forms lead to a provider (form-action); nothing without one.
+    "openimi.accounts.sso.middleware.SsoFormActionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -303,6 +305,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Absolute session lifetime, whatever the activity (the idle timeout is SESSION_COOKIE_AGE).
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 3600)
+# Single sign-on (OpenID Connect, accounts/sso/): the providers this installation offers, as
+# a JSON list in OIDC_PROVIDERS (docs/operations.md); none by default. Parsed and checked at
+# start-up, so that a mistake stops the start with a clear message.
+OIDC_PROVIDERS = os.environ.get("OIDC_PROVIDERS", "[]")
+# How far the clocks of openimi and a provider may differ when an ID token's exp/iat are checked.
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+# Seconds openimi waits for a provider's discovery, keys and token endpoints.
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
 # A new user's temporary password is e-mailed this long after the account is made (seed 6.1).
 TEMPORARY_PASSWORD_DELAY = timedelta(hours=env_int("TEMPORARY_PASSWORD_DELAY_HOURS", 24))
 # A temporary password stops working this long after its e-mail is due (ASVS 6.4.1).

@@ -30,7 +30,11 @@ ALLOWLIST = {
     "openimi.accounts.views.LoginCodeView",
     "openimi.accounts.views.SetupPasswordView",
     "openimi.accounts.views.SetupSecurityCodeView",
-    "django.contrib.auth.views.LogoutView",
+    # Single sign-on: out to the provider and back (accounts/sso), and the logout (which may
+    # go on to the provider's); LoginRequiredMiddleware still guards the logout.
+    "openimi.accounts.sso.views.SsoStartView",
+    "openimi.accounts.sso.views.SsoCallbackView",
+    "openimi.accounts.sso.views.LogoutView",
     "django.views.i18n.set_language",
     # About the system itself (version, licence): the same for everyone.
     "openimi.common.views.AboutView",

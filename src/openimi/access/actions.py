@@ -53,6 +53,8 @@ class Action(StrEnum):
     # Authority, of USER_CHANGE the User being changed.
     USER_MANAGE = "users.manage"
     USER_CHANGE = "users.change"
+    # Link or unlink a user's single sign-on login (accounts/sso): the object is the User.
+    USER_SSO_LINK = "users.sso_link"
     # The REST API: API_TOKEN_MANAGE's (make a token) and API_TOKEN_REVOKE's object is the
     # User the token acts as (oneself, or a service account of the authority one
     # administers); WEBHOOK_MANAGE's the Authority.

@@ -60,6 +60,14 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
             return is_local_data_administrator(user, obj)
         case Action.USER_CHANGE:
             return obj is not None and is_local_data_administrator(user, obj.authority)
+        case Action.USER_SSO_LINK:
+            # A service account never logs in interactively, so it has no login to link.
+            return (
+                obj is not None
+                and not obj.is_service_account
+                and obj.is_active
+                and is_local_data_administrator(user, obj.authority)
+            )
         case Action.API_TOKEN_MANAGE:
             return _may_make_token_for(user, obj)
         case Action.API_TOKEN_REVOKE:

@@ -17,3 +17,17 @@ def session_engine_is_server_side(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register("security")
+def oidc_providers_are_valid(app_configs, **kwargs):
+    """OIDC_PROVIDERS is read at start-up, so that a mistake stops the start, not a login."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from openimi.accounts.sso.providers import providers
+
+    try:
+        providers()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="openimi.accounts.E002")]
+    return []

@@ -206,6 +206,10 @@ class SecurityEvent(models.Model):
         # API tokens (api/tokens.py): the owner is the user of the event.
         API_TOKEN_CREATED = "api_token.created", _("API token created")
         API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+        # Single sign-on (OpenID Connect, accounts/sso/).
+        SSO_LINKED = "sso.linked", _("Single sign-on linked")
+        SSO_UNLINKED = "sso.unlinked", _("Single sign-on unlinked")
+        SSO_LOGIN = "sso.login", _("Logged in through single sign-on")
 
     user = models.ForeignKey(
         User,
@@ -246,3 +250,32 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SsoLink(models.Model):
+    """A user's login at an OpenID Connect provider: (provider, subject) → user.
+
+    Made once by a local data administrator of the user's authority, who enters the subject
+    identifier (the ID token's ``sub``); never derived from an e-mail address. One subject
+    names one user per provider, and a user has at most one subject per provider.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_links")
+    provider = models.CharField(_("provider"), max_length=64)
+    subject = models.CharField(_("subject identifier"), max_length=255)
+    linked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on link")
+        ordering = ["provider"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="one_user_per_subject"),
+            models.UniqueConstraint(fields=["user", "provider"], name="one_subject_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject} → {self.user_id}"

@@ -1,8 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from openimi.accounts import views
+from openimi.accounts.sso import views as sso_views
 
 app_name = "accounts"
 
@@ -20,7 +20,18 @@ urlpatterns = [
         login_not_required(views.SetupSecurityCodeView.as_view()),
         name="setup_security_code",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): out to the provider and back.
+    path(
+        "login/sso/<slug:provider_id>/",
+        login_not_required(sso_views.SsoStartView.as_view()),
+        name="sso_start",
+    ),
+    path(
+        "login/sso/<slug:provider_id>/callback/",
+        login_not_required(sso_views.SsoCallbackView.as_view()),
+        name="sso_callback",
+    ),
+    path("logout/", sso_views.LogoutView.as_view(), name="logout"),
     # My account.
     path("me/", views.AccountView.as_view(), name="account"),
     path("me/session/", views.SessionKeepAliveView.as_view(), name="session_keepalive"),

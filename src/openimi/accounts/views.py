@@ -36,6 +36,7 @@ from openimi.accounts.login_state import STEP_PASSWORD, STEP_SECURITY_CODE
 from openimi.accounts.middleware import LOGGED_IN_HINT_COOKIE
 from openimi.accounts.models import SecurityEvent
 from openimi.accounts.security_code import CODE_LENGTH
+from openimi.accounts.sso.providers import providers as sso_providers
 from openimi.common import ratelimit
 from openimi.common.net import client_address
 from openimi.notifications.selectors import email_frequency_get
@@ -163,7 +164,12 @@ class LoginView(View):
         return redirect("accounts:login_code")
 
     def _render(self, form, next_url, status=200, *, timed_out=False):
-        context = {"form": form, "next": next_url, "timed_out": timed_out}
+        context = {
+            "form": form,
+            "next": next_url,
+            "timed_out": timed_out,
+            "sso_providers": sso_providers(),
+        }
         if timed_out:
             context["idle_minutes"] = max(1, round(settings.SESSION_COOKIE_AGE / 60))
         return render(self.request, self.template_name, context, status=status)
@@ -175,7 +181,11 @@ def login_failed_page(request, username: str, next_url: str = "", *, error=None)
     form = LoginForm(initial={"username": username})
     form.cleaned_data = {}
     form.add_error(None, error or GENERIC_LOGIN_ERROR)
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "sso_providers": sso_providers()},
+    )
 
 
 @_hide_post

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from openimi.accounts.sso import views as sso_views
 from openimi.accounts.users import token_views, views
 
 app_name = "users"
@@ -22,6 +23,12 @@ urlpatterns = [
         "<int:pk>/reset-security-code/",
         views.UserResetSecurityCodeView.as_view(),
         name="reset_security_code",
+    ),
+    path("<int:pk>/sso/link/", sso_views.SsoLinkCreateView.as_view(), name="sso_link"),
+    path(
+        "<int:pk>/sso/<int:link_pk>/unlink/",
+        sso_views.SsoUnlinkView.as_view(),
+        name="sso_unlink",
     ),
     path("<int:pk>/delete/", views.UserDeleteView.as_view(), name="delete"),
     path("<int:pk>/tokens/add/", token_views.TokenCreateView.as_view(), name="token_add"),

@@ -20,6 +20,7 @@ from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.models import Role, User
+from openimi.accounts.sso import selectors as sso_selectors
 from openimi.accounts.users import selectors, services, token_views
 from openimi.accounts.users.forms import ServiceAccountForm, UserForm
 from openimi.authorities.views import ServiceFormView
@@ -238,6 +239,9 @@ class UserDetailsView(_UserMixin, TemplateView):
                 else None
             ),
             now=timezone.now(),
+            sso_links=sso_selectors.sso_link_list(user=self.target),
+            sso_may_link=bool(sso_selectors.sso_provider_list(user=self.target))
+            and policy.can(self.request.user, Action.USER_SSO_LINK, self.target),
             **kwargs,
         )
 
