@@ -289,19 +289,20 @@ def reference_texts(node: object, pointer: str = "") -> Iterable[tuple[str, dict
             yield from reference_texts(value, f"{pointer}/{number}")
 
 
-def reference_key(path: Path, pointer: str) -> str:
-    return f"{path.relative_to(PACKAGE)}:{pointer}"
+def reference_key(path: Path, pointer: str, root: Path = PACKAGE) -> str:
+    return f"{path.relative_to(root)}:{pointer}"
 
 
-def reference_problems(language: str) -> list[str]:
+def reference_problems(
+    language: str, fixtures: Iterable[Path] = REFERENCE_FIXTURES, root: Path = PACKAGE
+) -> list[str]:
     """Each reference text of the fixtures that has no text in ``language``, by its key."""
     found = []
-    for path in REFERENCE_FIXTURES:
+    for path in fixtures:
         for pointer, texts in reference_texts(json.loads(path.read_text(encoding="utf-8"))):
             if not (texts.get(language) or "").strip():
-                found.append(
-                    f"{reference_key(path, pointer)} has no {language} text ({texts['en'][:50]!r})"
-                )
+                key = reference_key(path, pointer, root)
+                found.append(f"{key} has no {language} text ({texts['en'][:50]!r})")
     return found
 
 
