@@ -193,3 +193,28 @@ def test_the_translators_tool_checks_with_the_same_rules():
     )
     assert result.stdout.strip().splitlines()[-1] == "0 problems", result.stdout[-2000:]
     assert result.returncode == 0
+
+
+def test_the_status_table_of_the_translators_document_is_what_the_tool_prints():
+    result = subprocess.run(
+        [sys.executable, "scripts/translations.py", "status"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    document = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
+    assert catalogues.status_in(document) == result.stdout, (
+        "docs/translating.md's status table is out of date: run "
+        "`.venv/bin/python scripts/translations.py status --write`"
+    )
+    assert result.stdout.count("\n") == 2 + len(catalogues.status_languages())
+    assert "| Dutch | nl | 100 % (" in result.stdout
+
+
+def test_the_status_table_counts_what_is_open():
+    text = HEADER + '\nmsgid "Send"\nmsgstr "Wyślij"\n\nmsgid "Close"\nmsgstr ""\n'
+    assert catalogues.completeness_of(text) == (1, 2)
+    assert catalogues.percent(1, 2) == "50.0 %"
+    assert catalogues.percent(1999, 2000) == "99.9 %"  # never rounded up to complete
+    assert catalogues.percent(2, 2) == "100 %"

@@ -53,7 +53,8 @@ def catalogue_path(language: str) -> Path:
 
 def catalogue_languages() -> list[str]:
     """The languages that have a catalogue (the term bases' folder is none)."""
-    return sorted(path.parent.parent.name for path in LOCALE.glob("*/LC_MESSAGES/django.po"))
+    found = {path.parent.parent.name for path in LOCALE.glob("*/LC_MESSAGES/django.po")}
+    return sorted(found - {TERMS.name})
 
 
 def installation_languages() -> list[str]:
@@ -259,7 +260,11 @@ def same_plural_rule(header: str, cldr: str) -> bool:
 
 def completeness(language: str) -> tuple[int, int]:
     """(translated entries, entries) of a catalogue: fuzzy and obsolete count as not done."""
-    po = polib.pofile(str(catalogue_path(language)))
+    return completeness_of(catalogue_path(language).read_text(encoding="utf-8"))
+
+
+def completeness_of(text: str) -> tuple[int, int]:
+    po = polib.pofile(text)
     entries = [entry for entry in po if not entry.obsolete]
     return sum(not is_open(entry) for entry in entries), len(entries)
 
@@ -326,7 +331,7 @@ STATUS_START = "<!-- status: scripts/translations.py status --write -->"
 STATUS_END = "<!-- /status -->"
 
 
-def _percent(done: int, total: int) -> str:
+def percent(done: int, total: int) -> str:
     if not total:
         return "–"
     share = 100 * done / total
@@ -349,9 +354,9 @@ def status_table(languages: Iterable[str]) -> str:
             interface = reference = "source"
         else:
             done, total = completeness(language) if catalogue_path(language).exists() else (0, 0)
-            interface = f"{_percent(done, total)} ({done} of {total})"
+            interface = f"{percent(done, total)} ({done} of {total})"
             done, total = reference_completeness(language)
-            reference = f"{_percent(done, total)} ({done} of {total})"
+            reference = f"{percent(done, total)} ({done} of {total})"
         reviewed = "source text" if language == SOURCE_LANGUAGE else REVIEWED.get(language, "no")
         rows.append(f"| {name} | {language} | {interface} | {reference} | {reviewed} |")
     return "\n".join(rows) + "\n"
