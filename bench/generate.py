@@ -335,6 +335,7 @@ class Generator:
             AreaPreferences,
             Authority,
             AuthorityTranslation,
+            search_text_of,
         )
 
         rng = self.rng
@@ -350,12 +351,13 @@ class Generator:
         through_keywords = AreaPreferences.keywords.through
         auth_cols = ["id", "kind", "country_id", "official_name", "language_id",
                      "informal_title", "description", "street", "postal_code", "city",
-                     "email", "phone", "website", "competent_in_all_areas"]  # fmt: skip
+                     "email", "phone", "website", "competent_in_all_areas",
+                     "search_text"]  # fmt: skip
         with self.tables(
             (Authority, auth_cols),
             (
                 AuthorityTranslation,
-                ["authority_id", "language_id", "informal_title", "description"],
+                ["authority_id", "language_id", "informal_title", "description", "search_text"],
             ),  # fmt: skip
             (AreaPreferences, ["id", "authority_id", "area_id", "supervising_coordinator_id"]),
             (through_keywords, ["areapreferences_id", "keyword_id"]),
@@ -376,6 +378,7 @@ class Generator:
                     clean(city), f"contact@authority{pk}.example.eu",
                     f"+{rng.randint(30, 49)} {rng.randint(100000, 999999)}",
                     f"https://authority{pk}.example.eu", boolean(kind != "ca"),
+                    clean(search_text_of(name, title, description)),
                 )  # fmt: skip
                 self.auth_country[pk] = code
                 self.auth_areas[pk] = tuple(areas)
@@ -393,9 +396,10 @@ class Generator:
                 if rng.random() < 0.2:
                     others = [lang for lang in ("en", "fr", "de", "nl") if lang != language]
                     for other in rng.sample(others, rng.randint(1, 2)):
+                        other_title, other_text = f"{title} ({other})", f"{description} [{other}]"
                         translation.add(
-                            str(pk), other, clean(f"{title} ({other})"),
-                            clean(f"{description} [{other}]"),
+                            str(pk), other, clean(other_title), clean(other_text),
+                            clean(search_text_of(other_title, other_text)),
                         )  # fmt: skip
                 return pk
 

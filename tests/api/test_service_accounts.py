@@ -249,7 +249,9 @@ def test_shown_as_a_service_account_in_the_logs(world, make_request):
     exchange_services.personal_data_view(info_request=info_request, actor=account, part="api:x")
     exchange_services.request_withdraw(info_request=info_request, actor=account)
     client = bearer(tokens.token_create(actor=lda, user=account, name="t").secret)
-    timeline = client.get(f"/api/v1/requests/{info_request.pk}/timeline/").json()
+    timeline = client.get(
+        f"/api/v1/requests/{info_request.pk}/timeline/", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
     actors = [entry["actor"] for entry in timeline]
     assert "Zaaksysteem (service account)" in actors
 

@@ -9,6 +9,7 @@ Question sets come from a small sample fixture loaded by the real loader.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -21,9 +22,10 @@ from django.utils import timezone
 
 from openimi.accounts.models import Role, User
 from openimi.authorities.models import AreaPreferences, Authority, LegislativeArea
+from openimi.common.catalogues import reference_texts
 from openimi.exchange import services
 from openimi.exchange.models import InformationRequest, Question, QuestionSet
-from openimi.exchange.reference import load_question_sets
+from openimi.exchange.reference import load_question_sets, required_languages
 from openimi.exchange.workflow import State
 from tests.clock import clock  # noqa: F401 - makes the fixture available here
 from tests.factories import (
@@ -138,9 +140,17 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 
 def write_sample(directory: Path, data: dict[str, Any] | None = None) -> Path:
+    """The sample as a fixture file. The loader needs every text in every language of
+    settings.LANGUAGES; the sample is written in English and Dutch, so each other language
+    gets the English text marked with its code ("[de] Is it registered?")."""
     directory.mkdir(parents=True, exist_ok=True)
+    data = copy.deepcopy(data or SAMPLE)
+    others = [code for code in required_languages() if code not in ("en", "nl")]
+    for _pointer, texts in reference_texts(data):
+        for code in others:
+            texts.setdefault(code, f"[{code}] {texts['en']}")
     path = directory / "sample.json"
-    path.write_text(json.dumps(data or SAMPLE), encoding="utf-8")
+    path.write_text(json.dumps(data), encoding="utf-8")
     return directory
 
 

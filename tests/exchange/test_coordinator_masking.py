@@ -115,8 +115,10 @@ def test_parties_read_free_text_as_typed(client, world, typed_request):
 
 
 def api(user) -> APIClient:
+    """A client of ``user``'s token that asks for English (without the header the API
+    answers in the user's language, and the masks with it)."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=bearer(user))
+    client.credentials(HTTP_AUTHORIZATION=bearer(user), HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from openimi.exchange import notify, services
@@ -138,7 +139,9 @@ class TestContent:
         sent = mails(info_request, "request.sent")
         assert sent
         for message in sent.values():
-            assert message.subject.startswith(("[FICTITIOUS]", "[FICTIEF]"))
+            with translation.override(message.language):
+                mark = translation.gettext("FICTITIOUS")
+            assert message.subject.startswith(f"[{mark}]"), (message.language, message.subject)
         assert "FICTITIOUS" in sent[email(world, "resp_handler")].body_text
         real = make_request(State.AWAITING_ACCEPTANCE)
         assert not any("FICTITIOUS" in m.subject for m in mails(real, "request.sent").values())

@@ -37,7 +37,7 @@ def test_full_report_holds_everything_and_is_recorded(world, make_request):
     for question in ("Is it registered?", "Any sanctions?", "Legal form?", "Since when?"):
         assert question in text
     assert "Private company" in text and "Unknown" in text
-    assert "Building work." in text and "Answer (original text, en)" in text
+    assert "Building work." in text and "Answer (original text, English)" in text
     assert JUSTIFICATION in text
     # documents listed and the timeline
     assert "answer.pdf" in text
@@ -166,7 +166,7 @@ def _three_documents(world, make_request):
     return [
         (
             documents.full_report(info_request=info_request, actor=handler, language="nl"),
-            "Volledig rapport met persoonlijke gegevens",
+            "Volledig rapport met persoonsgegevens",
             handler,
         ),
         (
@@ -222,3 +222,25 @@ def test_every_document_uses_one_font_family_throughout(world, make_request):
 def test_user_details_without_an_actor_name_openimi_as_author(world):
     content = documents.user_details(user=world["handler2"], language="en")
     assert Document(io.BytesIO(content)).core_properties.author == "openimi"
+
+
+@pytest.mark.parametrize("language", ["de", "pl", "el"])
+def test_the_full_report_speaks_the_readers_language(world, make_request, language):
+    """Issue 18: headings, the reply date with the month as the language writes it, and the
+    language of a free text named in the reader's language, never as a code."""
+    from babel import Locale
+    from babel.dates import format_date
+    from django.utils import translation
+
+    info_request = make_request(State.CLOSED)
+    text = docx_text(
+        documents.full_report(info_request=info_request, actor=world["handler"], language=language)
+    )
+    with translation.override(language):
+        for english in ("Full report with personal data", "Justification", "Legislative area"):
+            assert translation.gettext(english) != english and translation.gettext(english) in text
+        original = translation.gettext("%(label)s (original text, %(language)s)")
+    assert format_date(info_request.reply_by, "long", locale=language) in text
+    english_name = Locale.parse("en").get_display_name(language)
+    assert original.split("%(language)s")[0].split("%(label)s")[-1] + english_name in text
+    assert ", en)" not in text

@@ -1,6 +1,7 @@
 """``Authorization: Bearer oimi_…``: API tokens as a DRF authentication class; and the browser
 session (the API reference's "Try it out"), whose CSRF failure answers 403 saying so."""
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, status
 
@@ -24,10 +25,26 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None:
             raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
+        _speak_the_language_of(token.user, request)
         return token.user, token
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+def _speak_the_language_of(user, request) -> None:
+    """A caller that names a language (Accept-Language, which LocaleMiddleware followed)
+    reads the API's messages in it; a token's caller that names none (a back-office program
+    rarely sends the header) reads them in the token's user's language instead of the
+    installation's default. A language the installation does not offer is left alone."""
+    if request.META.get("HTTP_ACCEPT_LANGUAGE"):
+        return
+    try:
+        language = translation.get_supported_language_variant(user.language)
+    except LookupError:
+        return
+    translation.activate(language)
+    request._request.LANGUAGE_CODE = language
 
 
 class CsrfFailed(exceptions.APIException):

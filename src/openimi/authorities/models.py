@@ -1,11 +1,14 @@
 """The directory: reference data (countries, languages, areas, keywords, sectors, policy areas)
 and the authorities with their contact data, competences, preferences and translations."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openimi.common.i18n import TranslatedNameMixin, translated
 from openimi.common.models import TimeStampedModel
+from openimi.common.text import fold
 
 
 class Language(TranslatedNameMixin, models.Model):
@@ -138,6 +141,11 @@ class Authority(TimeStampedModel):
         through_fields=("authority", "area"),
         related_name="authorities",
     )
+    # The official name, informal title and description folded (common.text.fold) for the
+    # directory's search, kept by save(); trigram-indexed on PostgreSQL (authorities 0003).
+    search_text = models.TextField(default="", editable=False)
+
+    SEARCHED_FIELDS = ("official_name", "informal_title", "description")
 
     class Meta:
         ordering = ["official_name"]
@@ -147,6 +155,10 @@ class Authority(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.official_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _fill_search_text(self, kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def is_coordinator(self) -> bool:
@@ -180,6 +192,9 @@ class AuthorityTranslation(TimeStampedModel):
     informal_title = models.CharField(_("informal title"), max_length=300, blank=True)
     description = models.TextField(_("description of the authority"), blank=True)
     needs_translation = models.BooleanField(_("needs translation"), default=False)
+    search_text = models.TextField(default="", editable=False)  # as Authority.search_text
+
+    SEARCHED_FIELDS = ("informal_title", "description")
 
     class Meta:
         ordering = ["language"]
@@ -188,6 +203,31 @@ class AuthorityTranslation(TimeStampedModel):
                 fields=["authority", "language"], name="one_translation_per_language"
             )
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _fill_search_text(self, kwargs)
+        super().save(*args, **kwargs)
+
+
+def search_text_of(*texts: str) -> str:
+    """What ``search_text`` holds for these texts (the migration and the benchmark's data
+    generator write it with this too)."""
+    return fold(" ".join(text for text in texts if text))
+
+
+def _fill_search_text(obj: "Authority | AuthorityTranslation", save_kwargs: dict) -> None:
+    """Refresh ``search_text`` on every save that writes a text it is made of: every write
+    path (services, the demo, the admin, factories) saves through here, so the search never
+    needs to know who wrote."""
+    fields = obj.SEARCHED_FIELDS
+    if obj.get_deferred_fields() & set(fields):
+        return  # a partial instance: its texts were not read, so not written either
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None:
+        if not set(update_fields) & set(fields):
+            return
+        save_kwargs["update_fields"] = {*update_fields, "search_text"}
+    obj.search_text = search_text_of(*(getattr(obj, name) for name in fields))
 
 
 class AreaPreferences(TimeStampedModel):

@@ -3,7 +3,11 @@
 Reference data (countries, areas, keywords, sectors) carries its names in every language it
 has; ``translated`` picks the reader's language and falls back to English, then to any.
 Lists of them are sorted by those names with ``sorted_by_name`` (the Unicode collation order,
-never the codes' order nor Python's order of code points).
+never the codes' order nor Python's order of code points): the reader's language's own order
+(Swedish Å, Ä, Ö after Z; Polish Ł after L; Danish Æ, Ø, Å at the end) where ICU is
+installed (the optional ``icu`` extra, PyICU, which needs the system's libicu-dev to build),
+otherwise the Unicode Collation Algorithm's default order (pyuca, pure Python), which is that
+of English, Dutch, German, French and most others. docs/architecture.md says why.
 """
 
 import functools
@@ -12,6 +16,11 @@ from collections.abc import Callable, Iterable
 import pyuca
 from django.conf import settings
 from django.utils import translation
+
+try:  # optional: ``pip install openimi[icu]``; without it `make run` needs nothing but Python
+    import icu
+except ImportError:  # pragma: no cover - depends on the installation
+    icu = None
 
 FALLBACK_LANGUAGE = "en"
 
@@ -52,12 +61,22 @@ def _collator() -> pyuca.Collator:
     return pyuca.Collator()
 
 
-def collation_key(text: str) -> tuple[int, ...]:
-    """The key that sorts ``text`` as a dictionary of the reader's language would."""
+@functools.cache
+def _icu_collator(language: str):
+    return icu.Collator.createInstance(icu.Locale(language))
+
+
+def collation_key(text: str, language: str | None = None) -> tuple[int, ...] | bytes:
+    """The key that sorts ``text`` as a dictionary of the reader's language would (of
+    ``language``, by default the active one): ICU's tailored order where it is installed,
+    the default Unicode order otherwise. Compare keys of one call site only."""
+    if icu is not None:
+        return _icu_collator(language or current_language()).getSortKey(text)
     return _collator().sort_key(text)
 
 
 def sorted_by_name[T](items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:
     """``items`` in the order of their names (by default ``str(item)``, the name in the
     reader's language), as a reader expects a list of countries or languages."""
-    return sorted(items, key=lambda item: collation_key(name(item)))
+    language = current_language()
+    return sorted(items, key=lambda item: collation_key(name(item), language))

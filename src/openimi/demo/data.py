@@ -1,6 +1,7 @@
 """Demo data: the seed's Gemeente Oeteldonk with its rollout table (Bijlage 4), Dienst
-Justis, the Dutch coordinators, and authorities with users in Germany, Belgium, France and
-Poland. Idempotent: running it again changes nothing that is already there."""
+Justis, the Dutch coordinators, and authorities with users in Germany, Belgium, France,
+Poland and Greece, each user working in their own language. Idempotent: running it again
+creates nothing that is already there (a demo user's language is put back to their own)."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -310,6 +311,45 @@ AUTHORITIES = [
             ),
         ],
     ),
+    DemoAuthority(
+        key="athina",
+        country="GR",
+        language="el",
+        kind=CA,
+        official_name=(
+            "Δήμος Αθηναίων – Διεύθυνση Αδειοδοτήσεων και Ρύθμισης Εμπορικών Δραστηριοτήτων"
+        ),
+        informal_title="Δήμος Αθηναίων, Διεύθυνση Αδειοδοτήσεων",
+        email="imi@cityofathens.example.gr",
+        city="Αθήνα",
+        street="Λιοσίων 22",
+        postal_code="104 38",
+        phone="+30 210 527 7000",
+        description=(
+            "Αρμόδια για την αδειοδότηση καταστημάτων και την εποπτεία των εμπορικών "
+            "δραστηριοτήτων στον Δήμο Αθηναίων."
+        ),
+        translations={"en": "City of Athens, Licensing Directorate", "nl": "Gemeente Athene"},
+        keywords=["issuing-permits", "notification-of-activities"],
+        users=[
+            DemoUser(
+                "eleni.papadopoulou",
+                "Ελένη",
+                "Παπαδοπούλου",
+                "e.papadopoulou@cityofathens.example.gr",
+                "el",
+                [HANDLER],
+            ),
+            DemoUser(
+                "nikos.georgiou",
+                "Νίκος",
+                "Γεωργίου",
+                "n.georgiou@cityofathens.example.gr",
+                "el",
+                [LDA, HANDLER],
+            ),
+        ],
+    ),
 ]
 
 # Every country gets a national coordinator that supervises its authorities in each area.
@@ -318,6 +358,7 @@ NATIONAL_COORDINATORS = {
     "BE": ("FOD Economie – Nationale IMI-coördinator", "nl"),
     "FR": ("Secrétariat général des affaires européennes – Coordinateur IMI national", "fr"),
     "PL": ("Ministerstwo Rozwoju – Krajowy koordynator IMI", "pl"),
+    "GR": ("Υπουργείο Εσωτερικών – Εθνικός συντονιστής IMI", "el"),
 }
 
 
@@ -338,6 +379,9 @@ def _users(authority: Authority, users: list[DemoUser], phone_prefix: str) -> li
                 "must_change_password": False,
             },
         )
+        if user.language != spec.language:  # each demo user works in their own language
+            user.language = spec.language
+            user.save(update_fields=["language"])
         if was_created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])

@@ -11,8 +11,10 @@ Every ``fixtures/question_sets/*.json`` file holds::
                                        "choices": [{"code": ..., "texts": {...}}]}]}]}
 
 Loading upserts by code (standard answers and sets by their code, questions by set and code)
-in one transaction and writes only what differs: running it twice changes nothing. Texts need
-English and Dutch at least and may hold every EU language. Nothing is deleted, because
+in one transaction and writes only what differs: running it twice changes nothing. Every text
+needs each language of ``settings.LANGUAGES`` (a reader must never meet a question in a
+language other than their own; tests/test_reference_translations.py checks the fixtures) and
+may hold more. Nothing is deleted, because
 requests point at the questions they asked: a question that left its set's list is marked
 inactive (no longer offered), and a set that left every file is left as it is.
 """
@@ -26,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.db import models, transaction
 
 from openimi.authorities.models import LegislativeArea
@@ -35,7 +38,12 @@ from openimi.exchange.models import Question, QuestionSet, StandardAnswer
 
 FIXTURE_PACKAGE = "openimi.exchange"
 FIXTURE_DIR = "fixtures/question_sets"
-REQUIRED_LANGUAGES = ("en", "nl")
+
+
+def required_languages() -> list[str]:
+    """Every language a user can choose: each must read every question in their own."""
+    return [code for code, _name in settings.LANGUAGES]
+
 
 Item = dict[str, Any]
 
@@ -111,7 +119,7 @@ def _texts(item: Item, key: str, where: str, *, required: bool = True) -> dict[s
     texts = item.get(key) or {}
     if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
         raise ReferenceDataError(f"{where}: '{key}' must map language codes to texts.")
-    missing = [lang for lang in REQUIRED_LANGUAGES if not texts.get(lang)]
+    missing = [lang for lang in required_languages() if not (texts.get(lang) or "").strip()]
     if required and missing:
         raise ReferenceDataError(f"{where}: '{key}' lacks {', '.join(missing)}.")
     return texts

@@ -1,23 +1,29 @@
 """Reading a rollout table from CSV or XLSX, and checking each row.
 
-The columns are the seed's (Bijlage 4), with Dutch or English headers in any order and any
-case: "Afdeling, Wetten en regels van toepassing, Voor en achternaam, (funct.) Mailbox,
-Rol(len)" or "Department, Laws and regulations, Name, Mailbox, Roles". Roles are separated by
-"/", "," or ";" and may name an area in brackets ("Behandelaar (Diensten)"); without one, an
-area role holds for every legislative area the authority works in. "Basisgebruiker" / "Basic
+The columns are the seed's (Bijlage 4), with headers in any order and any case: the seed's
+Dutch ("Afdeling, Wetten en regels van toepassing, Voor en achternaam, (funct.) Mailbox,
+Rol(len)"), English ("Department, Laws and regulations, Name, Mailbox, Roles"), or the
+export's headers in any language of the installation (a German administrator's export comes
+back with "Abteilung"…). Roles are separated by "/", "," or ";", named in any of those
+languages, and may name an area in brackets ("Behandelaar (Diensten)"); without one, an area
+role holds for every legislative area the authority works in. "Basisgebruiker" / "Basic
 user" is accepted and means nothing more: every user is one.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openimi.accounts.models import Role
 from openimi.common.archives import ArchiveError, check_office_archive
@@ -48,6 +54,15 @@ HEADERS = {
     "role(s)": "roles_text",
 }
 REQUIRED = ("name", "email", "roles_text")
+# The export's columns (onboarding.selectors.export_headers), in the reader's language.
+EXPORT_COLUMNS = (
+    (gettext_lazy("Department"), "department"),
+    (gettext_lazy("Laws and regulations"), "laws"),
+    (gettext_lazy("Name"), "name"),
+    (gettext_lazy("Mailbox"), "email"),
+    (gettext_lazy("Roles"), "roles_text"),
+)
+BASIC_USER = gettext_lazy("Basic user")
 
 ROLE_NAMES = {
     "behandelaar": Role.REQUEST_HANDLER,
@@ -67,6 +82,31 @@ ROLE_NAMES = {
 MATCH_NEW = "new"  # no user of the authority has the address: a new account
 MATCH_ADD_ROLES = "add_roles"  # an existing user gets the row's roles or department
 MATCH_UNCHANGED = "unchanged"  # an existing user already has what the row gives
+
+
+def _key(text: str) -> str:
+    """A header or role as looked up: one case, spaces squeezed."""
+    return " ".join(text.casefold().split())
+
+
+@functools.cache
+def _names(languages: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
+    """(headers, role names) -> field or role, in the seed's words and in every language of
+    the installation (what its catalogue calls the export's columns and the roles)."""
+    headers, roles = dict(HEADERS), dict(ROLE_NAMES)
+    for language in languages:
+        with translation.override(language):
+            for label, column in EXPORT_COLUMNS:
+                headers.setdefault(_key(str(label)), column)
+            for role in Role:
+                roles.setdefault(_key(str(role.label)), role.value)
+            roles.setdefault(_key(str(BASIC_USER)), "")
+    return headers, roles
+
+
+def names_in_every_language() -> tuple[dict[str, str], dict[str, str]]:
+    return _names(tuple(code for code, _name in settings.LANGUAGES))
+
 
 _ROLE_SPLIT = re.compile(r"\s*[/,;]\s*")
 _ROLE_AREA = re.compile(r"^(?P<role>[^()]+?)\s*(?:\((?P<area>[^()]*)\))?$")
@@ -105,7 +145,8 @@ def read_table(*, name: str, content: bytes) -> list[ParsedRow]:
         rows.pop(0)
     if not rows:
         raise ApplicationError(_("The file is empty."), field="file")
-    columns = [HEADERS.get(" ".join(header.lower().split())) for header in rows[0]]
+    headers, _roles = names_in_every_language()
+    columns = [headers.get(_key(header)) for header in rows[0]]
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise ApplicationError(
@@ -196,12 +237,12 @@ def _parse_roles(
     row: ParsedRow, *, areas: dict[str, str], area_names: dict[str, str]
 ) -> list[list[str | None]]:
     roles: list[list[str | None]] = []
+    _headers, role_names = names_in_every_language()
     for part in _ROLE_SPLIT.split(row.roles_text.strip()):
         if not part:
             continue
         match = _ROLE_AREA.match(part)
-        role_name = " ".join(match["role"].lower().split()) if match else part.lower()
-        role = ROLE_NAMES.get(role_name)
+        role = role_names.get(_key(match["role"] if match else part))
         if role is None:
             row.problems.append(_("Unknown role: “%(role)s”.") % {"role": part})
             continue

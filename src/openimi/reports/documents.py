@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -153,6 +154,16 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
         return report.bytes()
 
 
+def language_name(code: str, language: str) -> str:
+    """The name of the language ``code`` in the reader's ``language`` (CLDR, through Babel:
+    "Deutsch" is "German" to an English reader and "niemiecki" to a Polish one), never the
+    bare code; an unknown code stays as it is."""
+    try:
+        return Locale.parse(code).get_display_name(language) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
 def _person(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -210,7 +221,7 @@ def _request_section(
         if info_request.justification_language:
             report.paragraph(
                 _("Original text, in the language it was written in (%(language)s).")
-                % {"language": info_request.justification_language},
+                % {"language": language_name(info_request.justification_language, language)},
                 grey=True,
             )
 
@@ -272,7 +283,10 @@ def _questions_section(report: Report, asked, language: str) -> None:
             free_language = answer.free_text_language or ""
             label = (
                 _("%(label)s (original text, %(language)s)")
-                % {"label": question.free_text_label, "language": free_language}
+                % {
+                    "label": question.free_text_label,
+                    "language": language_name(free_language, language),
+                }
                 if free_language
                 else _("%(label)s (original text)") % {"label": question.free_text_label}
             )
