@@ -286,9 +286,11 @@ def test_text_from_the_wild_is_a_problem_at_its_row_not_a_crash(lda, tmp_path):
             ]
         )
     rows = selectors.rollout_check(authority=lda.authority, rows=_read(path))
-    assert "The name is too long: at most 150 characters." in rows[0].problems
-    assert "The department is too long: at most 200 characters." in rows[1].problems
-    assert rows[2].problems == ["The name contains a control character. Remove it from the file."]
+    assert "The column “Name” is too long: at most 150 characters." in rows[0].problems
+    assert "The column “Department” is too long: at most 200 characters." in rows[1].problems
+    assert rows[2].problems == [
+        "The column “Name” contains a control character. Remove it from the file."
+    ]
     assert rows[3].problems == []
     with pytest.raises(ApplicationError, match="Some rows have problems"):
         services.rollout_import(

@@ -123,7 +123,8 @@ def rollout_row_list(*, authority: Authority) -> QuerySet[RolloutRow]:
 
 
 def export_headers() -> list[str]:
-    return [_("Department"), _("Laws and regulations"), _("Name"), _("Mailbox"), _("Roles")]
+    """The column headers in the reader's language; the import reads them in every language."""
+    return [str(label) for _column, label in importers.COLUMNS]
 
 
 def rollout_export(*, authority: Authority) -> bytes:
