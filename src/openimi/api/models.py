@@ -22,7 +22,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("name of an API token", "name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     secret_sha256 = models.CharField(max_length=64)
     created_by = models.ForeignKey(
