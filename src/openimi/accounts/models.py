@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openimi.authorities.models import Authority, LegislativeArea
 from openimi.common import content_cache
@@ -31,7 +32,7 @@ AREA_ROLES = (Role.REQUEST_HANDLER, Role.ALLOCATOR, Role.SUPERVISOR)
 
 class User(AbstractUser):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("status of a user account", "Pending")
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openimi.access import policy
 from openimi.access.policy import Action
@@ -70,7 +71,11 @@ def token_create(
         raise ApplicationError(_("The expiry must be in the future."), field="expires_at")
     if expires_at > latest:
         raise ApplicationError(
-            _("A token can be valid for at most %(days)s days.")
+            ngettext(
+                "A token can be valid for at most %(days)s day.",
+                "A token can be valid for at most %(days)s days.",
+                settings.API_TOKEN_MAX_DAYS,
+            )
             % {"days": settings.API_TOKEN_MAX_DAYS},
             field="expires_at",
         )

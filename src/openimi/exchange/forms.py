@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, Language, LegislativeArea
@@ -26,7 +26,7 @@ NO_PERSONAL_DATA_HINT = _(
     "Coordinators may read this text. Do not write personal data here; use the service "
     "provider's section."
 )
-UNKNOWN = [("unknown", _("Unknown"))]
+UNKNOWN = [("unknown", pgettext_lazy("answer to a yes/no question: not known", "Unknown"))]
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -340,10 +340,10 @@ class RequestFilterForm(Form):
     area = forms.ChoiceField(label=_("Legislative area"), required=False)
     country = forms.ChoiceField(label=_("Country of the other authority"), required=False)
     sent_from = forms.DateField(
-        label=_("Sent from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Sent on or after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sent_to = forms.DateField(
-        label=_("Sent until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Sent on or before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     allocated_to_me = forms.BooleanField(label=_("Allocated to me"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)

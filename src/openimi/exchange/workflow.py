@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from openimi.common.errors import ApplicationError
 
@@ -62,7 +62,7 @@ class Transition(models.TextChoices):
     REQUEST_INFO = "request_info", gettext_lazy("ask for information")
     PROVIDE_INFO = "provide_info", gettext_lazy("provide information")
     EDIT_ANSWER = "edit_answer", gettext_lazy("edit the answers")
-    ANSWER = "answer", gettext_lazy("answer")
+    ANSWER = "answer", pgettext_lazy("verb: an action on a request", "answer")
     ANSWER_FOR_APPROVAL = "answer_for_approval", gettext_lazy("send the answer for approval")
     ACCEPT_ANSWER = "accept_answer", gettext_lazy("accept the answer")
     ASK_FOLLOW_UP = "ask_follow_up", gettext_lazy("ask a follow-up question")

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import TemplateView
 
 from openimi.access import policy
@@ -154,7 +155,7 @@ def _figure_headers() -> list[str]:
         _("Due for acceptance"),
         _("Accepted within 7 days"),
         _("Accepted within 7 days (%)"),
-        _("Answered"),
+        pgettext("column: number of requests answered", "Answered"),
         _("Average days to answer"),
         _("Answered with an agreed date"),
         _("Answered by the agreed date"),

@@ -8,15 +8,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openimi.common.models import TimeStampedModel
 
 
 class OutboxMessage(TimeStampedModel):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        PENDING = "pending", pgettext_lazy("status of an e-mail", "Pending")
+        SENT = "sent", pgettext_lazy("status of an e-mail", "Sent")
+        FAILED = "failed", pgettext_lazy("status of an e-mail", "Failed")
         CANCELLED = "cancelled", _("Cancelled")
         # Kept for the recipient's daily digest (``NotificationPreference``): no delivery task.
         HELD = "held", _("Held for the daily digest")

@@ -1,35 +1,49 @@
 """Reading a rollout table from CSV or XLSX, and checking each row.
 
-The columns are the seed's (Bijlage 4), with headers in any order and any case: the seed's
-Dutch ("Afdeling, Wetten en regels van toepassing, Voor en achternaam, (funct.) Mailbox,
-Rol(len)"), English ("Department, Laws and regulations, Name, Mailbox, Roles"), or the
-export's headers in any language of the installation (a German administrator's export comes
-back with "Abteilung"…). Roles are separated by "/", "," or ";", named in any of those
-languages, and may name an area in brackets ("Behandelaar (Diensten)"); without one, an area
-role holds for every legislative area the authority works in. "Basisgebruiker" / "Basic
-user" is accepted and means nothing more: every user is one.
+The columns are the seed's (Bijlage 4), in any order and any case, with the headers the
+export writes in any language of ``settings.LANGUAGES`` ("Department, Laws and regulations,
+Name, Mailbox, Roles", "Abteilung, …") or the seed's Dutch ones ("Afdeling, Wetten en regels
+van toepassing, Voor en achternaam, (funct.) Mailbox, Rol(len)"). Roles are separated by "/",
+"," or ";", are named as the interface names them in any of those languages or by the seed's
+Dutch names, and may name an area in brackets ("Behandelaar (Diensten)"); without one, an
+area role holds for every legislative area the authority works in. "Basic user" (in any of
+those languages; "Basisgebruiker") is accepted and means nothing more: every user is one.
+The names in every language come from the catalogues (gettext per language), once per
+process: a file exported in one language imports again as it is.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from openimi.accounts.models import Role
 from openimi.common.archives import ArchiveError, check_office_archive
 from openimi.common.errors import ApplicationError
 
-# header (lower case, spaces squeezed) -> field
+# The columns the export writes, with their headers (translated when the file is written).
+COLUMNS = (
+    ("department", gettext_lazy("Department")),
+    ("laws", gettext_lazy("Laws and regulations")),
+    ("name", pgettext_lazy("name of a person", "Name")),
+    ("email", gettext_lazy("Mailbox")),
+    ("roles_text", gettext_lazy("Roles")),
+)
+BASIC_USER = gettext_lazy("Basic user")
+NAMED_ROLES = (Role.REQUEST_HANDLER, Role.ALLOCATOR, Role.SUPERVISOR, Role.LOCAL_DATA_ADMINISTRATOR)
+
+# Besides the translated headers and role names: the seed's Dutch headers and role names and
+# their variants (``key``: lower case, spaces squeezed) -> field or role.
 HEADERS = {
     "afdeling": "department",
     "department": "department",
@@ -54,15 +68,6 @@ HEADERS = {
     "role(s)": "roles_text",
 }
 REQUIRED = ("name", "email", "roles_text")
-# The export's columns (onboarding.selectors.export_headers), in the reader's language.
-EXPORT_COLUMNS = (
-    (gettext_lazy("Department"), "department"),
-    (gettext_lazy("Laws and regulations"), "laws"),
-    (gettext_lazy("Name"), "name"),
-    (gettext_lazy("Mailbox"), "email"),
-    (gettext_lazy("Roles"), "roles_text"),
-)
-BASIC_USER = gettext_lazy("Basic user")
 
 ROLE_NAMES = {
     "behandelaar": Role.REQUEST_HANDLER,
@@ -78,35 +83,43 @@ ROLE_NAMES = {
     "basisgebruiker": "",
     "basic user": "",
 }
+
+
+def key(text: str) -> str:
+    """How a header or role name is compared: case folded (ß, final sigma), spaces squeezed."""
+    return " ".join(str(text).casefold().split())
+
+
+@lru_cache(maxsize=4)
+def _aliases(languages: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
+    """The headers and role names of every language in ``languages``, from the catalogues;
+    the fixed ones above win where a translation collides with them."""
+    headers: dict[str, str] = {}
+    roles: dict[str, str] = {}
+    for language in languages:
+        with translation.override(language):
+            for column, label in COLUMNS:
+                headers.setdefault(key(label), column)
+            for role in NAMED_ROLES:
+                roles.setdefault(key(role.label), role)
+            roles.setdefault(key(BASIC_USER), "")
+    return {**headers, **HEADERS}, {**roles, **ROLE_NAMES}
+
+
+def header_names() -> dict[str, str]:
+    """Every accepted header (``key``) -> its column."""
+    return _aliases(tuple(code for code, _name in settings.LANGUAGES))[0]
+
+
+def role_names() -> dict[str, str]:
+    """Every accepted role name (``key``) -> its role ("" for the basic user)."""
+    return _aliases(tuple(code for code, _name in settings.LANGUAGES))[1]
+
+
 # What saving and applying a row will do, as the preview shows it (``ParsedRow.match``).
 MATCH_NEW = "new"  # no user of the authority has the address: a new account
 MATCH_ADD_ROLES = "add_roles"  # an existing user gets the row's roles or department
 MATCH_UNCHANGED = "unchanged"  # an existing user already has what the row gives
-
-
-def _key(text: str) -> str:
-    """A header or role as looked up: one case, spaces squeezed."""
-    return " ".join(text.casefold().split())
-
-
-@functools.cache
-def _names(languages: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
-    """(headers, role names) -> field or role, in the seed's words and in every language of
-    the installation (what its catalogue calls the export's columns and the roles)."""
-    headers, roles = dict(HEADERS), dict(ROLE_NAMES)
-    for language in languages:
-        with translation.override(language):
-            for label, column in EXPORT_COLUMNS:
-                headers.setdefault(_key(str(label)), column)
-            for role in Role:
-                roles.setdefault(_key(str(role.label)), role.value)
-            roles.setdefault(_key(str(BASIC_USER)), "")
-    return headers, roles
-
-
-def names_in_every_language() -> tuple[dict[str, str], dict[str, str]]:
-    return _names(tuple(code for code, _name in settings.LANGUAGES))
-
 
 _ROLE_SPLIT = re.compile(r"\s*[/,;]\s*")
 _ROLE_AREA = re.compile(r"^(?P<role>[^()]+?)\s*(?:\((?P<area>[^()]*)\))?$")
@@ -145,16 +158,16 @@ def read_table(*, name: str, content: bytes) -> list[ParsedRow]:
         rows.pop(0)
     if not rows:
         raise ApplicationError(_("The file is empty."), field="file")
-    headers, _roles = names_in_every_language()
-    columns = [headers.get(_key(header)) for header in rows[0]]
+    headers = header_names()
+    columns = [headers.get(key(header)) for header in rows[0]]
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise ApplicationError(
             _(
-                "The first row must name the columns: Department, Laws and regulations, Name, "
-                "Mailbox and Roles (or in Dutch: Afdeling, Wetten en regels van toepassing, "
-                "Voor en achternaam, (funct.) Mailbox, Rol(len))."
-            ),
+                "The first row must name the columns: %(columns)s. The names may be in any "
+                "language of openimi."
+            )
+            % {"columns": ", ".join(f"“{label}”" for _column, label in COLUMNS)},
             field="file",
         )
     parsed = []
@@ -211,24 +224,25 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def _check_text(row: ParsedRow) -> None:
     """Text pasted from elsewhere: control characters (a form feed from a PDF) and cells too
     long to keep are problems of the row, never a failure of the import."""
-    labels = {
-        "department": _("department"),
-        "laws": _("laws and regulations"),
-        "name": _("name"),
-        "email": _("e-mail address"),
-        "roles_text": _("roles"),
-    }
-    for column, label in labels.items():
+    for column, label in COLUMNS:
         value = getattr(row, column)
         if _CONTROL.search(value):
             row.problems.append(
-                _("The %(column)s contains a control character. Remove it from the file.")
+                # Translators: %(column)s is a column header of the rollout table, as the
+                # export writes it, for example “Department”.
+                _("The column “%(column)s” contains a control character. Remove it from the file.")
                 % {"column": label}
             )
         limit = _LIMITS.get(column)
         if limit is not None and len(value) > limit:
             row.problems.append(
-                _("The %(column)s is too long: at most %(limit)s characters.")
+                # Translators: %(column)s is a column header of the rollout table, as the
+                # export writes it, for example “Department”.
+                ngettext(
+                    "The column “%(column)s” is too long: at most %(limit)s character.",
+                    "The column “%(column)s” is too long: at most %(limit)s characters.",
+                    limit,
+                )
                 % {"column": label, "limit": limit}
             )
 
@@ -237,12 +251,11 @@ def _parse_roles(
     row: ParsedRow, *, areas: dict[str, str], area_names: dict[str, str]
 ) -> list[list[str | None]]:
     roles: list[list[str | None]] = []
-    _headers, role_names = names_in_every_language()
     for part in _ROLE_SPLIT.split(row.roles_text.strip()):
         if not part:
             continue
         match = _ROLE_AREA.match(part)
-        role = role_names.get(_key(match["role"] if match else part))
+        role = role_names().get(key(match["role"] if match else part))
         if role is None:
             row.problems.append(_("Unknown role: “%(role)s”.") % {"role": part})
             continue

@@ -6,6 +6,7 @@ Only ``onboarding.services`` writes these rows.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openimi.authorities.models import Authority
 from openimi.common.models import TimeStampedModel
@@ -45,7 +46,7 @@ class RolloutRow(models.Model):
     position = models.PositiveIntegerField(default=0)
     department = models.CharField(_("department"), max_length=200, blank=True)
     laws = models.TextField(_("laws and regulations"), blank=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("name of a person", "name"), max_length=200)
     email = models.EmailField(_("e-mail address"))
     roles_text = models.CharField(_("roles"), max_length=300, blank=True)
     roles = models.JSONField(default=list, blank=True)

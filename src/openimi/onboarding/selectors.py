@@ -123,8 +123,8 @@ def rollout_row_list(*, authority: Authority) -> QuerySet[RolloutRow]:
 
 
 def export_headers() -> list[str]:
-    """The export's headers in the reader's language (the import reads them in any)."""
-    return [str(label) for label, _column in importers.EXPORT_COLUMNS]
+    """The column headers in the reader's language; the import reads them in every language."""
+    return [str(label) for _column, label in importers.COLUMNS]
 
 
 def rollout_export(*, authority: Authority) -> bytes:

@@ -188,16 +188,13 @@ class HelpView(PolicyRequiredMixin, TemplateView):
         )
 
 
-def _months(count: int) -> str:
-    return ngettext("%(count)d month", "%(count)d months", count) % {"count": count}
-
-
-def _retention_periods() -> dict[str, str]:
+def _retention_periods() -> dict[str, int]:
     """When personal data goes, as the settings say for most areas ("*"): ``delete`` and,
-    where data is blocked first, ``block``, each as "6 months"."""
+    where data is blocked first, ``block``, each a number of months. The help page puts each
+    number in its own sentence (``blocktranslate count``), so that every language declines it."""
     if lifecycle_for("*") == Lifecycle.BLOCK_THEN_DELETE:
         return {
-            "block": _months(settings.RETENTION_BLOCK_AFTER_MONTHS),
-            "delete": _months(settings.RETENTION_BLOCKED_DELETE_AFTER_MONTHS),
+            "block": settings.RETENTION_BLOCK_AFTER_MONTHS,
+            "delete": settings.RETENTION_BLOCKED_DELETE_AFTER_MONTHS,
         }
-    return {"delete": _months(settings.RETENTION_DELETE_AFTER_MONTHS)}
+    return {"delete": settings.RETENTION_DELETE_AFTER_MONTHS}

@@ -52,6 +52,8 @@ def part_label(data: dict) -> str:
     if not part and data.get("attachment"):
         part = f"attachment:{data['attachment']}"
     if part.startswith("attachment:"):
+        # Translators: %(number)s is the document's identification number in openimi: an
+        # identifier, not a count or a position.
         return _("Document %(number)s") % {"number": part.removeprefix("attachment:")}
     return str(PART_LABELS.get(part or "personal_data", part))
 

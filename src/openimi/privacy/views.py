@@ -107,9 +107,9 @@ class SubjectSearchView(_OwnAuthorityMixin, TemplateView):
             authority_id = self.request.user.authority_id
             for info_request in page.object_list:
                 info_request.our_role = (
-                    _("Requesting")
+                    _("Requesting authority")
                     if info_request.requesting_authority_id == authority_id
-                    else _("Responding")
+                    else _("Responding authority")
                 )
             back = f"page={page.number}"
         # The pagination links carry the page number alone (``query`` is empty).

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from openimi.access import policy
 from openimi.access.policy import Action
@@ -45,24 +45,24 @@ EVENT_LABELS = {
     events.PERSONAL_DATA_UPDATED: gettext_lazy("Personal data changed"),
     events.ATTACHMENT_ADDED: gettext_lazy("Document added"),
     events.ATTACHMENT_REMOVED: gettext_lazy("Document removed"),
-    events.SENT: gettext_lazy("Sent"),
+    events.SENT: gettext_lazy("Request sent"),
     events.SENT_FOR_APPROVAL: gettext_lazy("Sent for approval by the coordinator"),
     events.APPROVED: gettext_lazy("Approved by the coordinator"),
     events.RETURNED: gettext_lazy("Returned by the coordinator"),
-    events.ACCEPTED: gettext_lazy("Accepted"),
+    events.ACCEPTED: gettext_lazy("Request accepted"),
     events.FORWARDED: gettext_lazy("Forwarded"),
-    events.REJECTED: gettext_lazy("Rejected"),
+    events.REJECTED: gettext_lazy("Request rejected"),
     events.ALLOCATED: gettext_lazy("Allocated"),
     events.INFORMATION_REQUESTED: gettext_lazy("More information asked for"),
     events.INFORMATION_PROVIDED: gettext_lazy("Information provided"),
     events.ANSWER_SAVED: gettext_lazy("Answer saved"),
-    events.ANSWERED: gettext_lazy("Answered"),
+    events.ANSWERED: gettext_lazy("Answer sent"),
     events.ANSWER_SENT_FOR_APPROVAL: gettext_lazy("Answer sent for approval by the coordinator"),
     events.ANSWER_APPROVED: gettext_lazy("Answer approved by the coordinator"),
     events.ANSWER_RETURNED: gettext_lazy("Answer returned by the coordinator"),
     events.ANSWER_ACCEPTED: gettext_lazy("Answer accepted; request closed"),
     events.FOLLOW_UP_ASKED: gettext_lazy("Follow-up question asked"),
-    events.WITHDRAWN: gettext_lazy("Withdrawn"),
+    events.WITHDRAWN: gettext_lazy("Request withdrawn"),
     events.REFERRED: gettext_lazy("Referred to the coordinator"),
     events.MEDIATION_MESSAGE: gettext_lazy("Message in the mediation"),
     events.MEDIATION_ENDED: gettext_lazy("Mediation ended"),
@@ -79,7 +79,7 @@ EVENT_LABELS = {
 _YES_NO = {
     "yes": gettext_lazy("Yes"),
     "no": gettext_lazy("No"),
-    "unknown": gettext_lazy("Unknown"),
+    "unknown": pgettext_lazy("answer to a yes/no question: not known", "Unknown"),
 }
 
 
@@ -125,6 +125,8 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
             title=_("Full report with personal data"),
             language=language,
             author=_person(actor),
+            # Translators: %(number)s is the request's reference number in openimi
+            # (for example 1042): an identifier, not a count or a position.
             subtitle=_("Information request %(number)s, printed on %(date)s by %(name)s")
             % {
                 "number": info_request.reference,
@@ -201,8 +203,8 @@ def _request_section(
             (_("Sent"), _date(info_request.sent_at)),
             (_("Accept or forward by"), _date(info_request.acceptance_deadline)),
             (_("Requested reply date"), _date(info_request.reply_by)),
-            (_("Accepted"), _date(info_request.accepted_at)),
-            (_("Answered"), _date(info_request.answered_at)),
+            (pgettext("date of an event", "Accepted"), _date(info_request.accepted_at)),
+            (pgettext("date of an event", "Answered"), _date(info_request.answered_at)),
             (_("Ended"), _date(info_request.closed_at)),
             (
                 _("Ground for rejection"),
@@ -354,7 +356,9 @@ def _contacts_section(
                 continue
             seen.add(actor.pk)
             rows.append([title, _person(actor), actor.email, actor.phone])
-    report.table([_("Authority"), _("Name"), _("E-mail"), _("Telephone")], rows)
+    report.table(
+        [_("Authority"), pgettext("name of a person", "Name"), _("E-mail"), _("Telephone")], rows
+    )
 
 
 def _timeline_section(report: Report, timeline, language: str) -> None:
@@ -387,6 +391,8 @@ def consent_statement(*, info_request: InformationRequest, actor: User, language
             title=_("Consent statement of the data subject"),
             language=language,
             author=_person(actor),
+            # Translators: %(number)s is the request's reference number in openimi
+            # (for example 1042): an identifier, not a count or a position.
             subtitle=_("For information request %(number)s") % {"number": info_request.reference},
         )
         _practice_warning(report, info_request)
@@ -428,7 +434,15 @@ def consent_statement(*, info_request: InformationRequest, actor: User, language
                 "requesting authority which data about me was exchanged."
             )
         )
-        report.signature_lines([_("Name"), _("Position"), _("Place"), _("Date"), _("Signature")])
+        report.signature_lines(
+            [
+                pgettext("name of a person", "Name"),
+                pgettext("job title of a person", "Position"),
+                _("Place"),
+                _("Date"),
+                _("Signature"),
+            ]
+        )
         report.paragraph(
             _("Return the signed statement to %(authority)s before the request is sent.")
             % {"authority": requesting.title_for(language)[0]},
@@ -439,7 +453,7 @@ def consent_statement(*, info_request: InformationRequest, actor: User, language
 
 def _provider_rows(personal_data: PersonalData | None) -> list[tuple[str, str]]:
     if personal_data is None:
-        return [(_("Name"), "")]
+        return [(pgettext("name of a company or organisation", "Name"), "")]
     address = ", ".join(
         part
         for part in (
@@ -450,7 +464,7 @@ def _provider_rows(personal_data: PersonalData | None) -> list[tuple[str, str]]:
         if part
     )
     return [
-        (_("Name"), personal_data.provider_name),
+        (pgettext("name of a company or organisation", "Name"), personal_data.provider_name),
         (_("Legal form"), personal_data.legal_form),
         (_("Registration number"), personal_data.registration_number),
         (_("Contact person"), personal_data.contact_person),
@@ -484,7 +498,7 @@ def user_details(*, user: User, language: str, actor: User | None = None) -> byt
             roles.append(f"{line.label}: {areas}" if areas else str(line.label))
         report.facts(
             [
-                (_("Name"), user.get_full_name()),
+                (pgettext("name of a person", "Name"), user.get_full_name()),
                 (_("Username"), user.get_username()),
                 (_("Authority"), str(user.authority) if user.authority else ""),
                 (_("E-mail"), user.email),

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openimi.accounts.models import AREA_ROLES, Role, RoleGrant, User
 from openimi.accounts.users import selectors
@@ -241,7 +242,7 @@ class ServiceAccountForm(UserForm):
             self.fields.pop(name, None)
         if "first_name" in self.fields:
             first = self.fields["first_name"]
-            first.label = _("Name")
+            first.label = pgettext_lazy("name of a computer system", "Name")
             first.help_text = _("The name of the system, for example the case system's name.")
             first.error_messages["required"] = _("Enter the name of the service account")
         if "language" in self.fields:

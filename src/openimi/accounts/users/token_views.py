@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
@@ -81,11 +81,17 @@ class TokenForm(Form):
         days.max_value = most
         days.widget.attrs["max"] = most
         days.validators.append(
-            MaxValueValidator(most, message=_("Enter at most %(days)s days") % {"days": most})
+            MaxValueValidator(
+                most,
+                message=ngettext("Enter at most %(days)s day", "Enter at most %(days)s days", most)
+                % {"days": most},
+            )
         )
-        days.help_text = _("At most %(days)s days. Make a new token before it ends.") % {
-            "days": most
-        }
+        days.help_text = ngettext(
+            "At most %(days)s day. Make a new token before it ends.",
+            "At most %(days)s days. Make a new token before it ends.",
+            most,
+        ) % {"days": most}
         self.initial.setdefault("days", most)
 
 

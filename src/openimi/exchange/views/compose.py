@@ -116,6 +116,8 @@ class ComposeStepView(RequestPolicyMixin, View):
         if self.request.POST.get("save_and_close"):
             messages.success(
                 self.request,
+                # Translators: %(number)s is the request's reference number in openimi
+                # (for example 1042): an identifier, not a count or a position.
                 _("Your draft %(number)s is saved. You can continue it later.")
                 % {"number": self.info_request.reference},
             )

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -92,7 +92,7 @@ EVENT_LABELS: dict[str, str] = {
 VALUE_LABELS = {
     "yes": gettext_lazy("Yes"),
     "no": gettext_lazy("No"),
-    "unknown": gettext_lazy("Unknown"),
+    "unknown": pgettext_lazy("answer to a yes/no question: not known", "Unknown"),
 }
 
 
@@ -426,6 +426,7 @@ class TransitionView(RequestPolicyMixin, View):
         try:
             selectors.request_get(user=user, pk=info_request.pk, relations=False)
         except InformationRequest.DoesNotExist:
+            # Translators: %(reference)s is the request's reference number in openimi.
             gone = _("You can no longer open request %(reference)s.") % {
                 "reference": info_request.reference
             }
