@@ -24,6 +24,7 @@ from openimi.accounts.users import services as user_services
 from openimi.accounts.users.credentials import username_generate
 from openimi.authorities.models import Authority, LegislativeArea
 from openimi.common.errors import ApplicationError
+from openimi.common.i18n import interface_language
 from openimi.onboarding import checklist, importers, selectors
 from openimi.onboarding.models import ChecklistTick, RolloutPlan, RolloutRow
 
@@ -226,8 +227,7 @@ def _mailbox_last_name(authority: Authority) -> str:
 
 
 def _language(authority: Authority) -> str:
-    languages = dict(settings.LANGUAGES)
-    return authority.language_id if authority.language_id in languages else settings.LANGUAGE_CODE
+    return interface_language(authority.language_id) or settings.LANGUAGE_CODE
 
 
 def checklist_tick(*, actor: User, authority: Authority, item: str, done: bool) -> None:
