@@ -166,8 +166,11 @@ class TestPreferences:
     @pytest.mark.parametrize("language", ["mt", "el", "ga", "nb"])
     def test_every_interface_language_is_a_choice_named_in_itself(self, logged_in, user, language):
         html = logged_in.get(reverse("accounts:preferences")).content.decode()
+        form = re.search(
+            r'<select name="language"[^>]*id="id_language"[^>]*>(.*?)</select>', html, re.S
+        )
         options = dict(
-            re.findall(r'<option value="([a-z]+)" lang="\1"[^>]*>([^<]+)</option>', html)
+            re.findall(r'<option value="([a-z]+)"[^>]* lang="\1"[^>]*>([^<]+)</option>', form[1])
         )
         assert len(options) == 26
         assert options["mt"] == "Malti"
