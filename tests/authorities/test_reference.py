@@ -139,7 +139,7 @@ def test_counts(loaded):
     assert official == EU_LANGUAGES
     assert set(Language.objects.filter(is_eu_official=False).values_list("code", flat=True)) == {
         "is",
-        "no",
+        "nb",
     }
     assert Country.objects.count() == 30
     assert set(Country.objects.filter(is_eu_member=True).values_list("code", flat=True)) == (
@@ -215,7 +215,7 @@ def test_every_country_has_names_prefix_and_languages(loaded, settings):
         ("FI", {"fi", "sv"}),
         ("AT", {"de"}),
         ("LI", {"de"}),
-        ("NO", {"no"}),
+        ("NO", {"nb"}),
         ("IS", {"is"}),
     ],
 )
@@ -232,7 +232,7 @@ def test_official_languages(loaded, code, languages):
         ("country", "PL", "pl", "Polska"),
         ("country", "NL", "bg", "Нидерландия"),
         ("language", "mt", "mt", "Malti"),
-        ("language", "no", "de", "Norwegisch"),
+        ("language", "nb", "de", "Norwegisch (Bokmål)"),
         ("language", "el", "pl", "grecki"),
         ("language", "nl", "nl", "Nederlands"),
     ],
@@ -253,7 +253,7 @@ def test_languages_are_named_in_themselves(loaded):
     assert native["el"] == "Ελληνικά"
     assert native["bg"] == "български"
     assert native["mt"] == "Malti"
-    assert native["no"] == "norsk"
+    assert native["nb"] == "norsk bokmål"
 
 
 def test_greece_is_gr_and_prefixes(loaded):

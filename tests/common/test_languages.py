@@ -13,7 +13,12 @@ from django.utils import translation
 from django.utils.translation import get_language_info
 
 from openimi.common.frontend_i18n import frontend_config, plural_categories
-from openimi.common.i18n import country_name, endonym, interface_language, language_name
+from openimi.common.i18n import (
+    country_name,
+    endonym,
+    interface_language,
+    language_name,
+)
 
 EU_AND_EEA = "bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv is nb"
 
@@ -54,7 +59,6 @@ def test_names_in_the_readers_language():
 
 def test_the_interface_language_of_an_authority_language():
     assert interface_language("de") == "de"
-    assert interface_language("no") == "nb"  # Norwegian authorities, Bokmål interface
     assert interface_language("ru") == ""
     assert interface_language(None) == ""
 

@@ -24,15 +24,10 @@ def current_language() -> str:
     return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-# A language of the reference data (an authority's language) whose interface code differs:
-# Norwegian authorities write Norwegian ("no"); the interface speaks Bokmål ("nb").
-_INTERFACE_LANGUAGE = {"no": "nb"}
-
-
 def interface_language(code: str | None) -> str:
-    """The interface language (``settings.LANGUAGES``) for a language code, or ``""``."""
-    code = _INTERFACE_LANGUAGE.get(code or "", code or "")
-    return code if code in dict(settings.LANGUAGES) else ""
+    """``code`` if the interface speaks it (``settings.LANGUAGES``), else ``""``. The reference
+    data's languages use the same codes (Norwegian is Bokmål, "nb", in both)."""
+    return code if code and code in dict(settings.LANGUAGES) else ""
 
 
 @functools.cache
