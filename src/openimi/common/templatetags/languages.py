@@ -2,6 +2,9 @@
 
 ``{{ code|language_name }}``: a language in the reader's language ("Duits" for ``de`` to a
 Dutch reader); ``{{ code|endonym }}``: in itself ("Deutsch"); ``{{ code|country_name }}``.
+``{{ authority|authority_name }}``: an authority's official name marked with the language it
+is written in (``<span lang="de">Gewerbeamt Köln</span>``), also inside a translated sentence
+(``{% blocktranslate with authority=x|authority_name %}``).
 ``{% govuk_frontend_config %}``: the JSON that ``init.mjs`` hands to GOV.UK Frontend.
 """
 
@@ -30,6 +33,13 @@ def endonym(code: str) -> str:
 @register.filter
 def country_name(code: str) -> str:
     return i18n.country_name(code) if code else ""
+
+
+@register.filter
+def authority_name(authority) -> str:
+    if not authority:
+        return ""
+    return format_html('<span lang="{}">{}</span>', authority.language_id, str(authority))
 
 
 # As Django's json_script escapes: the JSON cannot close the element.
