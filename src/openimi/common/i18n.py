@@ -64,6 +64,27 @@ def country_name(code: str, language: str | None = None, default: str = "") -> s
     return _cldr_name("territories", code.upper(), language) or default or code
 
 
+@functools.cache
+def _interface_languages_by_name() -> dict[str, str]:
+    codes = [code for code, _ in settings.LANGUAGES]
+    found: dict[str, str] = {}
+    for code in codes:
+        found[code.casefold()] = code
+        for reader in codes:
+            found.setdefault(language_name(code, reader).casefold(), code)
+    if "nb" in codes:  # "Norwegian", "norsk", "Noors": Bokmål, as the interface speaks it
+        found.setdefault("no", "nb")
+        for reader in codes:
+            found.setdefault(language_name("no", reader).casefold(), "nb")
+    return found
+
+
+def interface_language_named(text: str) -> str:
+    """The interface language someone wrote as ``text``: its code or its name in any interface
+    language ("de", "Deutsch", "German", "Duits", "allemand"), in any case; ``""`` if none."""
+    return _interface_languages_by_name().get(" ".join(text.split()).casefold(), "")
+
+
 def translated(texts: dict[str, str] | None, language: str | None = None) -> str:
     if not texts:
         return ""

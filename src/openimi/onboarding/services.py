@@ -31,7 +31,7 @@ from openimi.onboarding.models import ChecklistTick, RolloutPlan, RolloutRow
 if TYPE_CHECKING:
     from openimi.onboarding.importers import ParsedRow
 
-ROW_FIELDS = ("line", "department", "laws", "name", "email", "roles_text")
+ROW_FIELDS = ("line", "department", "laws", "name", "email", "roles_text", "language")
 
 
 def rollout_import(*, actor: User, authority: Authority, rows: list[dict]) -> RolloutPlan:
@@ -73,6 +73,7 @@ def rollout_import(*, actor: User, authority: Authority, rows: list[dict]) -> Ro
                 name=row.name,
                 email=row.email,
                 roles_text=row.roles_text,
+                language=row.language,
                 roles=row.roles,
                 user_id=linked.get(row.email.lower()),
             )
@@ -153,7 +154,7 @@ def _apply_row(*, actor, authority, row: RolloutRow, areas, result: ApplyResult)
                     authority=authority,
                     first_name=first_name,
                     last_name=last_name,
-                    language=_language(authority),
+                    language=interface_language(row.language) or _language(authority),
                     email=row.email,
                     phone="",
                     department=department,
