@@ -406,6 +406,9 @@ for _code in INTERFACE_LANGUAGES:
             "name_local": babel.Locale.parse(_code).get_display_name(_code),
         },
     )
+# A browser that asks for Norwegian ("no") or Nynorsk ("nn") alone gets Bokmål.
+for _code in ("no", "nn"):
+    django.conf.locale.LANG_INFO[_code].setdefault("fallback", ["nb"])
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # Dates read day, month, year in every language, and date fields show stored dates (formats/).

@@ -249,10 +249,23 @@ def test_base_layout_for_an_anonymous_visitor(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("language", ["nl", "pl", "el", "mt", "nb", "ga"])
-def test_the_page_is_in_the_language_of_the_visitor(client, language):
+@pytest.mark.parametrize(
+    ("accepted", "language"),
+    [
+        ("nl", "nl"),
+        ("pl", "pl"),
+        ("pl-PL", "pl"),
+        ("el", "el"),
+        ("mt", "mt"),
+        ("nb-NO", "nb"),
+        ("no", "nb"),
+        ("nn", "nb"),
+        ("ga", "ga"),
+    ],
+)
+def test_the_page_is_in_the_language_of_the_visitor(client, accepted, language):
     """LocaleMiddleware follows the browser's Accept-Language for every interface language."""
-    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=f"{language},en;q=0.5")
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=f"{accepted},en;q=0.5")
     html = response.content.decode()
     page = _Elements(html)
     assert page.one("html")["lang"] == language
