@@ -2,7 +2,6 @@
 and a date field shows the stored date in every language (formats/)."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.conf import settings
@@ -27,18 +26,16 @@ def test_english_dates_put_the_day_first_and_spell_the_month(name):
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", NAMED_FORMATS)
 def test_every_language_puts_the_day_before_the_month(language, name):
-    """The day first (7 or 07), or the year (2026. december 7., 2026-12-07): never the month
-    first, never a weekday, so 12/07/2026 is never 7 December."""
     with translation.override(language):
         text = formats.date_format(SEVENTH_OF_DECEMBER, name)
-    assert re.match(r"(0?7|2026)\b", text), text
+    assert text.startswith("7"), text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_times_use_the_24_hour_clock(language):
     with translation.override(language):
         text = formats.date_format(SEVENTH_OF_DECEMBER, "DATETIME_FORMAT")
-    assert re.search(r"14[:.]30", text) and "p.m." not in text, text  # Finnish: 14.30
+    assert "14:30" in text and "p.m." not in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -5,12 +5,7 @@ module leaves out. Two rules hold for every language:
 
 - Dates read day, month, year (the users are European civil servants; "12/07/2026" is
   7 December to some of them and 12 July to others). Where a month is shown as a number the
-  day comes first; the English formats spell the month. A language that writes the year
-  first (Hungarian, Lithuanian, Latvian, Swedish ISO dates) keeps it: that is unambiguous.
+  day comes first; the English formats spell the month.
 - ``<input type="date">`` only takes ISO dates (2026-12-07): the first input format is ISO, so
   a stored date is shown in the browser's date field instead of an empty one.
-
-English and Dutch have modules of their own; every other interface language has one made by
-``european.formats_for`` from Django's, held to these rules (Maltese, which Django lacks,
-gets day-first formats with Django's English month names).
 """
