@@ -174,9 +174,10 @@ def test_nace_sections_and_divisions(loaded):
         "G",
         "U",
     )
-    names = EconomicSector.objects.get(code="62").names  # and the other languages loaded
-    assert names["en"] == "Computer programming, consultancy and related activities"
-    assert names["nl"] == "Dienstverlenende activiteiten op het gebied van informatietechnologie"
+    assert EconomicSector.objects.get(code="62").names == {
+        "en": "Computer programming, consultancy and related activities",
+        "nl": "Dienstverlenende activiteiten op het gebied van informatietechnologie",
+    }
     # Ordered as the classification reads: each section followed by its divisions.
     ordered = list(EconomicSector.objects.values_list("code", flat=True))
     assert ordered[:5] == ["A", "01", "02", "03", "B"]
