@@ -6,7 +6,12 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openimi.common.i18n import TranslatedNameMixin, translated
+from openimi.common.i18n import (
+    TranslatedNameMixin,
+    country_name,
+    language_name,
+    translated,
+)
 from openimi.common.models import TimeStampedModel
 from openimi.common.text import fold
 
@@ -21,6 +26,11 @@ class Language(TranslatedNameMixin, models.Model):
         ordering = ["code"]
         verbose_name = _("language")
 
+    @property
+    def name(self) -> str:
+        """The language's name in the reader's language, from CLDR (``names`` holds the same)."""
+        return language_name(self.code, default=translated(self.names))
+
 
 class Country(TranslatedNameMixin, models.Model):
     code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
@@ -33,6 +43,11 @@ class Country(TranslatedNameMixin, models.Model):
         ordering = ["code"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
+
+    @property
+    def name(self) -> str:
+        """The country's name in the reader's language, from CLDR (``names`` holds the same)."""
+        return country_name(self.code, default=translated(self.names))
 
 
 class LegislativeArea(TranslatedNameMixin, models.Model):

@@ -9,7 +9,9 @@ Dutch names, and may name an area in brackets ("Behandelaar (Diensten)"); withou
 area role holds for every legislative area the authority works in. "Basic user" (in any of
 those languages; "Basisgebruiker") is accepted and means nothing more: every user is one.
 The names in every language come from the catalogues (gettext per language), once per
-process: a file exported in one language imports again as it is.
+process: a file exported in one language imports again as it is. An optional "Language" /
+"Taal" column gives a new user's language (its code or its name in any interface language,
+"Deutsch", "German", "de"); without it a new user speaks the authority's language.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from openimi.accounts.models import Role
 from openimi.common.archives import ArchiveError, check_office_archive
 from openimi.common.errors import ApplicationError
+from openimi.common.i18n import interface_language_named
 
 # The columns the export writes, with their headers (translated when the file is written).
 COLUMNS = (
@@ -38,6 +41,7 @@ COLUMNS = (
     ("name", pgettext_lazy("name of a person", "Name")),
     ("email", gettext_lazy("Mailbox")),
     ("roles_text", gettext_lazy("Roles")),
+    ("language", gettext_lazy("Language")),
 )
 BASIC_USER = gettext_lazy("Basic user")
 NAMED_ROLES = (Role.REQUEST_HANDLER, Role.ALLOCATOR, Role.SUPERVISOR, Role.LOCAL_DATA_ADMINISTRATOR)
@@ -66,6 +70,8 @@ HEADERS = {
     "rol": "roles_text",
     "roles": "roles_text",
     "role(s)": "roles_text",
+    "taal": "language",
+    "language": "language",
 }
 REQUIRED = ("name", "email", "roles_text")
 
@@ -135,6 +141,7 @@ class ParsedRow:
     name: str = ""
     email: str = ""
     roles_text: str = ""
+    language: str = ""  # after ``check_rows``: an interface language's code, if one is named
     roles: list[list[str | None]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     # Filled by ``selectors.rollout_check``: the existing user the address belongs to, and
@@ -212,6 +219,14 @@ def check_rows(
             else:
                 seen[key] = row.line
         row.roles = _parse_roles(row, areas=areas, area_names=area_names)
+        if row.language:
+            code = interface_language_named(row.language)
+            if code:
+                row.language = code
+            else:
+                row.problems.append(
+                    _("Unknown language: “%(language)s”.") % {"language": row.language}
+                )
     return rows
 
 
