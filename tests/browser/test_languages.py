@@ -57,7 +57,7 @@ PEOPLE = {
         "official_name": "Urząd Miasta Krakowa – Wydział Spraw Administracyjnych",
         "city": "Kraków",
         "user": ("anna.nowak", "Anna", "Nowak"),
-        "justification": "Usługodawca złożył wniosek o zezwolenie w Krakowie; sprawdzamy zgłoszenie.",
+        "justification": "Usługodawca złożył wniosek o zezwolenie w Krakowie.",
         "provider": "Łódzka Spółdzielnia Usługowa",
     },
     "el": {
@@ -76,7 +76,10 @@ NEUTRAL = re.compile(r"^[\W\d_]*$|^openimi$|^IMI$", re.UNICODE)
 _COLLECT = """() => {
   const pageLang = document.documentElement.lang;
   const out = [];
-  const langOf = (el) => { const l = el.closest('[lang]'); return l ? l.getAttribute('lang') : pageLang; };
+  const langOf = (el) => {
+    const marked = el.closest('[lang]');
+    return marked ? marked.getAttribute('lang') : pageLang;
+  };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
@@ -85,7 +88,8 @@ _COLLECT = """() => {
     const text = node.textContent.replace(/\\s+/g, ' ').trim();
     if (text) out.push([text, langOf(el)]);
   }
-  for (const el of document.body.querySelectorAll('[aria-label],[title],[placeholder],[alt],input[type=submit][value],input[type=button][value]')) {
+  const named = '[aria-label],[title],[placeholder],[alt],input[type=submit],input[type=button]';
+  for (const el of document.body.querySelectorAll(named)) {
     for (const name of ['aria-label', 'title', 'placeholder', 'alt', 'value']) {
       if (name === 'value' && !(el.type === 'submit' || el.type === 'button')) continue;
       const text = (el.getAttribute(name) || '').replace(/\\s+/g, ' ').trim();
