@@ -125,22 +125,66 @@ TABLE: dict[tuple[State, Transition], State] = {
     **{(state, T.END_MEDIATION): state for state in WITH_RESPONDER | FINAL_STATES},
 }
 
-# What each transition would have done, to explain a refusal when someone else was quicker.
-_DONE: dict[Transition, str] = {
-    T.SEND: gettext_lazy("sent"),
-    T.SEND_FOR_APPROVAL: gettext_lazy("sent"),
-    T.APPROVE: gettext_lazy("approved"),
-    T.RETURN: gettext_lazy("returned"),
-    T.ACCEPT: gettext_lazy("accepted"),
-    T.REJECT: gettext_lazy("rejected"),
-    T.FORWARD: gettext_lazy("forwarded"),
-    T.REQUEST_INFO: gettext_lazy("asked for more information"),
-    T.PROVIDE_INFO: gettext_lazy("given the information asked for"),
-    T.ANSWER: gettext_lazy("answered"),
-    T.ANSWER_FOR_APPROVAL: gettext_lazy("answered"),
-    T.ACCEPT_ANSWER: gettext_lazy("closed"),
-    T.ASK_FOLLOW_UP: gettext_lazy("given a follow-up question"),
-    T.WITHDRAW: gettext_lazy("withdrawn"),
+# What each transition would have done, to explain a refusal when someone else was quicker:
+# whole sentences (by you, by someone else), so that each language can make its participle
+# agree with its word for the request.
+_DONE: dict[Transition, tuple[str, str]] = {
+    T.SEND: (
+        gettext_lazy("This request was already sent by you."),
+        gettext_lazy("This request was already sent by someone else."),
+    ),
+    T.SEND_FOR_APPROVAL: (
+        gettext_lazy("This request was already sent by you."),
+        gettext_lazy("This request was already sent by someone else."),
+    ),
+    T.APPROVE: (
+        gettext_lazy("This request was already approved by you."),
+        gettext_lazy("This request was already approved by someone else."),
+    ),
+    T.RETURN: (
+        gettext_lazy("This request was already returned by you."),
+        gettext_lazy("This request was already returned by someone else."),
+    ),
+    T.ACCEPT: (
+        gettext_lazy("This request was already accepted by you."),
+        gettext_lazy("This request was already accepted by someone else."),
+    ),
+    T.REJECT: (
+        gettext_lazy("This request was already rejected by you."),
+        gettext_lazy("This request was already rejected by someone else."),
+    ),
+    T.FORWARD: (
+        gettext_lazy("This request was already forwarded by you."),
+        gettext_lazy("This request was already forwarded by someone else."),
+    ),
+    T.REQUEST_INFO: (
+        gettext_lazy("You already asked for more information on this request."),
+        gettext_lazy("Someone else already asked for more information on this request."),
+    ),
+    T.PROVIDE_INFO: (
+        gettext_lazy("You already gave the information asked for on this request."),
+        gettext_lazy("Someone else already gave the information asked for on this request."),
+    ),
+    T.ANSWER: (
+        gettext_lazy("This request was already answered by you."),
+        gettext_lazy("This request was already answered by someone else."),
+    ),
+    T.ANSWER_FOR_APPROVAL: (
+        gettext_lazy("This request was already answered by you."),
+        gettext_lazy("This request was already answered by someone else."),
+    ),
+    T.ACCEPT_ANSWER: (
+        gettext_lazy("This request was already closed by you."),
+        gettext_lazy("This request was already closed by someone else."),
+    ),
+    T.ASK_FOLLOW_UP: (
+        gettext_lazy("You already asked a follow-up question on this request."),
+        gettext_lazy("Someone else already asked a follow-up question on this request."),
+    ),
+    T.WITHDRAW: (
+        gettext_lazy("This request was already withdrawn by you."),
+        gettext_lazy("This request was already withdrawn by someone else."),
+    ),
 }
 
 
@@ -185,12 +229,11 @@ def _refusal(state: State, transition: Transition, *, done_by_actor: bool = Fals
     done = _DONE.get(transition)
     would_reach = {target for (_, t), target in TABLE.items() if t == transition}
     if done and (state in would_reach or state in FINAL_STATES):
-        if state in would_reach and done_by_actor:
-            return _("This request was already %(done)s by you.") % {"done": done}
+        by_you, by_someone_else = done
         if state in would_reach:
-            return _("This request was already %(done)s by someone else.") % {"done": done}
-        return _("This request is already %(state)s; it can no longer be changed.") % {
-            "state": state.label.lower()
+            return str(by_you if done_by_actor else by_someone_else)
+        return _("This request's status is “%(state)s”: it can no longer be changed.") % {
+            "state": state.label
         }
     return _(
         "This cannot be done while the request is “%(state)s”. Someone may have acted on it "

@@ -215,18 +215,21 @@ def _parse_roles(
             code = area_names.get(wanted_area.lower())
             if code is None or code not in areas:
                 row.problems.append(
-                    _("Your authority does not work in the area “%(area)s”, so it has no %(role)s.")
-                    % {"area": wanted_area, "role": Role(role).label.lower()}
+                    _(
+                        "Your authority does not work in the area “%(area)s”, so the role "
+                        "“%(role)s” cannot be given in it."
+                    )
+                    % {"area": wanted_area, "role": Role(role).label}
                 )
                 continue
             _add(roles, [role, code])
         elif not areas:
             row.problems.append(
                 _(
-                    "Your authority works in no legislative area yet, so it has no %(role)s. "
-                    "Choose its areas under Manage authority data first."
+                    "Your authority works in no legislative area yet, so the role “%(role)s” "
+                    "cannot be given. Choose its areas under Manage authority data first."
                 )
-                % {"role": Role(role).label.lower()}
+                % {"role": Role(role).label}
             )
         else:
             for code in areas:

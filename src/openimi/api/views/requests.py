@@ -34,7 +34,9 @@ def _get(model, pk, field: str):
     found = model.objects.filter(pk=pk).first()
     if found is None:
         raise ApplicationError(
-            _("There is no %(field)s %(id)s.") % {"field": field, "id": pk}, field=field
+            _("Nothing with the id %(id)s exists for the field “%(field)s”.")
+            % {"field": field, "id": pk},
+            field=field,
         )
     return found
 
