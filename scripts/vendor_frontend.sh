@@ -25,7 +25,9 @@ set -euo pipefail
 
 GOVUK_FRONTEND_VERSION="${GOVUK_FRONTEND_VERSION:-6.6.0}"
 HTMX_VERSION="${HTMX_VERSION:-2.0.11}"
-FONT_STACK='system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif'
+# Every family here has Latin, Greek and Cyrillic glyphs (see site.css for which one each
+# system takes).
+FONT_STACK='system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,"Liberation Sans","DejaVu Sans",sans-serif'
 
 case "$HTMX_VERSION" in
   2.0.*) ;;

@@ -10,7 +10,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import babel
 import dj_database_url
+import django.conf.locale
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -358,9 +360,55 @@ if SECURITY_CODE_CURRENT_KEY_ID not in SECURITY_CODE_KEYS:
 
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
-# The interface languages with a complete translation. Reference data and authority texts
-# carry every EU language; the interface falls back to English where a language is missing.
-LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+# The 24 official languages of the EU and the EEA's Icelandic and Norwegian (Bokmål), each
+# named in itself as CLDR writes it (Babel), never typed here. A message a catalogue lacks
+# falls back to English.
+INTERFACE_LANGUAGES = [
+    "bg",
+    "cs",
+    "da",
+    "de",
+    "el",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "ga",
+    "hr",
+    "hu",
+    "it",
+    "lt",
+    "lv",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "sv",
+    "is",
+    "nb",
+]
+LANGUAGES = [
+    (code, babel.Locale.parse(code).get_display_name(code)) for code in INTERFACE_LANGUAGES
+]
+# Django knows every one of them but Maltese: its LANG_INFO (get_language_info and the
+# {% get_language_info %} tags) is extended, as Django has no setting for it, with CLDR's names.
+for _code in INTERFACE_LANGUAGES:
+    django.conf.locale.LANG_INFO.setdefault(
+        _code,
+        {
+            "bidi": False,
+            "code": _code,
+            "name": babel.Locale.parse(_code).get_display_name("en"),
+            "name_local": babel.Locale.parse(_code).get_display_name(_code),
+        },
+    )
+# A browser that asks for Norwegian ("no") or Nynorsk ("nn") alone gets Bokmål.
+for _code in ("no", "nn"):
+    django.conf.locale.LANG_INFO[_code].setdefault("fallback", ["nb"])
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # Dates read day, month, year in every language, and date fields show stored dates (formats/).

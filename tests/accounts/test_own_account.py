@@ -163,6 +163,25 @@ class TestPreferences:
         assert user.phone == "+31 70 888 7537"
         assert logged_in.get(reverse("accounts:account")).headers["Content-Language"] == "nl"
 
+    @pytest.mark.parametrize("language", ["mt", "el", "ga", "nb"])
+    def test_every_interface_language_is_a_choice_named_in_itself(self, logged_in, user, language):
+        html = logged_in.get(reverse("accounts:preferences")).content.decode()
+        form = re.search(
+            r'<select name="language"[^>]*id="id_language"[^>]*>(.*?)</select>', html, re.S
+        )
+        options = dict(
+            re.findall(r'<option value="([a-z]+)"[^>]* lang="\1"[^>]*>([^<]+)</option>', form[1])
+        )
+        assert len(options) == 26
+        assert options["mt"] == "Malti"
+        assert options["el"] == "Ελληνικά"
+        response = logged_in.post(reverse("accounts:preferences"), {"language": language})
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert user.language == language
+        html = logged_in.get(reverse("accounts:account")).content.decode()
+        assert f'<html lang="{language}"' in html
+
     def test_only_interface_languages(self, logged_in):
         response = logged_in.post(reverse("accounts:preferences"), {"language": "xx", "phone": ""})
         assert response.status_code == 200

@@ -1,5 +1,7 @@
 """Administration → Manage users: who may open and post what, and what the pages keep and say."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -337,3 +339,21 @@ def test_a_users_department_is_added_shown_kept_and_changed(client, lda, service
     assert 'value="' + "d" * 201 + '"' in too_long.text
     added.refresh_from_db()
     assert added.department == "Economische Zaken"
+
+
+@pytest.mark.parametrize(("authority_language", "default"), [("de", "de"), ("ru", "en")])
+def test_a_new_user_speaks_the_authoritys_language_from_26(
+    client, lda, authority, authority_language, default
+):
+    """The list offers the 26 interface languages, each named in itself with its lang; a new
+    user speaks the authority's language, or English where the interface has not got it."""
+    LanguageFactory(code=authority_language)
+    authority.language_id = authority_language
+    authority.save(update_fields=["language"])
+    client.force_login(lda)
+    html = client.get(reverse("users:add")).content.decode()
+    select = re.search(r'<select name="language"[^>]*>(.*?)</select>', html, re.S).group(1)
+    options = re.findall(r'<option value="([a-z]+)"([^>]*)>', select)
+    assert len(options) == 26
+    assert all(f'lang="{value}"' in attributes for value, attributes in options)
+    assert [value for value, attributes in options if "selected" in attributes] == [default]

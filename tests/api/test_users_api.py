@@ -98,6 +98,12 @@ class TestList:
 
 
 class TestCreate:
+    @pytest.mark.parametrize("language", ["de", "pl", "el", "mt", "nb"])
+    def test_every_interface_language(self, api, world, language):
+        response = create(api(world["lda"]), language=language)
+        assert response.status_code == 201, response.content
+        assert response.json()["language"] == language
+
     def test_username_from_the_names_roles_and_a_delayed_mail(self, api, world, settings):
         before = timezone.now()
         response = create(

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from openimi.authorities.models import (
     Country,
@@ -138,7 +139,7 @@ def test_counts(loaded):
     assert official == EU_LANGUAGES
     assert set(Language.objects.filter(is_eu_official=False).values_list("code", flat=True)) == {
         "is",
-        "no",
+        "nb",
     }
     assert Country.objects.count() == 30
     assert set(Country.objects.filter(is_eu_member=True).values_list("code", flat=True)) == (
@@ -173,10 +174,9 @@ def test_nace_sections_and_divisions(loaded):
         "G",
         "U",
     )
-    assert EconomicSector.objects.get(code="62").names == {
-        "en": "Computer programming, consultancy and related activities",
-        "nl": "Dienstverlenende activiteiten op het gebied van informatietechnologie",
-    }
+    names = EconomicSector.objects.get(code="62").names  # and the other languages loaded
+    assert names["en"] == "Computer programming, consultancy and related activities"
+    assert names["nl"] == "Dienstverlenende activiteiten op het gebied van informatietechnologie"
     # Ordered as the classification reads: each section followed by its divisions.
     ordered = list(EconomicSector.objects.values_list("code", flat=True))
     assert ordered[:5] == ["A", "01", "02", "03", "B"]
@@ -193,9 +193,10 @@ def test_keywords_of_the_seed(loaded):
     assert Keyword.objects.filter(area__code="professional_qualifications").count() >= 5
 
 
-def test_every_country_has_names_prefix_and_languages(loaded):
+def test_every_country_has_names_prefix_and_languages(loaded, settings):
     for country in Country.objects.prefetch_related("languages"):
-        assert country.names["en"] and country.names["nl"], country.code
+        assert set(country.names) == {code for code, _ in settings.LANGUAGES}, country.code
+        assert all(country.names.values()), country.code
         assert country.phone_prefix.startswith("+"), country.code
         assert country.phone_prefix[1:].isdigit(), country.code
         assert country.languages.exists(), country.code
@@ -213,13 +214,45 @@ def test_every_country_has_names_prefix_and_languages(loaded):
         ("FI", {"fi", "sv"}),
         ("AT", {"de"}),
         ("LI", {"de"}),
-        ("NO", {"no"}),
+        ("NO", {"nb"}),
         ("IS", {"is"}),
     ],
 )
 def test_official_languages(loaded, code, languages):
     country = Country.objects.get(code=code)
     assert set(country.languages.values_list("code", flat=True)) == languages
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "language", "name"),
+    [
+        ("country", "DE", "el", "Γερμανία"),
+        ("country", "GR", "de", "Griechenland"),
+        ("country", "PL", "pl", "Polska"),
+        ("country", "NL", "bg", "Нидерландия"),
+        ("language", "mt", "mt", "Malti"),
+        ("language", "nb", "de", "Norwegisch (Bokmål)"),
+        ("language", "el", "pl", "grecki"),
+        ("language", "nl", "nl", "Nederlands"),
+    ],
+)
+def test_country_and_language_names_are_cldr_s_in_every_interface_language(
+    loaded, kind, code, language, name
+):
+    """No name is typed in the fixtures: Babel gives each in every interface language."""
+    row = (Country if kind == "country" else Language).objects.get(code=code)
+    assert row.names[language] == name
+    with translation.override(language):
+        assert row.name == name
+
+
+def test_languages_are_named_in_themselves(loaded):
+    native = dict(Language.objects.values_list("code", "native_name"))
+    assert native["de"] == "Deutsch"
+    assert native["el"] == "Ελληνικά"
+    assert native["bg"] == "български"
+    assert native["mt"] == "Malti"
+    assert native["nb"] == "norsk bokmål"
 
 
 def test_greece_is_gr_and_prefixes(loaded):
@@ -247,7 +280,8 @@ def test_running_again_restores_what_was_changed(loaded):
     out = io.StringIO()
     load_reference(stdout=out)
     netherlands = Country.objects.get(code="NL")
-    assert netherlands.names == {"en": "Netherlands", "nl": "Nederland"}
+    assert netherlands.names["en"] == "Netherlands"
+    assert netherlands.names["nl"] == "Nederland"
     assert netherlands.phone_prefix == "+31"
     assert set(Country.objects.get(code="BE").languages.values_list("code", flat=True)) == {
         "nl",
@@ -270,7 +304,8 @@ def test_loads_over_rows_made_elsewhere(authority, other_authority):
     """The named fixtures made NL, DE and the services area; loading completes them."""
     load_reference()
     authority.country.refresh_from_db()
-    assert authority.country.names == {"en": "Netherlands", "nl": "Nederland"}
+    assert authority.country.names["nl"] == "Nederland"
+    assert authority.country.names["de"] == "Niederlande"
     assert LegislativeArea.objects.filter(code="services").count() == 1
     assert Language.objects.get(code="de").native_name == "Deutsch"
 

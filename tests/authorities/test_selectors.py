@@ -102,9 +102,15 @@ class TestTranslationFallback:
         found = _search(language="en", text="oeteldonk")[0]
         assert found.title_for("en") == ("Gemeente Oeteldonk", "nl")
 
-    def test_reference_names_fall_back_to_english(self, nl):
+    def test_reference_names_fall_back_to_english(self, services_area):
         with translation.override("fr"):
-            assert nl.name == "Netherlands"
+            assert services_area.name == "Services"
+        with translation.override("nl"):
+            assert services_area.name == "Diensten"
+
+    def test_country_names_are_cldr_s_in_every_language(self, nl):
+        with translation.override("fr"):
+            assert nl.name == "Pays-Bas"
         with translation.override("nl"):
             assert nl.name == "Nederland"
 

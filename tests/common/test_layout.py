@@ -223,13 +223,25 @@ def test_base_layout_for_an_anonymous_visitor(client):
     # No menu and no log out for a visitor who is not logged in …
     assert not page.find("ul", class_="govuk-service-navigation__list")
     assert reverse("accounts:logout") not in html
-    # … but the language switcher, each language named in its own language.
+    # … but the language switch: a labelled list of the 26 languages, each named in itself.
     switcher = page.one("form", action=reverse("set_language"))
     assert switcher["method"] == "post"
     assert page.one("input", name="next")["value"] == reverse("accounts:login")
-    assert page.one("span", lang="en", aria_current="true")
-    assert page.one("button", name="language", value="nl", lang="nl")
-    assert ">Nederlands</button>" in html
+    assert page.one("label", for_="language-switch")
+    assert page.one("select", id="language-switch", name="language")
+    options = re.findall(
+        r'<option value="([a-z]+)" lang="([a-z]+)"( selected)?>([^<]+)</option>', html
+    )
+    assert [(code, lang) for code, lang, _, _ in options] == [
+        (code, code) for code in settings.INTERFACE_LANGUAGES
+    ]
+    assert [code for code, _, selected, _ in options if selected] == ["en"]
+    names = {code: name for code, _, _, name in options}
+    assert names["nl"] == "Nederlands"
+    assert names["el"] == "Ελληνικά"
+    assert names["mt"] == "Malti"
+    assert names["bg"] == "български"
+    assert re.search(r'<button type="submit" class="[^"]*openimi-language-switch__button', html)
     # The vendored front end, as files from 'self'.
     assert page.one("script", src="/static/vendor/htmx/htmx.min.js")
     assert page.one("script", type="module", src="/static/openimi/init.mjs")
@@ -237,11 +249,27 @@ def test_base_layout_for_an_anonymous_visitor(client):
 
 
 @pytest.mark.django_db
-def test_the_page_is_in_the_language_of_the_visitor(client):
-    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="nl")
-    page = _Elements(response.content.decode())
-    assert page.one("html")["lang"] == "nl"
-    assert page.one("button", name="language", value="en", lang="en")
+@pytest.mark.parametrize(
+    ("accepted", "language"),
+    [
+        ("nl", "nl"),
+        ("pl", "pl"),
+        ("pl-PL", "pl"),
+        ("el", "el"),
+        ("mt", "mt"),
+        ("nb-NO", "nb"),
+        ("no", "nb"),
+        ("nn", "nb"),
+        ("ga", "ga"),
+    ],
+)
+def test_the_page_is_in_the_language_of_the_visitor(client, accepted, language):
+    """LocaleMiddleware follows the browser's Accept-Language for every interface language."""
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=f"{accepted},en;q=0.5")
+    html = response.content.decode()
+    page = _Elements(html)
+    assert page.one("html")["lang"] == language
+    assert re.search(rf'<option value="{language}" lang="{language}" selected>', html)
 
 
 @pytest.mark.django_db

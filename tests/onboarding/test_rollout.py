@@ -43,6 +43,57 @@ def test_seed_table_reads_without_problems(lda, seed_csv, seed_xlsx, kind):
     assert rows[3].roles == [[Role.ALLOCATOR, "services"]]
 
 
+def test_a_language_column_gives_each_new_user_a_language(lda, tmp_path):
+    """Optional; its code or its name in any interface language; without it, or empty, the
+    authority's language; an unknown one is a problem of the row."""
+    path = write_xlsx(
+        tmp_path / "languages.xlsx",
+        [
+            ["Name", "Mailbox", "Roles", "Taal"],
+            ["Klaus Weber", "k.weber@oeteldonk.nl", "Basic user", "Deutsch"],
+            ["Anna Nowak", "a.nowak@oeteldonk.nl", "Basic user", "Polish"],
+            ["Eleni Papadopoulou", "e.pap@oeteldonk.nl", "Basic user", "el"],
+            ["Ola Nordmann", "o.nordmann@oeteldonk.nl", "Basic user", "Noors"],
+            ["Piet Jansen", "p.jansen@oeteldonk.nl", "Basic user", ""],
+        ],
+    )
+    rows = selectors.rollout_check(authority=lda.authority, rows=_read(path))
+    assert [row.language for row in rows] == ["de", "pl", "el", "nb", ""]
+    assert not any(row.problems for row in rows)
+    services.rollout_import(actor=lda, authority=lda.authority, rows=services.parsed_as_dicts(rows))
+    services.rollout_apply(actor=lda, authority=lda.authority)
+    languages = dict(
+        User.objects.filter(authority=lda.authority, email__contains="@oeteldonk.nl")
+        .exclude(pk=lda.pk)
+        .values_list("email", "language")
+    )
+    assert languages == {
+        "k.weber@oeteldonk.nl": "de",
+        "a.nowak@oeteldonk.nl": "pl",
+        "e.pap@oeteldonk.nl": "el",
+        "o.nordmann@oeteldonk.nl": "nb",
+        "p.jansen@oeteldonk.nl": "nl",  # the authority's
+    }
+    exported = load_workbook(io.BytesIO(selectors.rollout_export(authority=lda.authority))).active
+    assert [row[5] for row in exported.iter_rows(min_row=2, values_only=True)] == [
+        "Deutsch",
+        "polski",
+        "Ελληνικά",
+        "norsk bokmål",
+        None,
+    ]
+
+    unknown = write_xlsx(
+        tmp_path / "unknown.xlsx",
+        [
+            ["Name", "Mailbox", "Roles", "Language"],
+            ["Kim", "kim@oeteldonk.nl", "Basic user", "Klingon"],
+        ],
+    )
+    (row,) = selectors.rollout_check(authority=lda.authority, rows=_read(unknown))
+    assert row.problems == ["Unknown language: “Klingon”."]
+
+
 def test_english_headers_and_roles(lda, tmp_path):
     path = write_xlsx(
         tmp_path / "english.xlsx",
@@ -156,13 +207,21 @@ def test_export_can_be_imported_again(lda, seed_csv, tmp_path, settings):
     content = selectors.rollout_export(authority=lda.authority)
     sheet = load_workbook(io.BytesIO(content)).active
     values = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
-    assert values[0] == ["Department", "Laws and regulations", "Name", "Mailbox", "Roles"]
+    assert values[0] == [
+        "Department",
+        "Laws and regulations",
+        "Name",
+        "Mailbox",
+        "Roles",
+        "Language",
+    ]
     assert values[3] == [
         "Energie",
         "",
         "Energiemarkt",
         "energie@oeteldonk.nl",
         "Behandelaar / Toewijzer",
+        "",
     ]
     path = tmp_path / "export.xlsx"
     path.write_bytes(content)

@@ -37,7 +37,7 @@ def test_full_report_holds_everything_and_is_recorded(world, make_request):
     for question in ("Is it registered?", "Any sanctions?", "Legal form?", "Since when?"):
         assert question in text
     assert "Private company" in text and "Unknown" in text
-    assert "Building work." in text and "Answer (original text, en)" in text
+    assert "Building work." in text and "Answer (original text, English)" in text
     assert JUSTIFICATION in text
     # documents listed and the timeline
     assert "answer.pdf" in text

@@ -82,5 +82,6 @@ def test_free_text_has_the_same_label_on_form_page_and_report(client, world, ans
         documents.full_report(info_request=info_request, actor=world["handler"], language=language)
     )
     original = {"en": "original text", "nl": "oorspronkelijke tekst"}[language]
-    assert f"{expected['S-05']} ({original}, en)\n{FREE_TEXT}" in report
-    assert f"{expected['S-01']} ({original}, en)\n{EXPLANATION}" in report
+    english = {"en": "English", "nl": "Engels"}[language]  # the language's name, from CLDR
+    assert f"{expected['S-05']} ({original}, {english})\n{FREE_TEXT}" in report
+    assert f"{expected['S-01']} ({original}, {english})\n{EXPLANATION}" in report

@@ -17,7 +17,7 @@ from openimi.accounts.security_code import (
     security_code_verify,
 )
 from openimi.accounts.users.forms import validate_phone
-from openimi.common.forms import ControlCharactersRefused, Form
+from openimi.common.forms import ControlCharactersRefused, Form, LanguageSelect
 from openimi.notifications.models import NotificationPreference
 
 GENERIC_LOGIN_ERROR = _("The username, password or security code is not correct.")
@@ -244,6 +244,7 @@ class AccountPreferencesForm(Form):
         label=_("Language of the interface"),
         help_text=_("openimi speaks this language to you after you log in, and in e-mails."),
         choices=settings.LANGUAGES,
+        widget=LanguageSelect,
     )
     phone = forms.CharField(
         label=_("Telephone"),

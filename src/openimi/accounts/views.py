@@ -37,6 +37,7 @@ from openimi.accounts.middleware import LOGGED_IN_HINT_COOKIE
 from openimi.accounts.models import SecurityEvent
 from openimi.accounts.security_code import CODE_LENGTH
 from openimi.common import ratelimit
+from openimi.common.i18n import language_name
 from openimi.common.net import client_address
 from openimi.notifications.selectors import email_frequency_get
 
@@ -323,7 +324,7 @@ class AccountView(TemplateView):
         user = self.request.user
         context.update(
             account=user,
-            language_name=dict(settings.LANGUAGES).get(user.language, user.language),
+            language_name=language_name(user.language),
             events=selectors.security_event_list(user=user),
         )
         return context

@@ -4,7 +4,12 @@ and the authorities with their contact data, competences, preferences and transl
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openimi.common.i18n import TranslatedNameMixin, translated
+from openimi.common.i18n import (
+    TranslatedNameMixin,
+    country_name,
+    language_name,
+    translated,
+)
 from openimi.common.models import TimeStampedModel
 
 
@@ -18,6 +23,11 @@ class Language(TranslatedNameMixin, models.Model):
         ordering = ["code"]
         verbose_name = _("language")
 
+    @property
+    def name(self) -> str:
+        """The language's name in the reader's language, from CLDR (``names`` holds the same)."""
+        return language_name(self.code, default=translated(self.names))
+
 
 class Country(TranslatedNameMixin, models.Model):
     code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
@@ -30,6 +40,11 @@ class Country(TranslatedNameMixin, models.Model):
         ordering = ["code"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
+
+    @property
+    def name(self) -> str:
+        """The country's name in the reader's language, from CLDR (``names`` holds the same)."""
+        return country_name(self.code, default=translated(self.names))
 
 
 class LegislativeArea(TranslatedNameMixin, models.Model):

@@ -12,6 +12,10 @@ states in full and which nothing else references.
 
 ``position`` may be given per item; where it is absent the item's place in the file is its
 position (for keywords, its place among the keywords of its area).
+
+Countries and languages carry no names in their fixtures: their ``names`` (one per interface
+language) and a language's ``native_name`` are CLDR's, read through Babel when loading, as the
+pages read them (``common.i18n.country_name``, ``language_name``).
 """
 
 import dataclasses
@@ -21,6 +25,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.db import models, transaction
 
 from openimi.authorities.models import (
@@ -33,6 +38,7 @@ from openimi.authorities.models import (
 )
 from openimi.common import content_cache
 from openimi.common.errors import ApplicationError
+from openimi.common.i18n import country_name, endonym, language_name
 
 FIXTURE_PACKAGE = "openimi.authorities"
 FIXTURE_DIR = "fixtures/reference"
@@ -128,12 +134,17 @@ def _position(item: Item, index: int) -> int:
     return int(item.get("position", index))
 
 
+def _cldr_names(name: Callable[..., str], code: str) -> dict[str, str]:
+    """``code``'s name in every interface language, from CLDR."""
+    return {language: name(code, language) for language, _ in settings.LANGUAGES}
+
+
 def _load_languages(items: list[Item]) -> Changes:
     rows = [
         {
             "code": item["code"],
-            "names": item["names"],
-            "native_name": item["native_name"],
+            "names": _cldr_names(language_name, item["code"]),
+            "native_name": endonym(item["code"]),
             "is_eu_official": item.get("is_eu_official", True),
         }
         for item in items
@@ -145,7 +156,7 @@ def _load_countries(items: list[Item]) -> Changes:
     rows = [
         {
             "code": item["code"],
-            "names": item["names"],
+            "names": _cldr_names(country_name, item["code"]),
             "phone_prefix": item["phone_prefix"],
             "is_eu_member": item.get("is_eu_member", True),
         }

@@ -277,3 +277,14 @@ class Form(ControlCharactersRefused, forms.Form):
 
 class ModelForm(ControlCharactersRefused, forms.ModelForm):
     """The base of openimi's model forms."""
+
+
+class LanguageSelect(forms.Select):
+    """A list of interface languages, each named in itself and marked with its ``lang`` (WCAG
+    3.1.2), so that a screen reader speaks "Ελληνικά" as Greek."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option

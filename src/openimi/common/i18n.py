@@ -4,12 +4,16 @@ Reference data (countries, areas, keywords, sectors) carries its names in every 
 has; ``translated`` picks the reader's language and falls back to English, then to any.
 Lists of them are sorted by those names with ``sorted_by_name`` (the Unicode collation order,
 never the codes' order nor Python's order of code points).
+
+Country and language names are not ours to write: ``country_name`` and ``language_name`` read
+them from CLDR through Babel, in the reader's language (``endonym``: a language in itself).
 """
 
 import functools
 from collections.abc import Callable, Iterable
 
 import pyuca
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.utils import translation
 
@@ -18,6 +22,67 @@ FALLBACK_LANGUAGE = "en"
 
 def current_language() -> str:
     return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def interface_language(code: str | None) -> str:
+    """``code`` if the interface speaks it (``settings.LANGUAGES``), else ``""``. The reference
+    data's languages use the same codes (Norwegian is Bokmål, "nb", in both)."""
+    return code if code and code in dict(settings.LANGUAGES) else ""
+
+
+@functools.cache
+def _locale(code: str) -> Locale | None:
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def _cldr_name(kind: str, code: str, language: str | None) -> str:
+    for reader in (language or current_language(), FALLBACK_LANGUAGE):
+        locale = _locale(reader)
+        name = getattr(locale, kind).get(code) if locale else None
+        if name:
+            return name
+    return ""
+
+
+def language_name(code: str, language: str | None = None, default: str = "") -> str:
+    """The name of the language ``code`` in the reader's language (CLDR); else ``default``
+    or the code."""
+    return _cldr_name("languages", code, language) or default or code
+
+
+def endonym(code: str) -> str:
+    """The language ``code`` named in itself ("Deutsch", "Ελληνικά", "Malti")."""
+    return language_name(code, code)
+
+
+def country_name(code: str, language: str | None = None, default: str = "") -> str:
+    """The name of the country ``code`` (ISO 3166 alpha-2) in the reader's language (CLDR);
+    else ``default`` or the code."""
+    return _cldr_name("territories", code.upper(), language) or default or code
+
+
+@functools.cache
+def _interface_languages_by_name() -> dict[str, str]:
+    codes = [code for code, _ in settings.LANGUAGES]
+    found: dict[str, str] = {}
+    for code in codes:
+        found[code.casefold()] = code
+        for reader in codes:
+            found.setdefault(language_name(code, reader).casefold(), code)
+    if "nb" in codes:  # "Norwegian", "norsk", "Noors": Bokmål, as the interface speaks it
+        found.setdefault("no", "nb")
+        for reader in codes:
+            found.setdefault(language_name("no", reader).casefold(), "nb")
+    return found
+
+
+def interface_language_named(text: str) -> str:
+    """The interface language someone wrote as ``text``: its code or its name in any interface
+    language ("de", "Deutsch", "German", "Duits", "allemand"), in any case; ``""`` if none."""
+    return _interface_languages_by_name().get(" ".join(text.split()).casefold(), "")
 
 
 def translated(texts: dict[str, str] | None, language: str | None = None) -> str:

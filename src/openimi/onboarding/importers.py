@@ -5,7 +5,9 @@ case: "Afdeling, Wetten en regels van toepassing, Voor en achternaam, (funct.) M
 Rol(len)" or "Department, Laws and regulations, Name, Mailbox, Roles". Roles are separated by
 "/", "," or ";" and may name an area in brackets ("Behandelaar (Diensten)"); without one, an
 area role holds for every legislative area the authority works in. "Basisgebruiker" / "Basic
-user" is accepted and means nothing more: every user is one.
+user" is accepted and means nothing more: every user is one. An optional "Language" / "Taal"
+column gives a new user's language (its code or its name in any interface language,
+"Deutsch", "German", "de"); without it a new user speaks the authority's language.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from openimi.accounts.models import Role
 from openimi.common.archives import ArchiveError, check_office_archive
 from openimi.common.errors import ApplicationError
+from openimi.common.i18n import interface_language_named
 
 # header (lower case, spaces squeezed) -> field
 HEADERS = {
@@ -46,6 +49,8 @@ HEADERS = {
     "rol": "roles_text",
     "roles": "roles_text",
     "role(s)": "roles_text",
+    "taal": "language",
+    "language": "language",
 }
 REQUIRED = ("name", "email", "roles_text")
 
@@ -82,6 +87,7 @@ class ParsedRow:
     name: str = ""
     email: str = ""
     roles_text: str = ""
+    language: str = ""  # after ``check_rows``: an interface language's code, if one is named
     roles: list[list[str | None]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     # Filled by ``selectors.rollout_check``: the existing user the address belongs to, and
@@ -158,6 +164,14 @@ def check_rows(
             else:
                 seen[key] = row.line
         row.roles = _parse_roles(row, areas=areas, area_names=area_names)
+        if row.language:
+            code = interface_language_named(row.language)
+            if code:
+                row.language = code
+            else:
+                row.problems.append(
+                    _("Unknown language: “%(language)s”.") % {"language": row.language}
+                )
     return rows
 
 
@@ -176,6 +190,7 @@ def _check_text(row: ParsedRow) -> None:
         "name": _("name"),
         "email": _("e-mail address"),
         "roles_text": _("roles"),
+        "language": _("language"),
     }
     for column, label in labels.items():
         value = getattr(row, column)

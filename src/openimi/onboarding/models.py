@@ -48,6 +48,8 @@ class RolloutRow(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"))
     roles_text = models.CharField(_("roles"), max_length=300, blank=True)
+    # A new user's interface language; empty: the authority's.
+    language = models.CharField(_("language"), max_length=3, blank=True)
     roles = models.JSONField(default=list, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

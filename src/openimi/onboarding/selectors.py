@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openimi.accounts.models import RoleGrant
 from openimi.accounts.models import User as UserModel
 from openimi.authorities.models import Authority, LegislativeArea
+from openimi.common.i18n import endonym
 from openimi.common.spreadsheets import xlsx_append
 from openimi.onboarding import importers
 from openimi.onboarding.models import RolloutPlan, RolloutRow
@@ -123,7 +124,14 @@ def rollout_row_list(*, authority: Authority) -> QuerySet[RolloutRow]:
 
 
 def export_headers() -> list[str]:
-    return [_("Department"), _("Laws and regulations"), _("Name"), _("Mailbox"), _("Roles")]
+    return [
+        _("Department"),
+        _("Laws and regulations"),
+        _("Name"),
+        _("Mailbox"),
+        _("Roles"),
+        _("Language"),
+    ]
 
 
 def rollout_export(*, authority: Authority) -> bytes:
@@ -139,8 +147,18 @@ def rollout_export(*, authority: Authority) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rollout_row_list(authority=authority):
-        xlsx_append(sheet, [row.department, row.laws, row.name, row.email, row.roles_text])
-    for column, width in zip("ABCDE", (28, 36, 26, 32, 28), strict=True):
+        xlsx_append(
+            sheet,
+            [
+                row.department,
+                row.laws,
+                row.name,
+                row.email,
+                row.roles_text,
+                endonym(row.language) if row.language else "",
+            ],
+        )
+    for column, width in zip("ABCDEF", (28, 36, 26, 32, 28, 16), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

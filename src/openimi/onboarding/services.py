@@ -24,13 +24,14 @@ from openimi.accounts.users import services as user_services
 from openimi.accounts.users.credentials import username_generate
 from openimi.authorities.models import Authority, LegislativeArea
 from openimi.common.errors import ApplicationError
+from openimi.common.i18n import interface_language
 from openimi.onboarding import checklist, importers, selectors
 from openimi.onboarding.models import ChecklistTick, RolloutPlan, RolloutRow
 
 if TYPE_CHECKING:
     from openimi.onboarding.importers import ParsedRow
 
-ROW_FIELDS = ("line", "department", "laws", "name", "email", "roles_text")
+ROW_FIELDS = ("line", "department", "laws", "name", "email", "roles_text", "language")
 
 
 def rollout_import(*, actor: User, authority: Authority, rows: list[dict]) -> RolloutPlan:
@@ -72,6 +73,7 @@ def rollout_import(*, actor: User, authority: Authority, rows: list[dict]) -> Ro
                 name=row.name,
                 email=row.email,
                 roles_text=row.roles_text,
+                language=row.language,
                 roles=row.roles,
                 user_id=linked.get(row.email.lower()),
             )
@@ -152,7 +154,7 @@ def _apply_row(*, actor, authority, row: RolloutRow, areas, result: ApplyResult)
                     authority=authority,
                     first_name=first_name,
                     last_name=last_name,
-                    language=_language(authority),
+                    language=interface_language(row.language) or _language(authority),
                     email=row.email,
                     phone="",
                     department=department,
@@ -226,8 +228,7 @@ def _mailbox_last_name(authority: Authority) -> str:
 
 
 def _language(authority: Authority) -> str:
-    languages = dict(settings.LANGUAGES)
-    return authority.language_id if authority.language_id in languages else settings.LANGUAGE_CODE
+    return interface_language(authority.language_id) or settings.LANGUAGE_CODE
 
 
 def checklist_tick(*, actor: User, authority: Authority, item: str, done: bool) -> None:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.accounts.users import selectors as user_selectors
-from openimi.common.i18n import translated
+from openimi.common.i18n import language_name, translated
 from openimi.exchange import events, selectors, services
 from openimi.exchange.models import Answer, Attachment, PersonalData, Question, Side
 from openimi.reports.docx_layout import Report
@@ -210,7 +210,7 @@ def _request_section(
         if info_request.justification_language:
             report.paragraph(
                 _("Original text, in the language it was written in (%(language)s).")
-                % {"language": info_request.justification_language},
+                % {"language": language_name(info_request.justification_language)},
                 grey=True,
             )
 
@@ -272,7 +272,7 @@ def _questions_section(report: Report, asked, language: str) -> None:
             free_language = answer.free_text_language or ""
             label = (
                 _("%(label)s (original text, %(language)s)")
-                % {"label": question.free_text_label, "language": free_language}
+                % {"label": question.free_text_label, "language": language_name(free_language)}
                 if free_language
                 else _("%(label)s (original text)") % {"label": question.free_text_label}
             )

@@ -12,7 +12,8 @@ from openimi.accounts.users import selectors
 from openimi.accounts.users.credentials import USERNAME_PATTERN
 from openimi.accounts.users.services import MANDATORY_FIELDS, RoleSpec
 from openimi.authorities.models import Authority, LegislativeArea
-from openimi.common.forms import Form
+from openimi.common.forms import Form, LanguageSelect
+from openimi.common.i18n import interface_language
 
 # One check of a telephone number for the page and the API.
 validate_phone = RegexValidator(
@@ -76,6 +77,7 @@ class UserForm(Form):
         label=_("Language"),
         help_text=_("openimi writes to the user in this language and shows its pages in it."),
         choices=settings.LANGUAGES,
+        widget=LanguageSelect,
         error_messages={"required": _("Choose the language")},
     )
     email = forms.EmailField(
@@ -215,7 +217,7 @@ class UserForm(Form):
 
 
 def _initial_for_new(authority: Authority) -> dict:
-    language = authority.language_id if authority.language_id in dict(settings.LANGUAGES) else ""
+    language = interface_language(authority.language_id)
     prefix = authority.country.phone_prefix
     return {"language": language or settings.LANGUAGE_CODE, "phone": f"{prefix} " if prefix else ""}
 

@@ -538,6 +538,10 @@ class RequestDetailView(RequestPolicyMixin, ContentCacheMixin, TemplateView):
             justification=selectors.request_justification(user=user, info_request=info_request),
             personal_data=personal_data,
             personal_fields=_personal_rows(personal_data),
+            # Written by the requester, in the language it wrote the justification in.
+            personal_data_lang=(
+                info_request.justification_language or info_request.requesting_authority.language_id
+            ),
             questions=questions,
             attachments=selectors.request_attachment_list(user=user, info_request=info_request),
             timeline=timeline,
