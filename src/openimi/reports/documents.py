@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -27,7 +26,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.accounts.users import selectors as user_selectors
-from openimi.common.i18n import translated
+from openimi.common.i18n import language_name, translated
 from openimi.exchange import events, selectors, services
 from openimi.exchange.models import Answer, Attachment, PersonalData, Question, Side
 from openimi.reports.docx_layout import Report
@@ -154,16 +153,6 @@ def full_report(*, info_request: InformationRequest, actor: User, language: str)
         _contacts_section(report, info_request, timeline, language)
         _timeline_section(report, timeline, language)
         return report.bytes()
-
-
-def language_name(code: str, language: str) -> str:
-    """The name of the language ``code`` in the reader's ``language`` (CLDR, through Babel:
-    "Deutsch" is "German" to an English reader and "niemiecki" to a Polish one), never the
-    bare code; an unknown code stays as it is."""
-    try:
-        return Locale.parse(code).get_display_name(language) or code
-    except (UnknownLocaleError, ValueError):
-        return code
 
 
 def _person(user: User) -> str:
