@@ -315,6 +315,12 @@ OIDC_PROVIDERS = os.environ.get("OIDC_PROVIDERS", "[]")
 OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
 # Seconds openimi waits for a provider's discovery, keys and token endpoints.
 OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# Passkeys (WebAuthn, accounts/passkeys/): the relying party's id (a registrable domain, e.g.
+# imi.example.eu) and the origins a browser may sign for (https://imi.example.eu). Empty: the
+# host of the request (one of ALLOWED_HOSTS) and its own scheme and host. A passkey is bound to
+# the RP id: changing it later makes every registered passkey unusable.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", "")
 # A new user's temporary password is e-mailed this long after the account is made (seed 6.1).
 TEMPORARY_PASSWORD_DELAY = timedelta(hours=env_int("TEMPORARY_PASSWORD_DELAY_HOURS", 24))
 # A temporary password stops working this long after its e-mail is due (ASVS 6.4.1).

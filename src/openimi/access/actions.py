@@ -55,6 +55,8 @@ class Action(StrEnum):
     USER_CHANGE = "users.change"
     # Link or unlink a user's single sign-on login (accounts/sso): the object is the User.
     USER_SSO_LINK = "users.sso_link"
+    # Add or remove passkeys (accounts/passkeys): the object is the User whose passkeys they are.
+    PASSKEY_MANAGE = "users.passkey_manage"
     # The REST API: API_TOKEN_MANAGE's (make a token) and API_TOKEN_REVOKE's object is the
     # User the token acts as (oneself, or a service account of the authority one
     # administers); WEBHOOK_MANAGE's the Authority.

@@ -68,6 +68,10 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
                 and obj.is_active
                 and is_local_data_administrator(user, obj.authority)
             )
+        case Action.PASSKEY_MANAGE:
+            # One's own only: a passkey is a way to log in as its owner. A service account
+            # never logs in interactively, so it has none.
+            return obj is not None and obj.pk == user.pk and not user.is_service_account
         case Action.API_TOKEN_MANAGE:
             return _may_make_token_for(user, obj)
         case Action.API_TOKEN_REVOKE:

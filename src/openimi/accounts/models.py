@@ -211,6 +211,12 @@ class SecurityEvent(models.Model):
         SSO_LINKED = "sso.linked", _("Single sign-on linked")
         SSO_UNLINKED = "sso.unlinked", _("Single sign-on unlinked")
         SSO_LOGIN = "sso.login", _("Logged in through single sign-on")
+        # Passkeys (WebAuthn, accounts/passkeys/).
+        PASSKEY_ADDED = "passkey.added", _("Passkey added")
+        PASSKEY_REMOVED = "passkey.removed", _("Passkey removed")
+        PASSKEY_REMOVE_FAILED = "passkey.remove_failed", _("Passkey removal refused")
+        PASSKEY_USED = "passkey.used", _("Passkey used to log in")
+        PASSKEY_REFUSED = "passkey.refused", _("Passkey refused")
 
     user = models.ForeignKey(
         User,
@@ -280,3 +286,28 @@ class SsoLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.subject} → {self.user_id}"
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) of a user: a second factor at login (accounts/passkeys/).
+
+    Holds the credential's public key only; the private key never leaves the authenticator.
+    ``credential_id`` is base64url as the browser sends it. ``sign_count`` is the last counter
+    the authenticator reported: a lower one later means a cloned key and is refused.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(_("name"), max_length=60)
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from openimi.accounts import views
+from openimi.accounts.passkeys import views as passkey_views
 from openimi.accounts.sso import views as sso_views
 
 app_name = "accounts"
@@ -38,4 +39,10 @@ urlpatterns = [
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/security-code/", views.SecurityCodeChangeView.as_view(), name="security_code_change"),
     path("me/details/", views.PreferencesView.as_view(), name="preferences"),
+    path("me/passkeys/add/", passkey_views.PasskeyAddView.as_view(), name="passkey_add"),
+    path(
+        "me/passkeys/<int:pk>/remove/",
+        passkey_views.PasskeyRemoveView.as_view(),
+        name="passkey_remove",
+    ),
 ]

@@ -35,6 +35,7 @@ from openimi.accounts.forms import (
 from openimi.accounts.login_state import STEP_PASSWORD, STEP_SECURITY_CODE
 from openimi.accounts.middleware import LOGGED_IN_HINT_COOKIE
 from openimi.accounts.models import SecurityEvent
+from openimi.accounts.passkeys.selectors import passkey_list
 from openimi.accounts.security_code import CODE_LENGTH
 from openimi.accounts.sso.providers import providers as sso_providers
 from openimi.common import ratelimit
@@ -336,6 +337,7 @@ class AccountView(TemplateView):
             account=user,
             language_name=language_name(user.language),
             events=selectors.security_event_list(user=user),
+            passkeys=None if user.is_service_account else passkey_list(user=user),
         )
         return context
 
