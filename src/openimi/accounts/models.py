@@ -215,7 +215,7 @@ class SecurityEvent(models.Model):
         PASSKEY_ADDED = "passkey.added", _("Passkey added")
         PASSKEY_REMOVED = "passkey.removed", _("Passkey removed")
         PASSKEY_REMOVE_FAILED = "passkey.remove_failed", _("Passkey removal refused")
-        PASSKEY_USED = "passkey.used", _("Passkey used to log in")
+        PASSKEY_USED = "passkey.used", _("Passkey used")
         PASSKEY_REFUSED = "passkey.refused", _("Passkey refused")
 
     user = models.ForeignKey(
