@@ -295,6 +295,9 @@ AXES_SENSITIVE_PARAMETERS = [
     "current_code",
     "code1",
     "code2",
+    "code",
+    "recovery_code",
+    "current_password",
     "csrfmiddlewaretoken",
 ]
 # axes asks the one client-address function (common/net.py) like everything else.
@@ -321,6 +324,15 @@ OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
 # the RP id: changing it later makes every registered passkey unusable.
 WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
 WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", "")
+# The ways step 2 of the login offers (accounts/second_factors.py), comma-separated from
+# security_code, authenticator, passkey, recovery_code; all of them by default.
+LOGIN_WAYS = tuple(
+    way.strip()
+    for way in os.environ.get(
+        "LOGIN_WAYS", "security_code,authenticator,passkey,recovery_code"
+    ).split(",")
+    if way.strip()
+)
 # A new user's temporary password is e-mailed this long after the account is made (seed 6.1).
 TEMPORARY_PASSWORD_DELAY = timedelta(hours=env_int("TEMPORARY_PASSWORD_DELAY_HOURS", 24))
 # A temporary password stops working this long after its e-mail is due (ASVS 6.4.1).

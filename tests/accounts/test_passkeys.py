@@ -8,12 +8,12 @@ import re
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from openimi.accounts.models import Passkey, SecurityEvent
+from openimi.accounts.models import Passkey, SecurityEvent, User
 from openimi.accounts.passkeys import services
-from tests.accounts.conftest import PASSWORD, log_in, make_user
+from tests.accounts.conftest import PASSWORD, is_logged_in, log_in, make_user, step1
 from tests.accounts.soft_authenticator import SoftAuthenticator
 from tests.factories import UserFactory
 
@@ -67,14 +67,14 @@ class TestRegistration:
         authenticator = SoftAuthenticator()
         response = add_passkey(logged_in, authenticator, name="Werklaptop")
         assert response.status_code == 302
-        assert response.url == reverse("accounts:account")
+        assert response.url == reverse("accounts:login_methods")
         passkey = user.passkeys.get()
         assert passkey.name == "Werklaptop"
         assert passkey.credential_id == authenticator.credential_id_text
         assert passkey.transports == ["internal"]
         assert [e.detail for e in events(user, Code.PASSKEY_ADDED)] == ["Werklaptop"]
+        assert "Werklaptop" in logged_in.get(reverse("accounts:login_methods")).content.decode()
         page = logged_in.get(reverse("accounts:account")).content.decode()
-        assert "Werklaptop" in page
         assert "Passkey added" in page  # the security log, translated
         # The next registration tells the browser not to make a second one on this device.
         options = options_on(logged_in.get(reverse("accounts:passkey_add")))
@@ -215,13 +215,7 @@ class TestAssertion:
 
     @pytest.fixture
     def authenticator(self, user):
-        authenticator = SoftAuthenticator()
-        request = a_request(user)
-        options = services.passkey_registration_options(request=request, user=user)
-        services.passkey_register(
-            request=request, user=user, name="Laptop", credential=authenticator.register(options)
-        )
-        return authenticator
+        return register(user)
 
     def verify(self, user, answer_for, **options):
         request = a_request()
@@ -320,3 +314,124 @@ class TestAssertion:
             assert not services.passkey_assertion_verify(
                 request=request, user=user, credential=garbage, challenge=challenge
             )
+
+
+class TestLogin:
+    """Step 2 with a passkey, through the pages (``accounts:login_passkey``)."""
+
+    @pytest.fixture
+    def authenticator(self, user):
+        return register(user)
+
+    def use_passkey(self, client, answer_for, username="bram", password=PASSWORD):
+        step1(client, username, password)
+        page = client.get(reverse("accounts:login_passkey"))
+        assert page.status_code == 200
+        return client.post(
+            reverse("accounts:login_passkey"), {"credential": answer_for(options_on(page))}
+        )
+
+    def test_password_and_passkey_log_in(self, client, user, authenticator):
+        response = self.use_passkey(client, authenticator.assertion)
+        assert response.status_code == 302
+        assert is_logged_in(client)
+        assert events(user, Code.LOGIN_SUCCEEDED)[0].detail == "way: passkey"
+        assert len(events(user, Code.PASSKEY_USED)) == 1
+        assert user.passkeys.get().last_used_at is not None
+
+    def test_a_wrong_password_fails_with_the_one_message(self, client, user, authenticator):
+        response = self.use_passkey(client, authenticator.assertion, password="wrong")
+        assert response.status_code == 200
+        assert "The username, password or security code is not correct." in (
+            response.content.decode()
+        )
+        assert not is_logged_in(client)
+        assert events(user, Code.LOGIN_FAILED)[0].detail == "passkey: password"
+
+    def test_another_users_passkey_is_refused(self, client, user, authenticator, authority):
+        make_user("carla", authority=authority)
+        response = self.use_passkey(client, authenticator.assertion, username="carla")
+        assert "The username, password or security code is not correct." in (
+            response.content.decode()
+        )
+        assert not is_logged_in(client)
+        carla = User.objects.get(username="carla")
+        assert events(carla, Code.PASSKEY_REFUSED)[0].detail == "another user's"
+        assert events(carla, Code.LOGIN_FAILED)[0].detail == "passkey: passkey"
+
+    def test_an_answer_is_used_once(self, client, user, authenticator):
+        step1(client, "bram", PASSWORD)
+        options = options_on(client.get(reverse("accounts:login_passkey")))
+        answer = authenticator.assertion(options)
+        client.post(reverse("accounts:login_passkey"), {"credential": answer})
+        client.post(reverse("accounts:logout"))
+        step1(client, "bram", PASSWORD)
+        client.get(reverse("accounts:login_passkey"))
+        client.post(reverse("accounts:login_passkey"), {"credential": answer})
+        assert not is_logged_in(client)
+
+    def test_failures_count_towards_the_lockout(self, client, user, authenticator, settings):
+        other = SoftAuthenticator()  # a passkey openimi does not know
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            self.use_passkey(client, other.assertion)
+        # Locked now: even the right password and passkey get no further than step 1.
+        assert step1(client, "bram", PASSWORD).status_code == 429
+        assert not is_logged_in(client)
+
+    def test_the_page_is_the_same_for_every_name(self, user, authenticator, authority):
+        make_user("zonder", authority=authority)  # an account without a passkey
+        pages = []
+        for name in ("bram", "zonder", "niemand"):
+            client = Client()
+            step1(client, name, PASSWORD)
+            html = client.get(reverse("accounts:login_passkey")).content.decode()
+            # Tokens, nonces and the challenge differ on every page, for everyone.
+            pages.append(re.sub(r"[A-Za-z0-9_\-]{20,}", "…", html))
+        assert pages[0] == pages[1] == pages[2]
+        assert '"allowCredentials": []' in pages[0]
+
+    def test_without_javascript_the_page_says_so_and_offers_the_other_ways(self, client, user):
+        step1(client, "bram", PASSWORD)
+        html = client.get(reverse("accounts:login_passkey")).content.decode()
+        assert "needs JavaScript" in html
+        assert reverse("accounts:login_code") in html
+        assert re.search(r'<form [^>]*data-passkey="login" hidden', html)
+
+    def test_without_step_1_back_to_the_start(self, client):
+        response = client.get(reverse("accounts:login_passkey"))
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:login")
+
+    def test_without_an_answer_the_page_asks_again(self, client, user):
+        step1(client, "bram", PASSWORD)
+        response = client.post(reverse("accounts:login_passkey"), {"credential": ""})
+        assert response.status_code == 200
+        assert "Your browser did not use a passkey" in response.content.decode()
+        assert not is_logged_in(client)
+
+    def test_not_offered_when_the_installation_leaves_passkeys_out(self, client, user, settings):
+        settings.LOGIN_WAYS = ("security_code",)
+        step1(client, "bram", PASSWORD)
+        assert client.get(reverse("accounts:login_passkey")).status_code == 404
+
+
+class TestSecondFactors:
+    def test_a_passkey_is_a_second_factor_and_a_reset_deletes_it(self, user, lda):
+        from openimi.accounts import second_factors
+
+        assert not second_factors.user_has_second_factor(user)
+        register(user)
+        assert second_factors.user_has_second_factor(user)
+        second_factors.second_factors_reset(request=None, actor=lda, user=user)
+        assert not user.passkeys.exists()
+        assert not second_factors.user_has_second_factor(user)
+
+
+def register(user) -> SoftAuthenticator:
+    authenticator = SoftAuthenticator()
+    request = a_request(user)
+    options = services.passkey_registration_options(request=request, user=user)
+    services.passkey_register(
+        request=request, user=user, name="Laptop", credential=authenticator.register(options)
+    )
+    return authenticator

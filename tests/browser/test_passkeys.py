@@ -10,6 +10,8 @@ from openimi.accounts.models import Passkey, SecurityEvent
 from openimi.accounts.security_code import security_code_set
 from tests.factories import TEST_PASSWORD, UserFactory
 
+GENERIC_ERROR = "The username, password or security code is not correct."
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CODE = "Febru#ri2009"
@@ -50,7 +52,7 @@ def person(authority):
 
 
 def add_passkey(page, live_server, name, axe_violations=None):
-    page.goto(f"{live_server.url}/accounts/me/")
+    page.goto(f"{live_server.url}/accounts/me/login-methods/")
     page.get_by_role("link", name="Add a passkey").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a passkey")
     if axe_violations is not None:
@@ -90,7 +92,7 @@ def test_register_a_passkey_in_my_account_and_remove_it(
     assert Passkey.objects.filter(user=person).count() == 1
     assert axe_violations(page) == []
 
-    page.goto(f"{live_server.url}/accounts/me/")
+    page.goto(f"{live_server.url}/accounts/me/login-methods/")
     page.get_by_role("link", name="Remove Werklaptop").click()
     assert axe_violations(page) == []
     screenshot(page, "remove")
@@ -127,3 +129,50 @@ def test_without_javascript_the_page_says_passkeys_need_it(
     expect(page.get_by_text("Adding a passkey needs JavaScript")).to_be_visible()
     expect(page.get_by_role("button", name="Add passkey")).to_be_hidden()
     context.close()
+
+
+def log_in_with_passkey(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="A passkey").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in with a passkey")
+
+
+def test_register_then_log_in_with_a_passkey(page, live_server, login_as, person, axe_violations):
+    cdp, authenticator = virtual_authenticator(page)
+    login_as(person)
+    add_passkey(page, live_server, "Werklaptop")
+    page.get_by_role("button", name="Log out").click()
+
+    log_in_with_passkey(page, live_server, "marieke.devries")
+    expect(page.get_by_text("needs JavaScript")).to_be_hidden()
+    assert axe_violations(page) == []
+    screenshot(page, "login")
+    page.get_by_role("button", name="Use a passkey").click()
+
+    expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
+    passkey = Passkey.objects.get(user=person)
+    assert passkey.last_used_at is not None
+    assert passkey.sign_count >= 1
+    success = SecurityEvent.objects.filter(user=person, event=SecurityEvent.Code.LOGIN_SUCCEEDED)
+    assert success.first().detail == "way: passkey"
+
+
+def test_a_passkey_of_another_user_is_refused(page, live_server, login_as, person, authority):
+    cdp, authenticator = virtual_authenticator(page)
+    login_as(person)
+    add_passkey(page, live_server, "Werklaptop")
+    page.get_by_role("button", name="Log out").click()
+    other = UserFactory(authority=authority, username="joost.bakker")
+    security_code_set(user=other, code=CODE)
+
+    # Joost's password, then the only passkey on this device: Marieke's.
+    log_in_with_passkey(page, live_server, "joost.bakker")
+    page.get_by_role("button", name="Use a passkey").click()
+
+    expect(page.locator(".govuk-error-summary")).to_contain_text(GENERIC_ERROR)
+    expect(page.get_by_role("navigation", name="Main menu")).to_have_count(0)
+    refused = SecurityEvent.objects.get(user=other, event=SecurityEvent.Code.PASSKEY_REFUSED)
+    assert refused.detail == "another user's"

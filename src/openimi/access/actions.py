@@ -57,6 +57,9 @@ class Action(StrEnum):
     USER_SSO_LINK = "users.sso_link"
     # Add or remove passkeys (accounts/passkeys): the object is the User whose passkeys they are.
     PASSKEY_MANAGE = "users.passkey_manage"
+    # Delete a user's second factors (authenticator apps, passkeys, recovery codes), so that
+    # they register again: the object is the User.
+    USER_SECOND_FACTORS_RESET = "users.second_factors_reset"
     # The REST API: API_TOKEN_MANAGE's (make a token) and API_TOKEN_REVOKE's object is the
     # User the token acts as (oneself, or a service account of the authority one
     # administers); WEBHOOK_MANAGE's the Authority.

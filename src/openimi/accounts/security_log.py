@@ -76,4 +76,6 @@ _WARNING_EVENTS = {
     SecurityEvent.Code.SECURITY_CODE_CHANGE_FAILED,
     SecurityEvent.Code.PASSKEY_REMOVE_FAILED,
     SecurityEvent.Code.PASSKEY_REFUSED,
+    SecurityEvent.Code.LOGIN_METHODS_CHANGE_FAILED,
+    SecurityEvent.Code.SECOND_FACTORS_RESET,
 }

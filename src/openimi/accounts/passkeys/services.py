@@ -45,7 +45,9 @@ from webauthn.helpers.structs import (
 )
 
 from openimi.accounts.models import Passkey, SecurityEvent
+from openimi.accounts.second_factors import WAY_PASSKEY
 from openimi.accounts.security_log import security_event_record
+from openimi.accounts.services import LoginOutcome, login_verify_factor
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -262,6 +264,30 @@ def passkey_assertion_verify(
             event=Code.PASSKEY_USED, request=request, user=user, detail=passkey.name
         )
     return True
+
+
+def passkey_login(*, request: HttpRequest, credential: str) -> LoginOutcome:
+    """Step 2 with a passkey: the assertion must verify and be the attempt's user's, and the
+    password of step 1 must have been right (``login_verify_factor`` decides both). The
+    challenge is used up whatever happens."""
+    challenge = passkey_login_challenge_take(request=request)
+    return login_verify_factor(
+        request=request,
+        way=WAY_PASSKEY,
+        verify=lambda user: passkey_assertion_verify(
+            request=request, user=user, credential=credential, challenge=challenge
+        ),
+        decoy=lambda: _decoy(credential),
+    )
+
+
+def _decoy(credential: str) -> None:
+    """For a name that is no account: the same look-up as for one."""
+    try:
+        raw_id = parse_authentication_credential_json(credential).raw_id
+    except _CEREMONY_ERRORS:
+        return
+    Passkey.objects.filter(credential_id=bytes_to_base64url(raw_id)).exists()
 
 
 def _refused(request: HttpRequest, user: User, detail: str) -> None:

@@ -1,4 +1,5 @@
-"""Pages of passkeys: add and remove one in My account (the list is on the account page)."""
+"""Pages of passkeys: add and remove one in My account (the list is on Login methods), and
+step 2 of the login with a passkey."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from openimi.access.actions import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.models import SecurityEvent
 from openimi.accounts.passkeys import selectors, services
-from openimi.accounts.passkeys.forms import PasskeyAddForm, PasskeyRemoveForm
-from openimi.accounts.views import _CredentialChangeView
+from openimi.accounts.passkeys.forms import PasskeyAddForm, PasskeyLoginForm, PasskeyRemoveForm
+from openimi.accounts.second_factors import WAY_PASSKEY
+from openimi.accounts.views import _CredentialChangeView, _LoginFactorView, _other_ways
 
 _hide_post = method_decorator(sensitive_post_parameters(), name="dispatch")
 
@@ -56,7 +58,7 @@ class PasskeyAddView(PolicyRequiredMixin, View):
                 messages.success(
                     request, _("Passkey “%(name)s” has been added.") % {"name": passkey.name}
                 )
-                return redirect("accounts:account")
+                return redirect("accounts:login_methods")
         return self._render(form)
 
     def _render(self, form):
@@ -77,6 +79,7 @@ class PasskeyRemoveView(PolicyRequiredMixin, _CredentialChangeView):
     action = Action.PASSKEY_MANAGE
     template_name = "accounts/passkeys/remove.html"
     failed_event = SecurityEvent.Code.PASSKEY_REMOVE_FAILED
+    success_url = "accounts:login_methods"
 
     def get_policy_object(self):
         self.passkey = selectors.passkey_get(pk=self.kwargs["pk"])
@@ -105,3 +108,26 @@ class PasskeyRemoveView(PolicyRequiredMixin, _CredentialChangeView):
 
     def _render(self, form):
         return render(self.request, self.template_name, {"form": form, "passkey": self.passkey})
+
+
+class PasskeyLoginView(_LoginFactorView):
+    """Step 2 with a passkey. The page and its options are the same for every visitor (no
+    allowCredentials); without JavaScript it says so and links to the other ways."""
+
+    way = WAY_PASSKEY
+    template_name = "accounts/passkeys/login.html"
+    form_class = PasskeyLoginForm
+
+    def verify(self, form):
+        return services.passkey_login(
+            request=self.request, credential=form.cleaned_data["credential"]
+        )
+
+    def _render(self, form):
+        # Every showing has a new challenge; the one of an earlier showing is gone.
+        options = services.passkey_login_options(request=self.request)
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "options": json.loads(options), "other_ways": _other_ways(self.way)},
+        )
