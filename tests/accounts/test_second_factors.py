@@ -472,3 +472,25 @@ def test_the_security_code_page_links_only_ways_that_exist(client, user):
     assert client.post(reverse("accounts:login_code"), characters_of(CODE, positions)).url == (
         reverse("home")
     )
+
+
+def test_key_rotation_re_encrypts_the_app_secrets(settings, user, clock):
+    import base64
+    import os
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    totp = add_app(user, clock)
+    old_id = settings.SECURITY_CODE_CURRENT_KEY_ID
+    settings.SECURITY_CODE_KEYS = {
+        old_id: settings.SECURITY_CODE_KEYS[old_id],
+        "k2": base64.b64decode(base64.b64encode(os.urandom(32))),
+    }
+    settings.SECURITY_CODE_CURRENT_KEY_ID = "k2"
+    out = StringIO()
+    call_command("rotate_security_code_key", stdout=out)
+    assert "Authenticator app secrets: 1 re-encrypted, 0 failed." in out.getvalue()
+    assert AuthenticatorDevice.objects.get(user=user).secret_key_id == "k2"
+    settings.SECURITY_CODE_KEYS = {"k2": settings.SECURITY_CODE_KEYS["k2"]}  # the old key goes
+    assert authenticators.authenticator_verify(user=user, code=totp.at(clock.now))
