@@ -268,6 +268,21 @@ class TestRecoveryCodes:
         assert "You have 2 left" in page
         assert "Create new recovery codes in My account" in page
 
+    def test_a_wrong_password_does_not_spend_a_code(self, user, clock):
+        codes = recovery_codes.recovery_codes_generate(request=None, user=user)
+        totp = add_app(user, clock)
+        client = Client()
+        step1(client, user.username, "wrong-password")
+        failed = client.post(reverse("accounts:login_recovery_code"), {"recovery_code": codes[0]})
+        assert GENERIC in failed.content.decode()
+        assert recovery_codes.recovery_codes_left(user=user) == 10
+        step1(client, user.username, "wrong-password")
+        code = totp.at(clock.now)
+        failed = client.post(reverse("accounts:login_authenticator"), {"code": code})
+        assert GENERIC in failed.content.decode()
+        # The code of that step is still good with the right password.
+        assert login_with_app(client, user.username, code).url == reverse("home")
+
     def test_new_codes_void_the_old_ones(self, user):
         old = recovery_codes.recovery_codes_generate(request=None, user=user)
         new = recovery_codes.recovery_codes_generate(request=None, user=user)
