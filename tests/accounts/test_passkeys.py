@@ -347,6 +347,9 @@ class TestLogin:
         )
         assert not is_logged_in(client)
         assert events(user, Code.LOGIN_FAILED)[0].detail == "passkey: password"
+        # Checked, but no use noted: the password was wrong.
+        assert events(user, Code.PASSKEY_USED) == []
+        assert user.passkeys.get().last_used_at is None
 
     def test_another_users_passkey_is_refused(self, client, user, authenticator, authority):
         make_user("carla", authority=authority)

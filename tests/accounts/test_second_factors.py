@@ -268,6 +268,21 @@ class TestRecoveryCodes:
         assert "You have 2 left" in page
         assert "Create new recovery codes in My account" in page
 
+    def test_a_wrong_password_does_not_spend_a_code(self, user, clock):
+        codes = recovery_codes.recovery_codes_generate(request=None, user=user)
+        totp = add_app(user, clock)
+        client = Client()
+        step1(client, user.username, "wrong-password")
+        failed = client.post(reverse("accounts:login_recovery_code"), {"recovery_code": codes[0]})
+        assert GENERIC in failed.content.decode()
+        assert recovery_codes.recovery_codes_left(user=user) == 10
+        step1(client, user.username, "wrong-password")
+        code = totp.at(clock.now)
+        failed = client.post(reverse("accounts:login_authenticator"), {"code": code})
+        assert GENERIC in failed.content.decode()
+        # The code of that step is still good with the right password.
+        assert login_with_app(client, user.username, code).url == reverse("home")
+
     def test_new_codes_void_the_old_ones(self, user):
         old = recovery_codes.recovery_codes_generate(request=None, user=user)
         new = recovery_codes.recovery_codes_generate(request=None, user=user)
@@ -472,3 +487,25 @@ def test_the_security_code_page_links_only_ways_that_exist(client, user):
     assert client.post(reverse("accounts:login_code"), characters_of(CODE, positions)).url == (
         reverse("home")
     )
+
+
+def test_key_rotation_re_encrypts_the_app_secrets(settings, user, clock):
+    import base64
+    import os
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    totp = add_app(user, clock)
+    old_id = settings.SECURITY_CODE_CURRENT_KEY_ID
+    settings.SECURITY_CODE_KEYS = {
+        old_id: settings.SECURITY_CODE_KEYS[old_id],
+        "k2": base64.b64decode(base64.b64encode(os.urandom(32))),
+    }
+    settings.SECURITY_CODE_CURRENT_KEY_ID = "k2"
+    out = StringIO()
+    call_command("rotate_security_code_key", stdout=out)
+    assert "Authenticator app secrets: 1 re-encrypted, 0 failed." in out.getvalue()
+    assert AuthenticatorDevice.objects.get(user=user).secret_key_id == "k2"
+    settings.SECURITY_CODE_KEYS = {"k2": settings.SECURITY_CODE_KEYS["k2"]}  # the old key goes
+    assert authenticators.authenticator_verify(user=user, code=totp.at(clock.now))

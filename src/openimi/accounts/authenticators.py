@@ -135,15 +135,17 @@ def authenticator_pending(*, user: User, pk: int) -> Enrolment | None:
 
 
 @sensitive_variables()
-def _accept(device: AuthenticatorDevice, code: str) -> bool:
+def _accept(device: AuthenticatorDevice, code: str, *, use: bool = True) -> bool:
     """Whether ``code`` is a current, unused code of ``device`` (locked by the caller); if so
-    its step is used up."""
+    and ``use``, its step is used up."""
     code = normalise_code(code)
     if len(code) != DIGITS or not code.isascii() or not code.isdigit():
         return False
     step = _matching_step(_secret(device), code, now=timezone.now().timestamp())
     if step is None or step <= device.last_used_step:
         return False
+    if not use:
+        return True
     device.last_used_step = step
     device.last_used_at = timezone.now()
     device.save(update_fields=["last_used_step", "last_used_at"])
@@ -171,9 +173,10 @@ def authenticator_confirm(*, request: HttpRequest | None, enrolment: Enrolment, 
 
 
 @sensitive_variables()
-def authenticator_verify(*, user: User, code: str) -> bool:
+def authenticator_verify(*, user: User, code: str, use: bool = True) -> bool:
     """Whether ``code`` is a current, unused code of one of ``user``'s confirmed apps; that
-    app's step is then used up. False (and logged) when a secret cannot be read."""
+    app's step is then used up (unless ``use`` is False: the same work, nothing spent, for a
+    login whose password was wrong). False (and logged) when a secret cannot be read."""
     with transaction.atomic():
         devices = list(
             AuthenticatorDevice.objects.select_for_update()
@@ -184,7 +187,7 @@ def authenticator_verify(*, user: User, code: str) -> bool:
             authenticator_decoy(code=code)  # the same work as for one app
         for device in devices:
             try:
-                if _accept(device, code):
+                if _accept(device, code, use=use):
                     return True
             except SecurityCodeError as error:
                 import logging

@@ -63,8 +63,11 @@ def recovery_codes_left(*, user: User) -> int:
 
 
 @sensitive_variables()
-def recovery_code_use(*, request: HttpRequest | None, user: User, code: str) -> bool:
-    """Whether ``code`` is an unused recovery code of ``user``; if so it is used up (logged)."""
+def recovery_code_use(
+    *, request: HttpRequest | None, user: User, code: str, use: bool = True
+) -> bool:
+    """Whether ``code`` is an unused recovery code of ``user``; if so it is used up (logged),
+    unless ``use`` is False (a login whose password was wrong: the same work, nothing spent)."""
     code = normalise(code)
     with transaction.atomic():
         unused = list(
@@ -77,6 +80,8 @@ def recovery_code_use(*, request: HttpRequest | None, user: User, code: str) -> 
                 match = row
         if match is None or len(code) != LENGTH:
             return False
+        if not use:
+            return True
         match.used_at = timezone.now()
         match.save(update_fields=["used_at"])
         left = len(unused) - 1

@@ -317,7 +317,9 @@ class _LoginFactorView(View):
         if not form.is_valid():
             return self._render(form)
         try:
-            outcome = self.verify(form)
+            # A code is spent only when the password was right: a typo in the password does
+            # not cost the user a recovery code (the check itself runs either way).
+            outcome = self.verify(form, spend=attempt.password_ok)
         except services.LoginExpired:
             messages.info(request, _("Your login took too long. Please start again."))
             return redirect("accounts:login")
@@ -325,7 +327,7 @@ class _LoginFactorView(View):
             self.succeeded(outcome.user)
         return _login_outcome_response(request, attempt, outcome)
 
-    def verify(self, form) -> services.LoginOutcome:
+    def verify(self, form, *, spend: bool) -> services.LoginOutcome:
         raise TypeError(f"{type(self).__name__} must say how it checks its code.")
 
     def succeeded(self, user) -> None:
@@ -346,12 +348,14 @@ class LoginAuthenticatorView(_LoginFactorView):
     template_name = "accounts/login_authenticator.html"
     form_class = AuthenticatorCodeForm
 
-    def verify(self, form):
+    def verify(self, form, *, spend: bool):
         code = form.cleaned_data["code"]
         return services.login_verify_factor(
             request=self.request,
             way=self.way,
-            verify=lambda user: authenticators.authenticator_verify(user=user, code=code),
+            verify=lambda user: authenticators.authenticator_verify(
+                user=user, code=code, use=spend
+            ),
             decoy=lambda: authenticators.authenticator_decoy(code=code),
         )
 
@@ -363,13 +367,13 @@ class LoginRecoveryCodeView(_LoginFactorView):
     template_name = "accounts/login_recovery_code.html"
     form_class = RecoveryCodeForm
 
-    def verify(self, form):
+    def verify(self, form, *, spend: bool):
         code = form.cleaned_data["recovery_code"]
         return services.login_verify_factor(
             request=self.request,
             way=self.way,
             verify=lambda user: recovery_codes.recovery_code_use(
-                request=self.request, user=user, code=code
+                request=self.request, user=user, code=code, use=spend
             ),
             decoy=lambda: recovery_codes.recovery_code_decoy(code=code),
         )

@@ -216,11 +216,18 @@ def passkey_login_challenge_take(*, request: HttpRequest) -> bytes | None:
 
 
 def passkey_assertion_verify(
-    *, request: HttpRequest, user: User, credential: str, challenge: bytes | None
+    *,
+    request: HttpRequest,
+    user: User,
+    credential: str,
+    challenge: bytes | None,
+    record: bool = True,
 ) -> bool:
     """Whether ``credential`` (the browser's answer to the login options, JSON) is a valid
     assertion of one of ``user``'s passkeys over ``challenge``. On success the sign counter
-    and the time of use are stored. Every refusal of a readable answer is security-logged."""
+    and the time of use are stored and ``passkey.used`` logged, unless ``record`` is False (a
+    login whose password was wrong: the same checks, no use noted). Every refusal of a
+    readable answer is security-logged."""
     if challenge is None:
         return False
     try:
@@ -257,6 +264,8 @@ def passkey_assertion_verify(
                 f"{passkey.pk}: sign count {new_count} not above {passkey.sign_count}",
             )
             return False
+        if not record:
+            return True
         passkey.sign_count = new_count
         passkey.last_used_at = timezone.now()
         passkey.save(update_fields=["sign_count", "last_used_at"])
@@ -266,16 +275,17 @@ def passkey_assertion_verify(
     return True
 
 
-def passkey_login(*, request: HttpRequest, credential: str) -> LoginOutcome:
+def passkey_login(*, request: HttpRequest, credential: str, spend: bool = True) -> LoginOutcome:
     """Step 2 with a passkey: the assertion must verify and be the attempt's user's, and the
     password of step 1 must have been right (``login_verify_factor`` decides both). The
-    challenge is used up whatever happens."""
+    challenge is used up whatever happens; the use is noted only when ``spend`` (the password
+    was right)."""
     challenge = passkey_login_challenge_take(request=request)
     return login_verify_factor(
         request=request,
         way=WAY_PASSKEY,
         verify=lambda user: passkey_assertion_verify(
-            request=request, user=user, credential=credential, challenge=challenge
+            request=request, user=user, credential=credential, challenge=challenge, record=spend
         ),
         decoy=lambda: _decoy(credential),
     )

@@ -118,9 +118,9 @@ class PasskeyLoginView(_LoginFactorView):
     template_name = "accounts/passkeys/login.html"
     form_class = PasskeyLoginForm
 
-    def verify(self, form):
+    def verify(self, form, *, spend: bool):
         return services.passkey_login(
-            request=self.request, credential=form.cleaned_data["credential"]
+            request=self.request, credential=form.cleaned_data["credential"], spend=spend
         )
 
     def _render(self, form):
