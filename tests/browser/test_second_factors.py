@@ -164,3 +164,49 @@ def test_the_lda_sets_the_rule_and_resets_a_users_factors(
     page.get_by_role("button", name="Reset login methods").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("have been reset")
     expect(page.locator(".govuk-summary-list").first).to_contain_text("0 authenticator apps")
+
+
+def test_recovery_codes_and_removing_an_app(page, live_server, authority, axe_violations):
+    user = _person(authority, "joke.kwijt")
+    enrolment = authenticators.authenticator_begin(user=user, name="Oude telefoon")
+    authenticators.authenticator_confirm(
+        request=None, enrolment=enrolment, code=pyotp.TOTP(enrolment.secret).now()
+    )
+    _start(page, live_server, "joke.kwijt", PASSWORD)
+    _fill_challenge(page, CODE)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/accounts/me/login-methods/")
+    page.get_by_role("link", name="Make recovery codes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Make recovery codes")
+    assert axe_violations(page) == []
+    _shot(page, "recovery-codes-create")
+    page.get_by_label("Current password").fill("not my password")
+    page.get_by_role("button", name="Make recovery codes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("not correct")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_role("button", name="Make recovery codes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
+    codes = page.locator(".openimi-recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    assert axe_violations(page) == []
+    _shot(page, "recovery-codes-show")
+    page.get_by_role("link", name="I have saved my codes").click()
+
+    page.get_by_role("link", name="Remove Oude telefoon").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove Oude telefoon?")
+    assert axe_violations(page) == []
+    _shot(page, "authenticator-remove")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_role("button", name="Remove the app").click()
+    expect(page.get_by_text("You have not added an authenticator app.")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    _start(page, live_server, "joke.kwijt", PASSWORD)
+    page.get_by_role("link", name="A recovery code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter a recovery code")
+    assert axe_violations(page) == []
+    _shot(page, "login-recovery-code")
+    page.get_by_label("Recovery code").fill(codes[3].lower())
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
+    expect(page.get_by_text("You used a recovery code. You have 9 left")).to_be_visible()

@@ -324,3 +324,25 @@ def test_the_authoritys_second_factor_rule_after_a_single_sign_on_login(
     page.get_by_role("button", name="Log in with Test ID").click()
     _sign_in_at_provider(page, "subject-an")
     _logged_in_as(page, linked_user)
+
+
+def test_a_single_sign_on_user_without_an_app_registers_one_under_the_rule(
+    page, live_server, settings, op, linked_user, lda
+):
+    import pyotp
+
+    from openimi.authorities.services import authority_second_factor_rule_set
+
+    authority_second_factor_rule_set(authority=linked_user.authority, actor=lda, required=True)
+    _configure(settings, op)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Log in with Test ID").click()
+    _sign_in_at_provider(page, "subject-an")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add an authenticator app")
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    page.get_by_text("Cannot scan the code? Type the key instead").click()
+    secret = "".join(page.locator("code.openimi-secret").inner_text().split())
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Add the app and log in").click()
+    _logged_in_as(page, linked_user)
+    assert linked_user.authenticators.filter(confirmed_at__isnull=False).count() == 1

@@ -60,6 +60,9 @@ class Action(StrEnum):
     # Delete a user's second factors (authenticator apps, passkeys, recovery codes), so that
     # they register again: the object is the User.
     USER_SECOND_FACTORS_RESET = "users.second_factors_reset"
+    # Hand a leaver's open requests (drafts and sent ones, allocations) to a colleague of the
+    # same authority (seed 6.2), so that the leaver can be deleted: the object is the leaver.
+    USER_HAND_OVER = "users.hand_over"
     # The REST API: API_TOKEN_MANAGE's (make a token) and API_TOKEN_REVOKE's object is the
     # User the token acts as (oneself, or a service account of the authority one
     # administers); WEBHOOK_MANAGE's the Authority.
