@@ -1,14 +1,19 @@
 """The request id and the request metrics, around everything else.
 
-``RequestIdMiddleware`` comes first: every line logged while the request is answered (by any
-later middleware, the view, a failure) carries its id, and the response returns it in
-``X-Request-ID``. A proxy's id is kept when the deployment has one (``TRUSTED_PROXY_COUNT``
-> 0) and it looks sane; otherwise, and always for a caller who could choose it, a new one.
+The id is bound when Django starts a request (``request_started``, before any middleware)
+and unbound when it finishes (``request_finished``, once the response is closed): so every
+line logged for the request carries it, by any middleware, the view, a failure, and Django's
+own "Not Found"/"Internal Server Error" lines, which it writes after the middleware has
+returned. ``RequestIdMiddleware`` (first in MIDDLEWARE) puts it on the request and returns it
+in ``X-Request-ID``. A proxy's id is kept when the deployment has one
+(``TRUSTED_PROXY_COUNT`` > 0) and it looks sane; otherwise, and always for a caller who could
+choose it, a new one.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
@@ -17,6 +22,23 @@ from openimi.observability import context
 from openimi.observability.metrics import LATENCY, QUERIES, REQUESTS
 
 HEADER = "X-Request-ID"
+_ENVIRON_KEY = "HTTP_X_REQUEST_ID"
+
+
+def _request_id_for(offered: str | None) -> str:
+    if settings.TRUSTED_PROXY_COUNT > 0 and context.sane(offered):
+        return str(offered)
+    return context.new_request_id()
+
+
+def bind_request_id(sender: Any, environ: dict | None = None, **kwargs: Any) -> None:
+    """``request_started``: the request's id, before anything else runs."""
+    context.bind(_request_id_for((environ or {}).get(_ENVIRON_KEY)))
+
+
+def unbind_request_id(sender: Any, **kwargs: Any) -> None:
+    """``request_finished``: nothing after the request carries its id."""
+    context.bind("")
 
 
 class RequestIdMiddleware:
@@ -24,14 +46,12 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        offered = request.headers.get(HEADER)
-        if settings.TRUSTED_PROXY_COUNT > 0 and context.sane(offered):
-            request_id = offered
-        else:
-            request_id = context.new_request_id()
+        request_id = context.current_request_id()
+        if not request_id:  # a request made without Django's handler (RequestFactory)
+            request_id = _request_id_for(request.headers.get(HEADER))
+            context.bind(request_id)
         request.request_id = request_id
-        with context.bound(request_id):
-            response = self.get_response(request)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
 
