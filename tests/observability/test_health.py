@@ -32,8 +32,10 @@ def test_live_answers_without_login_database_or_session(client, django_assert_nu
     assert "Set-Cookie" not in response.headers
 
 
-def test_ready_answers_every_check_ok(client):
-    response = client.get(reverse("observability:ready"))
+def test_ready_answers_every_check_ok(client, django_assert_num_queries):
+    client.get(reverse("observability:ready"))  # the applied migrations are read once
+    with django_assert_num_queries(2):  # SELECT 1 and the outbox
+        response = client.get(reverse("observability:ready"))
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"

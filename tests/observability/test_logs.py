@@ -152,6 +152,12 @@ def test_tracebacks_are_redacted_and_sql_is_never_logged(log_file):
         logging.getLogger("django.db.backends").debug("SELECT 'Jansen'")
     finally:
         logging.getLogger("django.db.backends").setLevel(logging.WARNING)
+    # The development server's access line (Django gives it a handler of its own by default).
+    logging.getLogger("django.server").info(
+        '"%s" %s %s', "GET /requests/?q=Jansen&email=griet@zwartewaal.example HTTP/1.1", 200, 9
+    )
     text = log_file.text()
+    server = [line["message"] for line in log_file.lines() if line["logger"] == "django.server"]
+    assert server == ['"GET /requests/?[query removed] HTTP/1.1" 200 9']  # once, redacted
     assert "griet@" not in text and "Jansen" not in text
     assert "[e-mail removed]" in text and "ValueError" in text

@@ -147,6 +147,10 @@ def logging_config(
         "loggers": {
             # SQL with its parameters is personal data; RedactFilter drops it below WARNING.
             "django.db.backends": {"level": "WARNING"},
+            # Django's defaults give these handlers of their own, which no filter of ours would
+            # see (the development server's access lines carry query strings): ours instead.
+            "django": {"level": "INFO", "handlers": [], "propagate": True},
+            "django.server": {"level": "INFO", "handlers": [], "propagate": True},
             # gunicorn's own loggers go through the root handler (observability/gunicorn.py).
             "gunicorn.error": {"level": level, "handlers": [], "propagate": True},
             "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
