@@ -16,6 +16,8 @@ import django.conf.locale
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from openimi.observability.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("OPENIMI_VAR_DIR", BASE_DIR.parent.parent / "var")).resolve()
 
@@ -468,7 +470,8 @@ if not PRODUCTION:
 # --- Background work ----------------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # django-tasks-db's backend, carrying the request id to the task (observability/tasks.py).
+        "BACKEND": os.environ.get("TASKS_BACKEND", "openimi.observability.tasks.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
@@ -533,14 +536,26 @@ UPLOAD_ARCHIVE_MAX_ENTRIES = env_int("UPLOAD_ARCHIVE_MAX_ENTRIES", 10_000)
 # --- Directory ----------------------------------------------------------------------------------
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Health, metrics and logs (observability/; docs/operations.md) -----------------------------
+INSTALLED_APPS += ["openimi.observability"]
+# First: every line logged while a request is answered carries its id (X-Request-ID), and
+# every request is counted, timed and its queries counted for /metrics/.
+MIDDLEWARE[:0] = [
+    "openimi.observability.middleware.RequestIdMiddleware",
+    "openimi.observability.middleware.MetricsMiddleware",
+]
+# Logs: "plain" lines (the default) or one JSON object a line ("json"); on standard error, or
+# LOG_FILE. Each line carries the request id; query strings, e-mail addresses, tokens and
+# credentials are removed, and SQL is never logged (observability/logs.py).
+LOGGING = logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "plain"),
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    filename=os.environ.get("LOG_FILE", ""),
+)
+# The bearer token Prometheus sends to /metrics/; without one the endpoint answers 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# /health/ready/ fails when an e-mail due has waited longer than this to be sent.
+HEALTH_OUTBOX_MAX_AGE_SECONDS = env_int("HEALTH_OUTBOX_MAX_AGE_SECONDS", 15 * 60)
 
 # --- Deadlines, monitoring and the personal-data lifecycle (issue 5) ---------------------------
 INSTALLED_APPS += ["openimi.retention", "openimi.deadlines"]

@@ -62,6 +62,11 @@ ALLOWLIST = {
     "django.views.generic.base.TemplateView",
     # The API's catch-all 404 in JSON.
     "openimi.api.urls.not_found",
+    # For load balancers and Prometheus (observability/views.py): the health answers are
+    # public like the login pages and name only checks; the metrics need METRICS_TOKEN.
+    "openimi.observability.views.live",
+    "openimi.observability.views.ready",
+    "openimi.observability.views.prometheus",
 }
 
 # Object URLs that are the same for every authority by design: the directory of authorities
