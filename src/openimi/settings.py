@@ -159,10 +159,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches ---------------------------------------------------------------------------------
 # "content": rendered read pages, keyed by the versions of the data they show
-# (common/content_cache.py). In each process's memory: a page may hold personal data, which
-# then never leaves the process, and the versions in the database keep the processes in step.
-# CONTENT_CACHE_SECONDS bounds how long a page is kept whatever happens (0 = no cache).
+# (common/content_cache.py). CONTENT_CACHE_SECONDS bounds how long a page is kept whatever
+# happens (0 = no cache). Without REDIS_URL both caches are each process's own memory (the
+# versions in the database keep the processes in step). With REDIS_URL every process on every
+# machine shares them (Django's Redis backend): a content-cache entry is encrypted before it
+# leaves the process (common/shared_cache.py, AES-256-GCM with CACHE_ENCRYPTION_KEYS; the
+# system check openimi.common.E002 refuses a shared content cache without a key).
 CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 120)
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "content": {
@@ -171,14 +175,75 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CONTENT_CACHE_MAX_ENTRIES", 1000)},
     },
 }
+if REDIS_URL:
+    # Several deployments (or test runs) may share one Redis: each keeps to its own prefix.
+    # Short socket timeouts: a Redis that is down costs a request one second, not a hang.
+    _CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "openimi")
+    _REDIS_OPTIONS = {
+        "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT_SECONDS", "1")),
+        "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_SECONDS", "1")),
+    }
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{_CACHE_KEY_PREFIX}:{alias}",
+            "OPTIONS": dict(_REDIS_OPTIONS),
+        }
+        for alias in ("default", "content")
+    }
+
+
+def _aes_keys(setting: str, value: str) -> dict[str, bytes]:
+    """Parse ``id1:base64key,id2:base64key`` into {key id: 32-byte AES-256 key}, in order."""
+    import base64
+    import binascii
+    import re
+
+    keys: dict[str, bytes] = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        key_id, _sep, encoded = item.strip().partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
+            raise ImproperlyConfigured(
+                f"{setting}: every key needs an id of 1-32 letters, digits, '.', '_' "
+                "or '-' before a colon (id1:base64key,id2:base64key)."
+            )
+        encoded = encoded.strip().replace("+", "-").replace("/", "_")
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            key = b""
+        if len(key) != 32:
+            raise ImproperlyConfigured(
+                f"{setting}: key {key_id!r} must be 32 bytes in base64 (make one "
+                "with: openssl rand -base64 32)."
+            )
+        keys[key_id] = key
+    return keys
+
+
+# AES-256-GCM keys for entries of a shared content cache, by key id: the first encrypts, all
+# decrypt (rotation: put a new key first, keep the old one for CONTENT_CACHE_SECONDS).
+CACHE_ENCRYPTION_KEYS = _aes_keys(
+    "CACHE_ENCRYPTION_KEYS", os.environ.get("CACHE_ENCRYPTION_KEYS", "")
+)
 
 # --- Client address and rate limits (common/net.py, common/ratelimit.py) ----------------------
 # Reverse proxies in front of the web processes that each append to X-Forwarded-For: the
 # client address (login limits, API rate limits, security log) is read from that header.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Where rate-limit counters live: every process must see the same ones. The database by
-# default; "openimi.common.ratelimit.CacheStore" keeps them in the cache RATE_LIMIT_CACHE.
-RATE_LIMIT_STORE = os.environ.get("RATE_LIMIT_STORE", "openimi.common.ratelimit.DatabaseStore")
+# default; with REDIS_URL, Redis ("RedisStore": one atomic script per call, the database when
+# Redis does not answer). "openimi.common.ratelimit.CacheStore" keeps them in the cache
+# RATE_LIMIT_CACHE.
+RATE_LIMIT_STORE = os.environ.get(
+    "RATE_LIMIT_STORE",
+    "openimi.common.ratelimit.RedisStore"
+    if REDIS_URL
+    else "openimi.common.ratelimit.DatabaseStore",
+)
 RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "default")
 
 # --- Users and passwords --------------------------------------------------------------------
@@ -343,32 +408,7 @@ TEMPORARY_PASSWORD_VALID = timedelta(days=env_int("TEMPORARY_PASSWORD_VALID_DAYS
 
 def _security_code_keys(value: str) -> dict[str, bytes]:
     """Parse ``id1:base64key,id2:base64key`` into {key id: 32-byte AES-256 key}."""
-    import base64
-    import binascii
-    import re
-
-    keys: dict[str, bytes] = {}
-    for item in value.split(","):
-        if not item.strip():
-            continue
-        key_id, _sep, encoded = item.strip().partition(":")
-        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
-            raise ImproperlyConfigured(
-                "SECURITY_CODE_KEYS: every key needs an id of 1-32 letters, digits, '.', '_' "
-                "or '-' before a colon (id1:base64key,id2:base64key)."
-            )
-        encoded = encoded.strip().replace("+", "-").replace("/", "_")
-        try:
-            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        except (binascii.Error, ValueError):
-            key = b""
-        if len(key) != 32:
-            raise ImproperlyConfigured(
-                f"SECURITY_CODE_KEYS: key {key_id!r} must be 32 bytes in base64 (make one "
-                "with: openssl rand -base64 32)."
-            )
-        keys[key_id] = key
-    return keys
+    return _aes_keys("SECURITY_CODE_KEYS", value)
 
 
 # AES-256-GCM keys for the security codes, by key id; SECURITY_CODE_CURRENT_KEY_ID encrypts
