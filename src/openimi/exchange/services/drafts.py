@@ -418,6 +418,7 @@ def _check_question_set(info_request: InformationRequest, question_set: Question
             _("This question set cannot be used in this legislative area."), field="question_set"
         )
     if not question_set.is_available():
+        assert question_set.available_until is not None  # active, so its last day has passed
         raise ApplicationError(
             _("This question set could be chosen until %(date)s. Choose another question set.")
             % {"date": date_format(question_set.available_until, "DATE_FORMAT")},
