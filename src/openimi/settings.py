@@ -624,6 +624,11 @@ RETENTION_BLOCK_AFTER_MONTHS = env_int("RETENTION_BLOCK_AFTER_MONTHS", 6)
 RETENTION_BLOCKED_DELETE_AFTER_MONTHS = env_int("RETENTION_BLOCKED_DELETE_AFTER_MONTHS", 36)
 # Users are told this many days ahead that a request's personal data will go.
 RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 30)
+# People who left (issue 19): the name, e-mail, telephone and department of a user deleted
+# this many days ago (or invited and never logged in for as long) are removed by the daily job;
+# the history names them "Former user <number>" from then on. Two years by default: long
+# enough for the requests they worked on to be closed and their retention period to run out.
+USERS_ANONYMISE_AFTER_DAYS = env_int("USERS_ANONYMISE_AFTER_DAYS", 730)
 # Requests handled per transaction by the daily job (short transactions, short locks).
 RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
 RETENTION_RUN_INTERVAL_SECONDS = env_int("RETENTION_RUN_INTERVAL_SECONDS", 24 * 3600)
