@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from openimi.access import policy
 from openimi.access.policy import Action
-from openimi.notifications.models import NotificationPreference, OutboxMessage
+from openimi.notifications.models import NotificationPreference, OutboxMessage, WorkerHeartbeat
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -52,3 +54,14 @@ def email_frequency_get(user: User) -> str:
         .first()
     )
     return chosen or NotificationPreference.Frequency.IMMEDIATE
+
+
+def worker_list(*, alive: bool | None = None) -> QuerySet[WorkerHeartbeat]:
+    """The workers that have a heartbeat row: all, only the alive (heard of within
+    ``WORKER_HEARTBEAT_DEAD_AFTER``) or only the dead. Operators' data (``openimi workers``, the
+    readiness check): no policy, no user."""
+    workers = WorkerHeartbeat.objects.all()
+    if alive is None:
+        return workers
+    cutoff = timezone.now() - settings.WORKER_HEARTBEAT_DEAD_AFTER
+    return workers.filter(last_seen__gte=cutoff) if alive else workers.filter(last_seen__lt=cutoff)

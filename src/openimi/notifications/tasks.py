@@ -26,7 +26,7 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from openimi.notifications.models import OutboxMessage
+from openimi.notifications.models import OutboxMessage, WorkerHeartbeat
 from openimi.retention.periodic import ensure_scheduled, schedule_next
 
 logger = logging.getLogger(__name__)
@@ -204,14 +204,27 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> str:
 
 @task()
 def outbox_sweep_task() -> dict[str, int]:
-    """Fail tasks a dead worker left RUNNING, re-queue overdue messages, and come back later."""
+    """Fail tasks a dead worker left RUNNING, re-queue overdue messages, prune the heartbeats of
+    long-dead workers, and come back later."""
     try:
         stale = _fail_stale_tasks()
         requeued = _requeue_overdue_messages()
+        pruned = prune_dead_heartbeats()
     finally:
         # Even after an error: a sweeper that stops scheduling itself is gone until a restart.
         schedule_next(outbox_sweep_task, settings.OUTBOX_SWEEP_INTERVAL_SECONDS)
-    return {"stale_tasks_failed": stale, "messages_requeued": requeued}
+    return {"stale_tasks_failed": stale, "messages_requeued": requeued, "heartbeats_pruned": pruned}
+
+
+def prune_dead_heartbeats() -> int:
+    """Delete the heartbeat rows of workers not heard of for ``WORKER_HEARTBEAT_KEEP``: dead
+    for a day, they have told the operator what they had to. A worker cut off from the
+    database that comes back writes its row again at its next beat."""
+    cutoff = timezone.now() - settings.WORKER_HEARTBEAT_KEEP
+    count, _ = WorkerHeartbeat.objects.filter(last_seen__lt=cutoff).delete()
+    if count:
+        logger.info("Outbox sweeper removed %s heartbeat(s) of long-dead workers", count)
+    return count
 
 
 def _fail_stale_tasks() -> int:
