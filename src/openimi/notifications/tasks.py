@@ -18,6 +18,7 @@ import itertools
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -102,18 +103,32 @@ def _deliver(message_id: int) -> str:
     message = _claim(message_id)
     if message is None:
         return "skipped"
+    mailer = mailers.default
     try:
-        sent = mailers.default.send_messages([_build_email(message)])
+        mailer.open()  # opened here, so that "sent" is written before the goodbye (QUIT)
+        sent = mailer.send_messages([_build_email(message)])
         if sent != 1:
             raise RuntimeError("The mailer accepted no message.")
     except Exception as exc:  # any failure to send is recorded, then retried or given up
+        _close(mailer)
         return _record_failure(message, exc)
     now = timezone.now()
-    # Written even if the message was cancelled while in flight: it did go out.
+    # At once after the server's "250": a worker that dies between the two sends this message
+    # again (same Message-ID); this one UPDATE is all that window holds. Written even if the
+    # message was cancelled while in flight: it did go out.
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=OutboxMessage.Status.SENT, sent_at=now, last_error="", updated_at=now
     )
+    _close(mailer)
     return "sent"
+
+
+def _close(mailer: Any) -> None:
+    """Say goodbye to the mail server; the message's fate is recorded already."""
+    try:
+        mailer.close()
+    except Exception as exc:  # a server that hangs up first has lost nothing of ours
+        logger.info("Closing the mail connection failed (%s)", type(exc).__name__)
 
 
 def _claim(message_id: int) -> OutboxMessage | None:
