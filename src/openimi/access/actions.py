@@ -55,6 +55,9 @@ class Action(StrEnum):
     USER_CHANGE = "users.change"
     # Link or unlink a user's single sign-on login (accounts/sso): the object is the User.
     USER_SSO_LINK = "users.sso_link"
+    # Hand a leaver's open requests (drafts and sent ones, allocations) to a colleague of the
+    # same authority (seed 6.2), so that the leaver can be deleted: the object is the leaver.
+    USER_HAND_OVER = "users.hand_over"
     # The REST API: API_TOKEN_MANAGE's (make a token) and API_TOKEN_REVOKE's object is the
     # User the token acts as (oneself, or a service account of the authority one
     # administers); WEBHOOK_MANAGE's the Authority.

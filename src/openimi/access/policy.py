@@ -58,7 +58,7 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
             return _coordinator_lda_for(user, obj)
         case Action.USER_MANAGE:
             return is_local_data_administrator(user, obj)
-        case Action.USER_CHANGE:
+        case Action.USER_CHANGE | Action.USER_HAND_OVER:
             return obj is not None and is_local_data_administrator(user, obj.authority)
         case Action.USER_SSO_LINK:
             # A service account never logs in interactively, so it has no login to link.

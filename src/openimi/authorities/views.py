@@ -205,7 +205,23 @@ class EditPreferencesView(PolicyRequiredMixin, ServiceFormView):
         )
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "preferences": self.policy_object}
+        kwargs = {**super().get_form_kwargs(), "preferences": self.policy_object}
+        if self._selecting_all():
+            # Seed 6.4's [>>]: every keyword of the area ticked, the rest as the user left
+            # it; saved only by Save.
+            data = kwargs["data"].copy()
+            keywords = selectors.keyword_list(area_id=self.policy_object.area_id)
+            data.setlist("keywords", [str(keyword.pk) for keyword in keywords])
+            kwargs["data"] = data
+        return kwargs
+
+    def _selecting_all(self) -> bool:
+        return self.request.method == "POST" and AreaPreferencesForm.SELECT_ALL in self.request.POST
+
+    def post(self, request, *args, **kwargs):
+        if self._selecting_all():
+            return self.render_to_response(self.get_context_data(form=self.get_form()))
+        return super().post(request, *args, **kwargs)
 
     def perform(self, form):
         self.success_message = _("The preferences have been saved.")
@@ -225,6 +241,7 @@ class EditPreferencesView(PolicyRequiredMixin, ServiceFormView):
             heading=_("Change the preferences for %(area)s")
             % {"area": self.policy_object.area.name},
             preferences=self.policy_object,
+            select_all_keywords=AreaPreferencesForm.SELECT_ALL,
             **kwargs,
         )
 

@@ -31,6 +31,7 @@ urlpatterns = [
         name="sso_unlink",
     ),
     path("<int:pk>/delete/", views.UserDeleteView.as_view(), name="delete"),
+    path("<int:pk>/hand-over/", views.UserHandOverView.as_view(), name="hand_over"),
     path("<int:pk>/tokens/add/", token_views.TokenCreateView.as_view(), name="token_add"),
     path(
         "<int:pk>/tokens/<int:token_pk>/revoke/",

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from openimi.access import policy
@@ -22,10 +23,11 @@ from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.models import Role, User
 from openimi.accounts.sso import selectors as sso_selectors
 from openimi.accounts.users import selectors, services, token_views
-from openimi.accounts.users.forms import ServiceAccountForm, UserForm
+from openimi.accounts.users.forms import HandOverForm, ServiceAccountForm, UserForm
 from openimi.authorities.views import ServiceFormView
 from openimi.common.errors import ApplicationError
 from openimi.common.forms import Form
+from openimi.exchange import services as exchange_services
 
 
 class _OwnAuthorityMixin(PolicyRequiredMixin):
@@ -248,6 +250,58 @@ class UserDetailsView(_UserMixin, TemplateView):
 
 class _ConfirmForm(Form):
     """No fields: carries the service's refusal to the error summary."""
+
+
+class UserHandOverView(_UserMixin, FormView):
+    """Seed 6.2: a leaver's open requests go to a colleague, then the leaver can be deleted."""
+
+    action = Action.USER_HAND_OVER
+    template_name = "accounts/users/hand_over.html"
+    form_class = HandOverForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "leaver": self.target}
+
+    def form_valid(self, form):
+        colleague = form.cleaned_data["colleague"]
+        try:
+            handed = exchange_services.requests_hand_over(
+                actor=self.request.user, leaver=self.target, colleague=colleague
+            )
+        except exchange_services.HandOverError as error:
+            form.add_error("colleague", error.message)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, refused=_request_rows(self.request.user, error.requests)
+                )
+            )
+        except ApplicationError as error:
+            form.add_error("colleague", error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d request has been handed over to %(colleague)s. You can now delete "
+                "%(name)s.",
+                "%(count)d requests have been handed over to %(colleague)s. You can now delete "
+                "%(name)s.",
+                len(handed),
+            )
+            % {
+                "count": len(handed),
+                "colleague": colleague.get_full_name(),
+                "name": self.target.get_full_name(),
+            },
+        )
+        return redirect("users:delete", pk=self.target.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            open_requests=_request_rows(
+                self.request.user, selectors.open_request_list(user=self.target)
+            ),
+            **kwargs,
+        )
 
 
 class UserResetPasswordView(_UserMixin, FormView):
