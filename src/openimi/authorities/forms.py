@@ -192,3 +192,15 @@ class TranslationForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["informal_title"].required = True
+
+
+class SecondFactorRuleForm(Form):
+    second_factor_required = forms.BooleanField(
+        label=_("Require a second factor for every user of the authority"),
+        help_text=_(
+            "Users then log in with their password and a code from an authenticator app, or a "
+            "passkey; three characters of the security code are no longer enough. A user "
+            "without an authenticator app adds one at the next login."
+        ),
+        required=False,
+    )

@@ -19,6 +19,7 @@ from openimi.authorities.forms import (
     AuthoritySearchForm,
     CompetencesForm,
     CoordinatorSettingsForm,
+    SecondFactorRuleForm,
     TranslationForm,
 )
 from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation, Language
@@ -163,6 +164,36 @@ class EditContactView(OwnAuthorityMixin, ServiceFormView):
         return super().get_context_data(
             heading=_("Change the Authority tab"), tab="authority", **kwargs
         )
+
+
+class EditSecondFactorRuleView(OwnAuthorityMixin, ServiceFormView):
+    """Whether the authority's users must log in with a second factor (issue 23)."""
+
+    template_name = "authorities/edit.html"
+    form_class = SecondFactorRuleForm
+
+    def get_initial(self):
+        return {"second_factor_required": self.policy_object.second_factor_required}
+
+    def perform(self, form):
+        required = form.cleaned_data["second_factor_required"]
+        self.success_message = (
+            _("From now on, your users log in with a second factor.")
+            if required
+            else _("Your users may log in with their security code again.")
+        )
+        services.authority_second_factor_rule_set(
+            authority=self.policy_object,
+            actor=self.request.user,
+            required=required,
+            request=self.request,
+        )
+
+    def get_success_url(self):
+        return reverse("authorities:manage") + "#authority"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=_("Login with a second factor"), **kwargs)
 
 
 class EditCompetencesView(OwnAuthorityMixin, ServiceFormView):

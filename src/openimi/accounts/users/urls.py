@@ -24,6 +24,11 @@ urlpatterns = [
         views.UserResetSecurityCodeView.as_view(),
         name="reset_security_code",
     ),
+    path(
+        "<int:pk>/reset-login-methods/",
+        views.UserResetSecondFactorsView.as_view(),
+        name="reset_second_factors",
+    ),
     path("<int:pk>/sso/link/", sso_views.SsoLinkCreateView.as_view(), name="sso_link"),
     path(
         "<int:pk>/sso/<int:link_pk>/unlink/",

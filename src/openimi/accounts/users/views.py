@@ -20,6 +20,8 @@ from django.views.generic import FormView, TemplateView
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
+from openimi.accounts import second_factors
+from openimi.accounts import selectors as selectors_accounts
 from openimi.accounts.models import Role, User
 from openimi.accounts.sso import selectors as sso_selectors
 from openimi.accounts.users import selectors, services, token_views
@@ -241,6 +243,10 @@ class UserDetailsView(_UserMixin, TemplateView):
                 else None
             ),
             now=timezone.now(),
+            may_reset_second_factors=policy.can(
+                self.request.user, Action.USER_SECOND_FACTORS_RESET, self.target
+            ),
+            authenticator_count=len(selectors_accounts.authenticator_list(user=self.target)),
             sso_links=sso_selectors.sso_link_list(user=self.target),
             sso_may_link=bool(sso_selectors.sso_provider_list(user=self.target))
             and policy.can(self.request.user, Action.USER_SSO_LINK, self.target),
@@ -415,6 +421,53 @@ class UserResetSecurityCodeView(_UserActionView):
             button=_("Reset security code"),
             own_account_text=_(
                 "This is your own account. To change your own security code, go to My account."
+            ),
+            **kwargs,
+        )
+
+
+class UserResetSecondFactorsView(_UserActionView):
+    """Delete a user's second factors (a lost phone): they register again at the next login
+    when the authority requires one."""
+
+    action = Action.USER_SECOND_FACTORS_RESET
+
+    def perform(self) -> str:
+        second_factors.second_factors_reset(
+            request=self.request, actor=self.request.user, user=self.target
+        )
+        return _(
+            "The login methods of %(name)s have been reset. Their authenticator apps and "
+            "recovery codes no longer work."
+        ) % {"name": self.target.get_full_name()}
+
+    def get_context_data(self, **kwargs):
+        name = self.target.get_full_name()
+        return super().get_context_data(
+            heading=_("Reset the login methods of %(name)s?") % {"name": name},
+            title=_("Reset login methods"),
+            points=[
+                _(
+                    "Do this when %(name)s has lost the phone with their authenticator app, "
+                    "or their passkey."
+                )
+                % {"name": name},
+                _(
+                    "Their authenticator apps, passkeys and recovery codes stop working. Their "
+                    "password and security code stay the same."
+                ),
+                _(
+                    "If your authority requires a second factor, they add a new authenticator "
+                    "app at their next login."
+                ),
+            ],
+            applies=second_factors.user_has_second_factor(self.target)
+            or selectors_accounts.recovery_code_list(user=self.target).exists(),
+            does_not_apply=_("%(name)s has no authenticator app, passkey or recovery codes.")
+            % {"name": name},
+            button=_("Reset login methods"),
+            own_account_text=_(
+                "This is your own account. To change your own login methods, go to My account."
             ),
             **kwargs,
         )
