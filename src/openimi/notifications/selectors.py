@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from openimi.access import policy
@@ -65,3 +65,14 @@ def worker_list(*, alive: bool | None = None) -> QuerySet[WorkerHeartbeat]:
         return workers
     cutoff = timezone.now() - settings.WORKER_HEARTBEAT_DEAD_AFTER
     return workers.filter(last_seen__gte=cutoff) if alive else workers.filter(last_seen__lt=cutoff)
+
+
+def worker_counts() -> dict[str, Any]:
+    """In one query: how many workers are alive and dead, and the newest heartbeat
+    (``last_seen``; None without any row)."""
+    cutoff = timezone.now() - settings.WORKER_HEARTBEAT_DEAD_AFTER
+    return WorkerHeartbeat.objects.aggregate(
+        alive=Count("pk", filter=Q(last_seen__gte=cutoff)),
+        dead=Count("pk", filter=Q(last_seen__lt=cutoff)),
+        newest=Max("last_seen"),
+    )
