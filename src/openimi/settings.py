@@ -549,6 +549,15 @@ OUTBOX_SWEEP_INTERVAL_SECONDS = env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 60)
 # A worker that loses the database waits 1, 2, 4 … seconds, at most this long, between tries.
 WORKER_DB_RETRY_MAX_SECONDS = env_int("WORKER_DB_RETRY_MAX_SECONDS", 10)
 OUTBOX_STALE_AFTER = timedelta(seconds=env_int("OUTBOX_STALE_AFTER_SECONDS", 600))
+# Every worker writes a heartbeat this often (``notifications.heartbeat``), while it idles and
+# while a task runs; one not heard of for WORKER_HEARTBEAT_DEAD_AFTER is dead, and its row is
+# deleted after WORKER_HEARTBEAT_KEEP. WORKER_REQUIRED: the readiness check fails while no
+# worker is alive (production: a site without a worker sends no e-mail; `make run` starts one
+# beside the web server, but tests and one-off commands run without).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+WORKER_HEARTBEAT_DEAD_AFTER = timedelta(seconds=env_int("WORKER_HEARTBEAT_DEAD_AFTER_SECONDS", 60))
+WORKER_HEARTBEAT_KEEP = timedelta(seconds=env_int("WORKER_HEARTBEAT_KEEP_SECONDS", 24 * 3600))
+WORKER_REQUIRED = env_bool("WORKER_REQUIRED", PRODUCTION)
 # How long a worker holds a message while sending it; a dead worker's message waits this long.
 OUTBOX_SEND_LEASE_SECONDS = env_int("OUTBOX_SEND_LEASE_SECONDS", 300)
 # How overdue a pending message must be before the sweeper queues its delivery again.
