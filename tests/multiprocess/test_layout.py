@@ -18,6 +18,7 @@ process in a finalizer; a failure message carries the logs of every process and 
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections import Counter
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 from django.db import connection
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -87,10 +89,16 @@ class Layout:
 
 
 def _start(
-    processes: Processes, root: Path, sink: SmtpSink, *, web: bool = True, workers: int = 2
+    processes: Processes,
+    root: Path,
+    sink: SmtpSink,
+    *,
+    web: bool = True,
+    workers: int = 2,
+    **extra: str,
 ) -> Layout:
     """Start the processes (gunicorn a and b and nginx when ``web``; ``workers`` workers) and
-    wait until each serves."""
+    wait until each serves; ``extra`` goes into their environment."""
     env = environment(
         root / "var",
         TRUSTED_PROXY_COUNT="1",
@@ -105,6 +113,7 @@ def _start(
         OUTBOX_SWEEP_INTERVAL_SECONDS="1",
         OUTBOX_STALE_AFTER_SECONDS="3",
         OUTBOX_BACKOFF_SECONDS="1",
+        **extra,
     )
     layout = Layout(processes)
     if web:
@@ -125,19 +134,50 @@ def _start(
     return layout
 
 
-@pytest.fixture(scope="module")
-def shared_layout(django_db_setup, tmp_path_factory) -> Iterator[Layout]:
-    """nginx and the two web instances, started once for the tests that leave them alive
-    (each test's data is its own: the database is emptied between tests)."""
-    root = tmp_path_factory.mktemp("layout")
+def _shared_state(kind: str) -> tuple[dict[str, str], Callable[[], None]]:
+    """The environment for where shared state lives: "database" (the default: sessions, rate
+    limits and counters in PostgreSQL, each process's own content cache) or "redis"
+    (``REDIS_URL``: cache and rate limits in Redis, under a key prefix of this run, whose keys
+    are deleted afterwards); and the clean-up."""
+    if kind == "database":
+        return {}, lambda: None
+    if not hasattr(settings, "REDIS_URL"):
+        pytest.skip("REDIS_URL (issue 20 item 1, shared state in Redis) is not in this branch")
+    from tests.redis_cache import REDIS_URL, new_key, redis_client
+
+    client = redis_client()  # skips, saying why, when no Redis answers
+    prefix = f"openimi-layout-{secrets.token_hex(6)}"
+
+    def clean() -> None:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+    env = {
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": prefix,
+        "CACHE_ENCRYPTION_KEYS": f"layout:{new_key()}",
+    }
+    return env, clean
+
+
+@pytest.fixture(scope="module", params=["database", "redis"])
+def shared_layout(request, django_db_setup, tmp_path_factory) -> Iterator[Layout]:
+    """nginx and the two web instances, started once per kind of shared state for the tests
+    that leave them alive (each test's data is its own: the database is emptied between
+    tests)."""
+    extra, clean = _shared_state(request.param)
+    root = tmp_path_factory.mktemp(f"layout-{request.param}")
     sink = SmtpSink()
     sink.start()
     processes = Processes(root)
     try:
-        yield _start(processes, root, sink, workers=0)
+        yield _start(processes, root, sink, workers=0, **extra)
     finally:
         processes.stop_all()
         sink.stop()
+        clean()
 
 
 @pytest.fixture
