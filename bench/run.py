@@ -2,7 +2,7 @@
 
     python bench/run.py --scale S,L [--workers 3] [--connections 8] [--duration 15]
                         [--warmup 3] [--settle 0.1] [--warmup-max 60] [--fanout-sends 5]
-                        [--out bench/results.md]
+                        [--redis [URL]] [--out bench/results.md]
 
 For each scale: make sure the database exists at that scale (``generate.py``, reused when
 already there), start gunicorn with production settings, log in through the real two-step
@@ -10,11 +10,16 @@ login, get API tokens, then drive every operation with wrk (after a warm-up unti
 settles, ``warm_up``) for ``--duration`` seconds from a
 separate process and count its SQL queries once in process. Prints one markdown table per
 scale, then the growth from the first scale to the last, and writes them to ``--out``.
+
+``--redis`` (default URL ``redis://127.0.0.1:6379/14``): the workers share one Redis for the
+content cache (entries encrypted, a key made for the run) and the rate limits, as a
+deployment with ``REDIS_URL`` does, under a key prefix of the run's own, deleted afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import html
 import json
 import os
@@ -29,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -301,7 +307,26 @@ def run_scale(scale: str, args) -> dict:
     extra = {"WEB_CONCURRENCY": str(args.workers)}
     if args.content_cache_seconds is not None:
         extra["CONTENT_CACHE_SECONDS"] = str(args.content_cache_seconds)
+    prefix = f"openimi-bench-{os.getpid()}-{scale.lower()}"
+    if args.redis:
+        extra.update(
+            REDIS_URL=args.redis,
+            CACHE_KEY_PREFIX=prefix,
+            CACHE_ENCRYPTION_KEYS="bench:" + base64.b64encode(os.urandom(32)).decode(),
+        )
     env = environment(url, **extra)
+    try:
+        return _run_scale(scale, url, env, args)
+    finally:
+        if args.redis:
+            client = redis.Redis.from_url(args.redis)
+            keys = list(client.scan_iter(match=f"{prefix}:*"))
+            log(f"{scale}: {len(keys)} keys in Redis after the run, deleted")
+            if keys:
+                client.delete(*keys)
+
+
+def _run_scale(scale: str, url: str, env: dict, args) -> dict:
     log(f"{scale}: preparing (tokens, pools)")
     prep = call_json([PYTHON, str(BENCH_DIR / "inprocess.py"), "prepare", url], env)
     ops = operations(prep)
@@ -379,9 +404,14 @@ def ms(value_us: float) -> str:
 
 def cache_label(args) -> str:
     if args.content_cache_seconds == 0:
-        return "content cache off"
-    seconds = args.content_cache_seconds
-    return "content cache on" + (f" ({seconds} s)" if seconds else "")
+        label = "content cache off"
+    else:
+        seconds = args.content_cache_seconds
+        label = "content cache on" + (f" ({seconds} s)" if seconds else "")
+        label += ", one Redis shared by the workers" if args.redis else ", one per worker"
+    if args.redis:
+        label += "; rate limits in Redis"
+    return label
 
 
 def scale_table(run: dict, args) -> str:
@@ -494,6 +524,14 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=None,
         help="CONTENT_CACHE_SECONDS for the server (0: every read renders; default: the product's)",
+    )
+    parser.add_argument(
+        "--redis",
+        nargs="?",
+        const="redis://127.0.0.1:6379/14",
+        default="",
+        metavar="URL",
+        help="the workers share one Redis (REDIS_URL) for the content cache and rate limits",
     )
     parser.add_argument("--only", default="", help="comma-separated parts of operation names")
     parser.add_argument("--out", default=str(BENCH_DIR / ".var" / "results.md"))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start deploy/compose.yaml (PostgreSQL, Redis, web, worker from the images deploy/build.sh
 # made) as a throw-away project with throw-away secrets, wait until the web container serves
-# the login page and the worker has run its periodic jobs, then remove everything (containers,
-# network, volumes). docs/operations.md, "Containers".
+# the login page, /health/ready/ says every check (Redis included) is ok and the worker has
+# run its periodic jobs, then remove everything (containers, network, volumes). docs/operations.md, "Containers".
 #
 #   deploy/compose-smoke.sh          # needs podman and podman-compose (Debian packages)
 set -euo pipefail
@@ -11,6 +11,7 @@ project="openimi-smoke-$$"
 export POSTGRES_PASSWORD="$(openssl rand -hex 16)"  # goes into a URL: hex only
 export SECRET_KEY="$(openssl rand -hex 32)"
 export SECURITY_CODE_KEYS="smoke:$(openssl rand -base64 32)"
+export CACHE_ENCRYPTION_KEYS="smoke:$(openssl rand -base64 32)"
 export ALLOWED_HOSTS=127.0.0.1 SITE_URL=https://127.0.0.1
 export WEB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 compose=(podman-compose --file deploy/compose.yaml --project-name "$project")
@@ -46,4 +47,11 @@ podman logs "${project}_worker_1" 2>&1 | grep -q "deadline_check_task state=SUCC
     podman logs "${project}_worker_1" 2>&1 | tail -n 40 >&2
     exit 1
 }
-echo "OK: compose project $project served the login page on 127.0.0.1:$WEB_PORT; its worker ran jobs."
+# Ready: the database, the cache (Redis), the migrations and the outbox all answer "ok".
+ready="$(curl --silent --header 'X-Forwarded-Proto: https' "http://127.0.0.1:$WEB_PORT/health/ready/")"
+case "$ready" in
+    *'"status": "ok"'*'"cache": "ok"'*) ;;
+    *) echo "Not ready: $ready" >&2; exit 1 ;;
+esac
+echo "OK: compose project $project served the login page on 127.0.0.1:$WEB_PORT, is ready"
+echo "    ($ready); its worker ran jobs."

@@ -33,7 +33,7 @@ run=(podman run --network host
 "${run[@]}" --rm "$tag" openimi load_reference --verbosity 0
 "${run[@]}" --rm "$tag" openimi check --deploy --fail-level ERROR
 "${run[@]}" --detach --name "$name" "$tag" \
-    gunicorn openimi.wsgi --bind "127.0.0.1:$port" --workers 2 >/dev/null
+    gunicorn -c python:openimi.observability.gunicorn openimi.wsgi --bind "127.0.0.1:$port" --workers 2 >/dev/null
 
 for _ in $(seq 1 60); do
     status="$(curl --silent --output /tmp/openimi-smoke-$$.html --write-out '%{http_code}' \
@@ -52,4 +52,10 @@ css_status="$(curl --silent --output /dev/null --write-out '%{http_code}' \
     --header 'X-Forwarded-Proto: https' "http://127.0.0.1:$port$css")"
 rm -f "/tmp/openimi-smoke-$$.html"
 [ "$css_status" = "200" ] || { echo "Static file $css: HTTP $css_status" >&2; exit 1; }
-echo "OK: $tag served the login page and $css on 127.0.0.1:$port against $server/$database"
+ready="$(curl --silent --header 'X-Forwarded-Proto: https' "http://127.0.0.1:$port/health/ready/")"
+case "$ready" in
+    *'"status": "ok"'*) ;;
+    *) echo "Not ready: $ready" >&2; exit 1 ;;
+esac
+echo "OK: $tag served the login page, $css and /health/ready/ ($ready)"
+echo "    on 127.0.0.1:$port against $server/$database"

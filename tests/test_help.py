@@ -18,6 +18,19 @@ def test_help_names_the_coordinator(client, basic_user, coordinator):
     assert "through\n        openimi" in page or "through openimi" in page
 
 
+def test_help_names_the_own_local_data_administrators(client, basic_user, lda, other_lda):
+    lda.first_name, lda.last_name, lda.phone = "Anouk", "Beheer", "+31 73 1234567"
+    lda.save()
+    other_lda.first_name, other_lda.last_name = "Dieter", "Verwaltung"
+    other_lda.save()
+    client.force_login(basic_user)
+    page = client.get(reverse("help:index")).content.decode()
+    assert lda.get_full_name() in page
+    assert f"mailto:{lda.email}" in page
+    assert "+31 73 1234567" in page
+    assert other_lda.get_full_name() not in page  # another authority's
+
+
 def test_help_without_coordinator(client, other_handler):
     client.force_login(other_handler)
     page = client.get(reverse("help:index")).content.decode()

@@ -412,7 +412,7 @@ def test_detail(client, world, django_assert_num_queries):
 # authority (menu); one page with the total, its countries, the titles in the reader's
 # language; the refresh (3)
 # (the same page, and the same number, for every role)
-SEARCH = {"basic": 14, "handler": 14, "lda": 14, "coord_handler": 14}
+SEARCH = {"basic": 15, "handler": 15, "lda": 15, "coord_handler": 15}
 
 
 def _registered_authorities(world, start: int, count: int, keyword, sector) -> None:

@@ -17,6 +17,9 @@ NOT_ENTITY_READS = {
     "rollout_check", "rollout_export", "standard_answer_text", "part_label",
     "request_justification", "free_text_masker", "search_choices",
     "personal_data_removal", "personal_data_removed_at", "removal_notice",
+    # The operators' figures for /metrics/ and /health/ready/ (observability/selectors.py).
+    "outbox_figures", "outbox_oldest_due_age", "overdue_request_count",
+    "retention_last_success", "login_figures", "task_figures",
     # Yes/no questions.
     "awaits_allocation", "is_overdue", "practice_request_sent", "user_is_locked",
     "request_reject_through_coordinator",

@@ -16,6 +16,8 @@ import django.conf.locale
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from openimi.observability.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("OPENIMI_VAR_DIR", BASE_DIR.parent.parent / "var")).resolve()
 
@@ -157,10 +159,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches ---------------------------------------------------------------------------------
 # "content": rendered read pages, keyed by the versions of the data they show
-# (common/content_cache.py). In each process's memory: a page may hold personal data, which
-# then never leaves the process, and the versions in the database keep the processes in step.
-# CONTENT_CACHE_SECONDS bounds how long a page is kept whatever happens (0 = no cache).
+# (common/content_cache.py). CONTENT_CACHE_SECONDS bounds how long a page is kept whatever
+# happens (0 = no cache). Without REDIS_URL both caches are each process's own memory (the
+# versions in the database keep the processes in step). With REDIS_URL every process on every
+# machine shares them (Django's Redis backend): a content-cache entry is encrypted before it
+# leaves the process (common/shared_cache.py, AES-256-GCM with CACHE_ENCRYPTION_KEYS; the
+# system check openimi.common.E002 refuses a shared content cache without a key).
 CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 120)
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "content": {
@@ -169,14 +175,75 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CONTENT_CACHE_MAX_ENTRIES", 1000)},
     },
 }
+if REDIS_URL:
+    # Several deployments (or test runs) may share one Redis: each keeps to its own prefix.
+    # Short socket timeouts: a Redis that is down costs a request one second, not a hang.
+    _CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "openimi")
+    _REDIS_OPTIONS = {
+        "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT_SECONDS", "1")),
+        "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_SECONDS", "1")),
+    }
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{_CACHE_KEY_PREFIX}:{alias}",
+            "OPTIONS": dict(_REDIS_OPTIONS),
+        }
+        for alias in ("default", "content")
+    }
+
+
+def _aes_keys(setting: str, value: str) -> dict[str, bytes]:
+    """Parse ``id1:base64key,id2:base64key`` into {key id: 32-byte AES-256 key}, in order."""
+    import base64
+    import binascii
+    import re
+
+    keys: dict[str, bytes] = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        key_id, _sep, encoded = item.strip().partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
+            raise ImproperlyConfigured(
+                f"{setting}: every key needs an id of 1-32 letters, digits, '.', '_' "
+                "or '-' before a colon (id1:base64key,id2:base64key)."
+            )
+        encoded = encoded.strip().replace("+", "-").replace("/", "_")
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            key = b""
+        if len(key) != 32:
+            raise ImproperlyConfigured(
+                f"{setting}: key {key_id!r} must be 32 bytes in base64 (make one "
+                "with: openssl rand -base64 32)."
+            )
+        keys[key_id] = key
+    return keys
+
+
+# AES-256-GCM keys for entries of a shared content cache, by key id: the first encrypts, all
+# decrypt (rotation: put a new key first, keep the old one for CONTENT_CACHE_SECONDS).
+CACHE_ENCRYPTION_KEYS = _aes_keys(
+    "CACHE_ENCRYPTION_KEYS", os.environ.get("CACHE_ENCRYPTION_KEYS", "")
+)
 
 # --- Client address and rate limits (common/net.py, common/ratelimit.py) ----------------------
 # Reverse proxies in front of the web processes that each append to X-Forwarded-For: the
 # client address (login limits, API rate limits, security log) is read from that header.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Where rate-limit counters live: every process must see the same ones. The database by
-# default; "openimi.common.ratelimit.CacheStore" keeps them in the cache RATE_LIMIT_CACHE.
-RATE_LIMIT_STORE = os.environ.get("RATE_LIMIT_STORE", "openimi.common.ratelimit.DatabaseStore")
+# default; with REDIS_URL, Redis ("RedisStore": one atomic script per call, the database when
+# Redis does not answer). "openimi.common.ratelimit.CacheStore" keeps them in the cache
+# RATE_LIMIT_CACHE.
+RATE_LIMIT_STORE = os.environ.get(
+    "RATE_LIMIT_STORE",
+    "openimi.common.ratelimit.RedisStore"
+    if REDIS_URL
+    else "openimi.common.ratelimit.DatabaseStore",
+)
 RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "default")
 
 # --- Users and passwords --------------------------------------------------------------------
@@ -295,6 +362,9 @@ AXES_SENSITIVE_PARAMETERS = [
     "current_code",
     "code1",
     "code2",
+    "code",
+    "recovery_code",
+    "current_password",
     "csrfmiddlewaretoken",
 ]
 # axes asks the one client-address function (common/net.py) like everything else.
@@ -315,6 +385,21 @@ OIDC_PROVIDERS = os.environ.get("OIDC_PROVIDERS", "[]")
 OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
 # Seconds openimi waits for a provider's discovery, keys and token endpoints.
 OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# Passkeys (WebAuthn, accounts/passkeys/): the relying party's id (a registrable domain, e.g.
+# imi.example.eu) and the origins a browser may sign for (https://imi.example.eu). Empty: the
+# host of the request (one of ALLOWED_HOSTS) and its own scheme and host. A passkey is bound to
+# the RP id: changing it later makes every registered passkey unusable.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", "")
+# The ways step 2 of the login offers (accounts/second_factors.py), comma-separated from
+# security_code, authenticator, passkey, recovery_code; all of them by default.
+LOGIN_WAYS = tuple(
+    way.strip()
+    for way in os.environ.get(
+        "LOGIN_WAYS", "security_code,authenticator,passkey,recovery_code"
+    ).split(",")
+    if way.strip()
+)
 # A new user's temporary password is e-mailed this long after the account is made (seed 6.1).
 TEMPORARY_PASSWORD_DELAY = timedelta(hours=env_int("TEMPORARY_PASSWORD_DELAY_HOURS", 24))
 # A temporary password stops working this long after its e-mail is due (ASVS 6.4.1).
@@ -323,32 +408,7 @@ TEMPORARY_PASSWORD_VALID = timedelta(days=env_int("TEMPORARY_PASSWORD_VALID_DAYS
 
 def _security_code_keys(value: str) -> dict[str, bytes]:
     """Parse ``id1:base64key,id2:base64key`` into {key id: 32-byte AES-256 key}."""
-    import base64
-    import binascii
-    import re
-
-    keys: dict[str, bytes] = {}
-    for item in value.split(","):
-        if not item.strip():
-            continue
-        key_id, _sep, encoded = item.strip().partition(":")
-        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
-            raise ImproperlyConfigured(
-                "SECURITY_CODE_KEYS: every key needs an id of 1-32 letters, digits, '.', '_' "
-                "or '-' before a colon (id1:base64key,id2:base64key)."
-            )
-        encoded = encoded.strip().replace("+", "-").replace("/", "_")
-        try:
-            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        except (binascii.Error, ValueError):
-            key = b""
-        if len(key) != 32:
-            raise ImproperlyConfigured(
-                f"SECURITY_CODE_KEYS: key {key_id!r} must be 32 bytes in base64 (make one "
-                "with: openssl rand -base64 32)."
-            )
-        keys[key_id] = key
-    return keys
+    return _aes_keys("SECURITY_CODE_KEYS", value)
 
 
 # AES-256-GCM keys for the security codes, by key id; SECURITY_CODE_CURRENT_KEY_ID encrypts
@@ -450,7 +510,8 @@ if not PRODUCTION:
 # --- Background work ----------------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # django-tasks-db's backend, carrying the request id to the task (observability/tasks.py).
+        "BACKEND": os.environ.get("TASKS_BACKEND", "openimi.observability.tasks.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
@@ -515,14 +576,26 @@ UPLOAD_ARCHIVE_MAX_ENTRIES = env_int("UPLOAD_ARCHIVE_MAX_ENTRIES", 10_000)
 # --- Directory ----------------------------------------------------------------------------------
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Health, metrics and logs (observability/; docs/operations.md) -----------------------------
+INSTALLED_APPS += ["openimi.observability"]
+# First: every line logged while a request is answered carries its id (X-Request-ID), and
+# every request is counted, timed and its queries counted for /metrics/.
+MIDDLEWARE[:0] = [
+    "openimi.observability.middleware.RequestIdMiddleware",
+    "openimi.observability.middleware.MetricsMiddleware",
+]
+# Logs: "plain" lines (the default) or one JSON object a line ("json"); on standard error, or
+# LOG_FILE. Each line carries the request id; query strings, e-mail addresses, tokens and
+# credentials are removed, and SQL is never logged (observability/logs.py).
+LOGGING = logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "plain"),
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    filename=os.environ.get("LOG_FILE", ""),
+)
+# The bearer token Prometheus sends to /metrics/; without one the endpoint answers 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# /health/ready/ fails when an e-mail due has waited longer than this to be sent.
+HEALTH_OUTBOX_MAX_AGE_SECONDS = env_int("HEALTH_OUTBOX_MAX_AGE_SECONDS", 15 * 60)
 
 # --- Deadlines, monitoring and the personal-data lifecycle (issue 5) ---------------------------
 INSTALLED_APPS += ["openimi.retention", "openimi.deadlines"]

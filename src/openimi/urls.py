@@ -21,6 +21,8 @@ urlpatterns = [
     # Choosing a language must work before logging in, too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("administration/privacy/", include("openimi.privacy.urls")),
+    # For load balancers and Prometheus: /health/live/, /health/ready/, /metrics/.
+    path("", include("openimi.observability.urls")),
 ]
 
 # The floor of the benchmarks (bench/run.py): one query behind the whole middleware stack.

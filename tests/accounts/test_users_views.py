@@ -14,7 +14,13 @@ from openimi.notifications.models import OutboxMessage
 from tests.factories import LanguageFactory, UserFactory
 
 OTHERS = ["basic_user", "handler", "allocator", "supervisor"]
-USER_PAGES = ["users:details", "users:change", "users:reset_password", "users:delete"]
+USER_PAGES = [
+    "users:details",
+    "users:change",
+    "users:reset_password",
+    "users:delete",
+    "users:hand_over",
+]
 
 
 @pytest.fixture(autouse=True)

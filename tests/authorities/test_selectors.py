@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from openimi.authorities.models import Authority, AuthorityTranslation
+from openimi.authorities.models import Authority, AuthorityTranslation, PolicyArea
 from openimi.authorities.selectors import AuthoritySearch, authority_search, coordinator_list
 from tests.factories import (
     AreaPreferencesFactory,
@@ -80,6 +80,24 @@ class TestFilters:
         assert _search(sector="41") == [authority]
         assert _search(sector="F") == [authority]
         assert _search(sector="A") == []
+
+    def test_an_authority_competent_in_all_areas_matches_every_sector(
+        self, authority, other_authority
+    ):
+        section = EconomicSectorFactory(code="F", level="section")
+        EconomicSectorFactory(code="41", level="division", parent=section)
+        other_authority.competent_in_all_areas = True
+        other_authority.save()
+        assert _search(sector="41") == [other_authority]
+        assert _search(sector="F") == [other_authority]
+
+    def test_policy_area(self, authority, other_authority, nl):
+        environment = PolicyArea.objects.create(code="environment", names={"en": "Environment"})
+        PolicyArea.objects.create(code="health", names={"en": "Health"})
+        authority.policy_areas.add(environment)
+        municipality = AuthorityFactory(country=nl, competent_in_all_areas=True)
+        assert set(_search(policy_area="environment")) == {authority, municipality}
+        assert _search(policy_area="health") == [municipality]
 
     def test_filters_combine(self, authority, other_authority, services_area):
         building = KeywordFactory(area=services_area)

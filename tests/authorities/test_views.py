@@ -149,6 +149,67 @@ class TestChangingAuthorityData:
         assert preferences.uses_allocation
         assert list(preferences.keywords.all()) == [keyword]
 
+    def test_preferences_need_a_keyword_when_the_area_has_some(
+        self, client, lda, authority, services_area
+    ):
+        KeywordFactory(area=services_area)
+        client.force_login(lda)
+        response = client.post(
+            reverse("authorities:edit_preferences", args=["services"]),
+            {"uses_allocation": "True", "coordinator_may_view_details": "False"},
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Select at least one keyword for which your authority is competent." in html
+        assert response.context["form"]["uses_allocation"].value() == "True"  # kept as typed
+        assert not authority.preferences.get().uses_allocation  # nothing saved
+
+    def test_select_all_ticks_every_keyword_and_saves_nothing(
+        self, client, lda, authority, services_area
+    ):
+        keywords = [KeywordFactory(area=services_area) for _ in range(3)]
+        client.force_login(lda)
+        url = reverse("authorities:edit_preferences", args=["services"])
+        page = client.get(url).content.decode()
+        assert 'name="select_all_keywords"' in page
+        response = client.post(
+            url,
+            {
+                "keywords": [keywords[0].pk],
+                "uses_allocation": "True",
+                "coordinator_may_view_details": "False",
+                "select_all_keywords": "1",
+            },
+        )
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert {int(pk) for pk in form["keywords"].value()} == {k.pk for k in keywords}
+        assert "govuk-error-summary" not in response.content.decode()
+        preferences = authority.preferences.get()
+        assert list(preferences.keywords.all()) == []
+        assert not preferences.uses_allocation
+        # Then Save keeps them all.
+        client.post(
+            url,
+            {
+                "keywords": [k.pk for k in keywords],
+                "uses_allocation": "True",
+                "coordinator_may_view_details": "False",
+            },
+        )
+        assert set(preferences.keywords.all()) == set(keywords)
+
+    def test_an_area_without_keywords_needs_none_and_offers_no_select_all(
+        self, client, lda, authority, services_area
+    ):
+        client.force_login(lda)
+        url = reverse("authorities:edit_preferences", args=["services"])
+        assert 'name="select_all_keywords"' not in client.get(url).content.decode()
+        response = client.post(
+            url, {"uses_allocation": "False", "coordinator_may_view_details": "False"}
+        )
+        assert response.status_code == 302
+
     def test_translation_page_saves_and_the_tab_shows_it(self, client, lda, authority, english):
         client.force_login(lda)
         client.post(
@@ -173,6 +234,26 @@ class TestChangingAuthorityData:
 
 
 class TestSearchPage:
+    def test_policy_area_filter_and_all_areas_label(self, client, basic_user, authority, nl):
+        from openimi.authorities.models import PolicyArea
+
+        environment = PolicyArea.objects.create(code="environment", names={"en": "Environment"})
+        municipality = AuthorityFactory(
+            country=nl, competent_in_all_areas=True, official_name="Gemeente Alles"
+        )
+        client.force_login(basic_user)
+        response = client.get(reverse("authorities:search"), {"policy_area": "environment"})
+        html = response.content.decode()
+        assert '<option value="environment" selected>' in html
+        assert [a.pk for a in response.context["page"].object_list] == [municipality.pk]
+        assert "Competent in all areas" in html
+        environment.authorities.add(authority)
+        response = client.get(reverse("authorities:search"), {"policy_area": "environment"})
+        assert {a.pk for a in response.context["page"].object_list} == {
+            authority.pk,
+            municipality.pk,
+        }
+
     def test_results_in_the_reader_language(self, client, basic_user, authority, english):
         AuthorityTranslation.objects.create(
             authority=authority, language=english, informal_title="Municipality of Oeteldonk"
@@ -205,9 +286,9 @@ class TestSearchPage:
         client.force_login(basic_user)
         url = reverse("authorities:search")
         client.get(url, {"q": "oeteldonk"})
-        # session, user, 4 filter choices, count, page, translations, the user's authority
+        # session, user, 5 filter choices, count, page, translations, the user's authority
         # and role grants (header and menu), and the session's idle-timeout refresh (3)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             client.get(url, {"q": "oeteldonk"})
 
     def test_one_query_gives_the_page_and_the_total(

@@ -280,3 +280,69 @@ def test_a_local_data_administrator_links_a_login(
     page.get_by_role("button", name="Unlink").click()
     expect(page.locator("main")).to_contain_text("is no longer linked to")
     assert not SsoLink.objects.exists()
+
+
+def test_the_authoritys_second_factor_rule_after_a_single_sign_on_login(
+    page, live_server, settings, op, linked_user, lda
+):
+    """A provider whose login is no second factor: the user's authenticator app completes
+    the login (the security code does not); one whose login is, satisfies the rule."""
+    import time
+
+    import pyotp
+
+    from openimi.accounts import authenticators
+    from openimi.authorities.services import authority_second_factor_rule_set
+
+    enrolment = authenticators.authenticator_begin(user=linked_user, name="Telefoon")
+    totp = pyotp.TOTP(enrolment.secret)
+    assert authenticators.authenticator_confirm(request=None, enrolment=enrolment, code=totp.now())
+    authority_second_factor_rule_set(authority=linked_user.authority, actor=lda, required=True)
+
+    _configure(settings, op)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Log in with Test ID").click()
+    _sign_in_at_provider(page, "subject-an")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    # The security code way refuses a login begun at the provider.
+    page.get_by_role("link", name="Three characters of your security code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    page.get_by_label("Code from your authenticator app").fill(totp.at(time.time() + 30))
+    page.get_by_role("button", name="Log in").click()
+    _logged_in_as(page, linked_user)
+    event = SecurityEvent.objects.filter(user=linked_user, event="login.succeeded").latest("pk")
+    assert event.detail == "sso testid; way: authenticator"
+    page.context.clear_cookies()  # a new visit: no session here nor at the provider
+
+    _configure(settings, op, second_factor=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Log in with Test ID").click()
+    _sign_in_at_provider(page, "subject-an")
+    _logged_in_as(page, linked_user)
+
+
+def test_a_single_sign_on_user_without_an_app_registers_one_under_the_rule(
+    page, live_server, settings, op, linked_user, lda
+):
+    import pyotp
+
+    from openimi.authorities.services import authority_second_factor_rule_set
+
+    authority_second_factor_rule_set(authority=linked_user.authority, actor=lda, required=True)
+    _configure(settings, op)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Log in with Test ID").click()
+    _sign_in_at_provider(page, "subject-an")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add an authenticator app")
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    page.get_by_text("Cannot scan the code? Type the key instead").click()
+    secret = "".join(page.locator("code.openimi-secret").inner_text().split())
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Add the app and log in").click()
+    _logged_in_as(page, linked_user)
+    assert linked_user.authenticators.filter(confirmed_at__isnull=False).count() == 1

@@ -8,18 +8,24 @@ from django.utils import timezone
 
 from openimi.common import ratelimit
 from openimi.common.models import RateLimitCounter
+from tests.redis_cache import shared_redis
 
 pytestmark = pytest.mark.django_db
 
 DATABASE = "openimi.common.ratelimit.DatabaseStore"
 CACHE = "openimi.common.ratelimit.CacheStore"
+REDIS = "openimi.common.ratelimit.RedisStore"
 START = 1_800_000_000 - 1_800_000_000 % 60  # a window's first second
 
 
-@pytest.fixture(params=[DATABASE, CACHE])
+@pytest.fixture(params=[DATABASE, CACHE, REDIS])
 def store(request, settings):
     from django.core.cache import cache
 
+    if request.param == REDIS:  # the real Redis, under a prefix of this test's own
+        with shared_redis(settings):
+            yield request.param
+        return
     settings.RATE_LIMIT_STORE = request.param
     cache.clear()
     yield request.param

@@ -30,6 +30,12 @@ ALLOWLIST = {
     "openimi.accounts.views.LoginCodeView",
     "openimi.accounts.views.SetupPasswordView",
     "openimi.accounts.views.SetupSecurityCodeView",
+    # Step 2 by a second factor, and registering an app when the authority requires one
+    # before the session opens (accounts/second_factors.py).
+    "openimi.accounts.views.LoginAuthenticatorView",
+    "openimi.accounts.views.LoginRecoveryCodeView",
+    "openimi.accounts.passkeys.views.PasskeyLoginView",
+    "openimi.accounts.views.SetupSecondFactorView",
     # Single sign-on: out to the provider and back (accounts/sso), and the logout (which may
     # go on to the provider's); LoginRequiredMiddleware still guards the logout.
     "openimi.accounts.sso.views.SsoStartView",
@@ -44,11 +50,23 @@ ALLOWLIST = {
     "openimi.accounts.views.PasswordChangeView",
     "openimi.accounts.views.SecurityCodeChangeView",
     "openimi.accounts.views.PreferencesView",
+    # My account → Login methods: the user's own apps and recovery codes; an app in the URL
+    # is looked up among request.user's own (404 otherwise).
+    "openimi.accounts.views.LoginMethodsView",
+    "openimi.accounts.views.AuthenticatorAddView",
+    "openimi.accounts.views.AuthenticatorConfirmView",
+    "openimi.accounts.views.AuthenticatorRemoveView",
+    "openimi.accounts.views.RecoveryCodesCreateView",
     # The published OpenAPI schema and its reader: no data.
     "drf_spectacular.views.SpectacularAPIView",
     "django.views.generic.base.TemplateView",
     # The API's catch-all 404 in JSON.
     "openimi.api.urls.not_found",
+    # For load balancers and Prometheus (observability/views.py): the health answers are
+    # public like the login pages and name only checks; the metrics need METRICS_TOKEN.
+    "openimi.observability.views.live",
+    "openimi.observability.views.ready",
+    "openimi.observability.views.prometheus",
 }
 
 # Object URLs that are the same for every authority by design: the directory of authorities

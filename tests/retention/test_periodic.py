@@ -23,7 +23,10 @@ def test_only_the_periodic_helper_looks_up_a_tasks_runs():
     found = [
         f"{path.relative_to(SRC)}:{number}: {line.strip()}"
         for path in sorted(SRC.rglob("*.py"))
-        if path != SRC / "retention" / "periodic.py" and "migrations" not in path.parts
+        if path != SRC / "retention" / "periodic.py"
+        and "migrations" not in path.parts
+        # The task backend writes each task's row (with its request id); it looks up nothing.
+        and path != SRC / "observability" / "tasks.py"
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if re.search(r"task_path\s*=", line)
     ]

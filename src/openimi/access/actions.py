@@ -55,6 +55,14 @@ class Action(StrEnum):
     USER_CHANGE = "users.change"
     # Link or unlink a user's single sign-on login (accounts/sso): the object is the User.
     USER_SSO_LINK = "users.sso_link"
+    # Add or remove passkeys (accounts/passkeys): the object is the User whose passkeys they are.
+    PASSKEY_MANAGE = "users.passkey_manage"
+    # Delete a user's second factors (authenticator apps, passkeys, recovery codes), so that
+    # they register again: the object is the User.
+    USER_SECOND_FACTORS_RESET = "users.second_factors_reset"
+    # Hand a leaver's open requests (drafts and sent ones, allocations) to a colleague of the
+    # same authority (seed 6.2), so that the leaver can be deleted: the object is the leaver.
+    USER_HAND_OVER = "users.hand_over"
     # The REST API: API_TOKEN_MANAGE's (make a token) and API_TOKEN_REVOKE's object is the
     # User the token acts as (oneself, or a service account of the authority one
     # administers); WEBHOOK_MANAGE's the Authority.

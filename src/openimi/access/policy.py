@@ -58,7 +58,7 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
             return _coordinator_lda_for(user, obj)
         case Action.USER_MANAGE:
             return is_local_data_administrator(user, obj)
-        case Action.USER_CHANGE:
+        case Action.USER_CHANGE | Action.USER_HAND_OVER:
             return obj is not None and is_local_data_administrator(user, obj.authority)
         case Action.USER_SSO_LINK:
             # A service account never logs in interactively, so it has no login to link.
@@ -66,6 +66,16 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
                 obj is not None
                 and not obj.is_service_account
                 and obj.is_active
+                and is_local_data_administrator(user, obj.authority)
+            )
+        case Action.PASSKEY_MANAGE:
+            # One's own only: a passkey is a way to log in as its owner. A service account
+            # never logs in interactively, so it has none.
+            return obj is not None and obj.pk == user.pk and not user.is_service_account
+        case Action.USER_SECOND_FACTORS_RESET:
+            return (
+                obj is not None
+                and not obj.is_service_account
                 and is_local_data_administrator(user, obj.authority)
             )
         case Action.API_TOKEN_MANAGE:
@@ -97,6 +107,13 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
     if action.value.startswith("request."):
         return request_rules.can(user, action, obj)
     return False
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether ``user``'s authority requires a second factor at login (its local data
+    administrators set the rule, ``CHANGE_AUTHORITY``)."""
+    authority = user.authority
+    return authority is not None and authority.second_factor_required
 
 
 def require(user: User | None, action: Action, obj: Any = None) -> None:

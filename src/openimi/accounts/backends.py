@@ -50,6 +50,9 @@ class SecurityCodeBackend(ModelBackend):
         user = User.objects.filter(pk=attempt.user_id).first()
         if user is None:
             return None, "unknown_user"
+        if attempt.sso_provider:
+            # Single sign-on already gave the first factor; the rule asks a second one.
+            return None, "sso_needs_second_factor"
         if user.is_service_account:
             # A back-office system works through API tokens only, never a login page.
             return None, "service_account"

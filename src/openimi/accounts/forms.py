@@ -261,3 +261,82 @@ class AccountPreferencesForm(Form):
         widget=forms.RadioSelect,
         required=False,  # left out: the choice stays as it was
     )
+
+
+# --- second factors (second_factors.py) --------------------------------------------------------
+
+
+class AuthenticatorCodeForm(Form):
+    """A 6-digit code of an authenticator app: at step 2 of the login, and to confirm a new
+    app. Spaces are allowed (``123 456``); the service decides whether the code is right."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6 digits your app shows now, for example 123456."),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        from openimi.accounts.authenticators import DIGITS, normalise_code
+
+        code = normalise_code(self.cleaned_data["code"])
+        if len(code) != DIGITS or not code.isascii() or not code.isdigit():
+            raise ValidationError(
+                _("Enter the 6 digits of the code, for example 123456."), code="format"
+            )
+        return code
+
+
+class RecoveryCodeForm(Form):
+    recovery_code = forms.CharField(
+        label=_("Recovery code"),
+        help_text=_("One of the ten codes you saved, for example ABCDE-FGHJK."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={**_NO_ASSIST, "class": "govuk-input--width-20"},
+        ),
+    )
+
+
+class AuthenticatorNameForm(Form):
+    name = forms.CharField(
+        label=_("Name of the app or phone"),
+        help_text=_("So that you can tell your apps apart, for example “Work phone”."),
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
+
+
+class CurrentPasswordForm(Form):
+    """A change to the login methods asks the current password (a borrowed session cannot)."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise ValidationError(
+                _("Your current password is not correct."), code="password_incorrect"
+            )
+        return password
+
+    @property
+    def current_password_wrong(self) -> bool:
+        return self.has_error("current_password", "password_incorrect")

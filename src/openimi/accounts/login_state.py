@@ -23,6 +23,8 @@ SETUP_SECONDS = 30 * 60  # to choose a password and a security code
 
 STEP_PASSWORD = "password"
 STEP_SECURITY_CODE = "security_code"
+# The authority requires a second factor and the user has none: register an authenticator app.
+STEP_SECOND_FACTOR = "second_factor"
 
 
 def _now() -> float:
@@ -78,6 +80,9 @@ class LoginAttempt(_SessionState):
     # step 2 asks for no characters and says a new code is chosen next. Decided by the
     # account alone, never by the password, so the page tells nothing about the password.
     new_code: bool = False
+    # The first factor was a single sign-on login at this provider (not a password): only a
+    # second factor may complete it, never the security code (second_factors.py).
+    sso_provider: str = ""
 
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> LoginAttempt:
@@ -90,6 +95,7 @@ class LoginAttempt(_SessionState):
             started_at=float(data["started_at"]),
             next_url=str(data.get("next_url") or ""),
             new_code=data.get("new_code") is True,
+            sso_provider=str(data.get("sso_provider") or ""),
         )
 
 
@@ -107,7 +113,7 @@ class AccountSetup(_SessionState):
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> AccountSetup:
         steps = [str(step) for step in data["steps"]]
-        if not set(steps) <= {STEP_PASSWORD, STEP_SECURITY_CODE}:
+        if not set(steps) <= {STEP_PASSWORD, STEP_SECURITY_CODE, STEP_SECOND_FACTOR}:
             raise ValueError(steps)
         return cls(
             user_id=int(data["user_id"]),

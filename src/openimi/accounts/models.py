@@ -211,6 +211,26 @@ class SecurityEvent(models.Model):
         SSO_LINKED = "sso.linked", _("Single sign-on linked")
         SSO_UNLINKED = "sso.unlinked", _("Single sign-on unlinked")
         SSO_LOGIN = "sso.login", _("Logged in through single sign-on")
+        # Passkeys (WebAuthn, accounts/passkeys/).
+        PASSKEY_ADDED = "passkey.added", _("Passkey added")
+        PASSKEY_REMOVED = "passkey.removed", _("Passkey removed")
+        PASSKEY_REMOVE_FAILED = "passkey.remove_failed", _("Passkey removal refused")
+        PASSKEY_USED = "passkey.used", _("Passkey used")
+        PASSKEY_REFUSED = "passkey.refused", _("Passkey refused")
+        # Second factors (accounts/second_factors.py, authenticators.py, recovery_codes.py).
+        AUTHENTICATOR_ADDED = "authenticator.added", _("Authenticator app added")
+        AUTHENTICATOR_REMOVED = "authenticator.removed", _("Authenticator app removed")
+        LOGIN_METHODS_CHANGE_FAILED = (
+            "login_methods.change_failed",
+            _("Change of login methods refused"),
+        )
+        RECOVERY_CODES_CREATED = "recovery_codes.created", _("Recovery codes created")
+        RECOVERY_CODE_USED = "recovery_code.used", _("Recovery code used")
+        SECOND_FACTORS_RESET = "second_factors.reset", _("Second factors reset")
+        SECOND_FACTOR_RULE_CHANGED = (
+            "second_factor_rule.changed",
+            _("Second factor rule of the authority changed"),
+        )
 
     user = models.ForeignKey(
         User,
@@ -280,3 +300,71 @@ class SsoLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.subject} → {self.user_id}"
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) of a user: a second factor at login (accounts/passkeys/).
+
+    Holds the credential's public key only; the private key never leaves the authenticator.
+    ``credential_id`` is base64url as the browser sends it. ``sign_count`` is the last counter
+    the authenticator reported: a lower one later means a cloned key and is refused.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(_("name"), max_length=60)
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"
+
+
+class AuthenticatorDevice(models.Model):
+    """An authenticator app (TOTP, RFC 6238: 6 digits, 30 seconds, SHA-1) of one user.
+
+    The shared secret is sealed like the security code (``security_code.seal``: AES-256-GCM
+    under ``settings.SECURITY_CODE_KEYS``, bound to the user). It counts only once confirmed
+    with a current code; ``last_used_step`` is the last time step accepted, so that a code is
+    used once (a replay, or an older code, is refused).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="authenticators")
+    name = models.CharField(_("name"), max_length=60)
+    secret_ciphertext = models.BinaryField(editable=False)
+    secret_key_id = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_step = models.BigIntegerField(default=0, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["user", "confirmed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code: a salted SHA-256 of it, never the code."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=100, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        indexes = [models.Index(fields=["user", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} ({self.user_id})"

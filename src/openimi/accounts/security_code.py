@@ -143,6 +143,36 @@ def _decrypt(user: User) -> str:
     return plain.decode(_ENCODING)
 
 
+# --- the same sealing for the other secrets of a user (authenticator apps) ---------------------
+
+
+def current_key_id() -> str:
+    return settings.SECURITY_CODE_CURRENT_KEY_ID
+
+
+@sensitive_variables()
+def seal(plain: bytes, *, purpose: str, key_id: str) -> bytes:
+    """AES-256-GCM under the security-code key ``key_id``, with a random nonce, bound by
+    the associated data ``purpose`` (for example ``openimi:authenticator:v1:user:7``): a
+    ciphertext moved to another row or used for another purpose does not open."""
+    nonce = os.urandom(_NONCE_BYTES)
+    return nonce + AESGCM(_key(key_id)).encrypt(nonce, plain, purpose.encode())
+
+
+@sensitive_variables()
+def unseal(blob: bytes, *, purpose: str, key_id: str) -> bytes:
+    """The plaintext of ``seal``; SecurityCodeKeyMissing or SecurityCodeUnreadable."""
+    blob = bytes(blob or b"")
+    try:
+        return AESGCM(_key(key_id)).decrypt(
+            blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], purpose.encode()
+        )
+    except (InvalidTag, ValueError):
+        raise SecurityCodeUnreadable(
+            f"A sealed secret ({purpose}) does not decrypt with key {key_id!r}."
+        ) from None
+
+
 # --- the interface ----------------------------------------------------------------------------
 
 

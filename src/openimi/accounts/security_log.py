@@ -74,4 +74,8 @@ _WARNING_EVENTS = {
     SecurityEvent.Code.ACCOUNT_LOCKED,
     SecurityEvent.Code.PASSWORD_CHANGE_FAILED,
     SecurityEvent.Code.SECURITY_CODE_CHANGE_FAILED,
+    SecurityEvent.Code.PASSKEY_REMOVE_FAILED,
+    SecurityEvent.Code.PASSKEY_REFUSED,
+    SecurityEvent.Code.LOGIN_METHODS_CHANGE_FAILED,
+    SecurityEvent.Code.SECOND_FACTORS_RESET,
 }

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from openimi.accounts.models import SecurityEvent, User
+from openimi.accounts.models import AuthenticatorDevice, RecoveryCode, SecurityEvent, User
 
 
 def security_event_list(*, user: User, limit: int = 10) -> QuerySet[SecurityEvent]:
@@ -40,3 +40,22 @@ def locked_usernames() -> QuerySet:
         .values("username")
         .distinct()
     )
+
+
+def authenticator_list(*, user: User) -> list[AuthenticatorDevice]:
+    """The user's confirmed authenticator apps, oldest first."""
+    return list(AuthenticatorDevice.objects.filter(user=user, confirmed_at__isnull=False))
+
+
+def authenticator_get(*, user: User, pk: int) -> AuthenticatorDevice | None:
+    return AuthenticatorDevice.objects.filter(user=user, pk=pk, confirmed_at__isnull=False).first()
+
+
+def recovery_code_list(*, user: User) -> QuerySet[RecoveryCode]:
+    """The user's recovery codes (hashed), used or not."""
+    return RecoveryCode.objects.filter(user=user)
+
+
+def authenticator_unconfirmed_get(*, user: User, pk: int) -> AuthenticatorDevice | None:
+    """An app of ``user`` whose registration is not finished (however old)."""
+    return AuthenticatorDevice.objects.filter(user=user, pk=pk, confirmed_at__isnull=True).first()

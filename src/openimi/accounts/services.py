@@ -33,11 +33,17 @@ from openimi.accounts.backends import BACKEND_PATH
 from openimi.accounts.login_state import (
     LOGIN_AT_KEY,
     STEP_PASSWORD,
+    STEP_SECOND_FACTOR,
     STEP_SECURITY_CODE,
     AccountSetup,
     LoginAttempt,
 )
 from openimi.accounts.models import SecurityEvent, User, UserSession
+from openimi.accounts.second_factors import (
+    WAY_SECURITY_CODE,
+    second_factor_required,
+    user_has_second_factor,
+)
 from openimi.accounts.security_code import (
     security_code_challenge_forget,
     security_code_challenge_positions,
@@ -47,6 +53,8 @@ from openimi.accounts.security_code import (
 from openimi.accounts.security_log import security_event_record
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.http import HttpRequest
 
 Code = SecurityEvent.Code
@@ -62,6 +70,10 @@ class LoginOutcome:
     setup: AccountSetup | None = None
     next_url: str = ""
     temporary_password_expired: bool = False
+    # The authority requires a second factor and the user has one: the seed's login is refused.
+    second_factor_required: bool = False
+    # The name is locked (django-axes): the caller answers with ``lockout_response``.
+    locked: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -149,6 +161,79 @@ def login_verify(*, request: HttpRequest, characters: list[str]) -> LoginOutcome
         return LoginOutcome(user=None)
 
     security_code_challenge_forget(user=user)
+    return _login_go_on(request=request, attempt=attempt, user=user, way=WAY_SECURITY_CODE)
+
+
+def _attempt_user(attempt: LoginAttempt) -> tuple[User | None, str]:
+    """The attempt's user when every gate of the backend passes (else None and why), except
+    the password: the caller checks the factor first, so that a wrong password costs the
+    same time as a right one."""
+    user = User.objects.filter(pk=attempt.user_id).first() if attempt.user_id else None
+    if user is None:
+        return None, "unknown_user"
+    if user.is_service_account:
+        return None, "service_account"
+    if not user.is_active or user.status == User.Status.INACTIVE:
+        return None, "inactive"
+    if not constant_time_compare(user.get_session_auth_hash(), attempt.auth_hash):
+        return None, "password_changed"
+    return user, ""
+
+
+@sensitive_variables()
+def login_verify_factor(
+    *,
+    request: HttpRequest,
+    way: str,
+    verify: Callable[[User], bool],
+    decoy: Callable[[], None] | None = None,
+) -> LoginOutcome:
+    """Step 2 by another way than the security code (``second_factors``): an authenticator
+    app, a passkey, a recovery code. Like ``login_verify``: one attempt, used up whatever
+    happens; success only when the attempt's user exists, its password was right and
+    ``verify(user)`` is True; one generic failure otherwise, counted by django-axes like a
+    wrong security code. ``verify`` is called for every known name, right password or not
+    (so the time says nothing about the password), never with None; for a name that is no
+    account ``decoy`` does the same work instead."""
+    attempt = LoginAttempt.load(request.session)
+    LoginAttempt.forget(request.session)
+    if attempt is None:
+        raise LoginExpired
+    if login_is_locked(request=request, username=attempt.username):
+        login_refused_locked(request=request, username=attempt.username)
+        return LoginOutcome(user=None, locked=True)
+    user, reason = _attempt_user(attempt)
+    if user is None:
+        if decoy is not None:
+            decoy()
+        ok = False
+    else:
+        ok = verify(user)
+        if not attempt.password_ok:
+            reason = "password"
+        elif not ok:
+            reason = way
+    if not ok or reason:
+        security_event_record(
+            event=Code.LOGIN_FAILED,
+            request=request,
+            user=User.objects.filter(pk=attempt.user_id).first() if attempt.user_id else None,
+            username=attempt.username,
+            detail=f"{way}: {reason}",
+        )
+        user_login_failed.send(
+            sender=__name__, credentials={"username": attempt.username}, request=request
+        )
+        return LoginOutcome(user=None, locked=bool(getattr(request, "axes_locked_out", False)))
+    assert user is not None  # noqa: S101 - ok implies a user
+    return _login_go_on(request=request, attempt=attempt, user=user, way=way)
+
+
+def _login_go_on(
+    *, request: HttpRequest, attempt: LoginAttempt, user: User, way: str
+) -> LoginOutcome:
+    """Both factors were right: refuse what the rules refuse, else the setup steps or the
+    session."""
     if temporary_password_expired(user):
         # The secret was right, so saying why is no help to a guesser; no session opens.
         security_event_record(
@@ -159,17 +244,32 @@ def login_verify(*, request: HttpRequest, characters: list[str]) -> LoginOutcome
             detail="temporary password expired",
         )
         return LoginOutcome(user=None, temporary_password_expired=True)
+    rule = second_factor_required(user)
+    has_factor = user_has_second_factor(user)
+    if rule and has_factor and way == WAY_SECURITY_CODE:
+        # The authority's rule: the seed's login alone is not enough for a user who has a
+        # factor. Said only now that password and code were right, like an expired password.
+        security_event_record(
+            event=Code.LOGIN_FAILED,
+            request=request,
+            user=user,
+            username=attempt.username,
+            detail="second factor required",
+        )
+        return LoginOutcome(user=None, second_factor_required=True)
     steps = []
     if user.must_change_password:
         steps.append(STEP_PASSWORD)
-    if not user.has_security_code:
+    if not user.has_security_code and not attempt.sso_provider:
         steps.append(STEP_SECURITY_CODE)
-    security_event_record(
-        event=Code.LOGIN_SUCCEEDED,
-        request=request,
-        user=user,
-        detail="setup: " + ", ".join(steps) if steps else "",
-    )
+    if rule and not has_factor:
+        steps.append(STEP_SECOND_FACTOR)
+    detail = "" if way == WAY_SECURITY_CODE else f"way: {way}"
+    if attempt.sso_provider:
+        detail = f"sso {attempt.sso_provider}; {detail}"
+    if steps:
+        detail = "; ".join(filter(None, [detail, "setup: " + ", ".join(steps)]))
+    security_event_record(event=Code.LOGIN_SUCCEEDED, request=request, user=user, detail=detail)
     if steps:
         setup = AccountSetup(
             user_id=user.pk,
@@ -245,6 +345,20 @@ def setup_security_code_set(
     security_code_set(user=user, code=code)
     security_event_record(event=Code.SECURITY_CODE_SET, request=request, user=user)
     return _setup_step_done(request=request, setup=setup, user=user, step=STEP_SECURITY_CODE)
+
+
+@sensitive_variables()
+def setup_second_factor_set(
+    *, request: HttpRequest, setup: AccountSetup, user: User, enrolment, code: str
+) -> bool | None:
+    """The authority requires a second factor: confirm the app registered during the login.
+    None when the code was wrong (the app does not count yet); else whether the session
+    opened."""
+    from openimi.accounts.authenticators import authenticator_confirm
+
+    if not authenticator_confirm(request=request, enrolment=enrolment, code=code):
+        return None
+    return _setup_step_done(request=request, setup=setup, user=user, step=STEP_SECOND_FACTOR)
 
 
 # --- own account -----------------------------------------------------------------------------

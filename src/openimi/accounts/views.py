@@ -10,31 +10,40 @@ from math import ceil
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
-from openimi.accounts import selectors, services
+from openimi.access import policy
+from openimi.access.actions import Action
+from openimi.accounts import authenticators, recovery_codes, second_factors, selectors, services
 from openimi.accounts.forms import (
     GENERIC_LOGIN_ERROR,
     AccountPreferencesForm,
+    AuthenticatorCodeForm,
+    AuthenticatorNameForm,
+    CurrentPasswordForm,
     FirstPasswordForm,
     LoginForm,
     OwnPasswordChangeForm,
+    RecoveryCodeForm,
     SecurityCodeChallengeForm,
     SecurityCodeChangeForm,
     SecurityCodeSetForm,
 )
-from openimi.accounts.login_state import STEP_PASSWORD, STEP_SECURITY_CODE
+from openimi.accounts.login_state import STEP_PASSWORD, STEP_SECOND_FACTOR, STEP_SECURITY_CODE
 from openimi.accounts.middleware import LOGGED_IN_HINT_COOKIE
 from openimi.accounts.models import SecurityEvent
+from openimi.accounts.passkeys.selectors import passkey_list
 from openimi.accounts.security_code import CODE_LENGTH
 from openimi.accounts.sso.providers import providers as sso_providers
 from openimi.common import ratelimit
@@ -91,6 +100,8 @@ def _setup_redirect(step: str | None):
         return redirect("accounts:setup_password")
     if step == STEP_SECURITY_CODE:
         return redirect("accounts:setup_security_code")
+    if step == STEP_SECOND_FACTOR:
+        return redirect("accounts:setup_second_factor")
     return redirect("accounts:login")
 
 
@@ -199,6 +210,8 @@ class LoginCodeView(View):
         attempt = services.login_attempt_pending(request=request)
         if attempt is None:
             return redirect("accounts:login")
+        if attempt.sso_provider:
+            return redirect("accounts:login_authenticator")
         if attempt.new_code:
             return render(request, "accounts/login_new_code.html", {"code_length": CODE_LENGTH})
         form = SecurityCodeChallengeForm(positions=attempt.positions)
@@ -221,24 +234,162 @@ class LoginCodeView(View):
         except services.LoginExpired:
             messages.info(request, _("Your login took too long. Please start again."))
             return redirect("accounts:login")
-        if outcome.temporary_password_expired:
-            return login_failed_page(
-                request,
-                attempt.username,
-                attempt.next_url,
-                error=_(
-                    "Your temporary password has expired. Ask a local data administrator of "
-                    "your authority to reset your password."
-                ),
-            )
-        if not outcome.succeeded:
-            return login_failed_page(request, attempt.username, attempt.next_url)
-        if outcome.setup is not None:
-            return _setup_redirect(outcome.setup.next_step)
-        return _logged_in(request, outcome.user, outcome.next_url)
+        return _login_outcome_response(request, attempt, outcome)
 
     def _render(self, form):
-        return render(self.request, self.template_name, {"form": form})
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "other_ways": _other_ways(second_factors.WAY_SECURITY_CODE)},
+        )
+
+
+def _login_outcome_response(request, attempt, outcome):
+    """Step 2 decided (by any way): the next page."""
+    if outcome.locked:
+        return lockout_response(request)
+    if outcome.temporary_password_expired:
+        return login_failed_page(
+            request,
+            attempt.username,
+            attempt.next_url,
+            error=_(
+                "Your temporary password has expired. Ask a local data administrator of "
+                "your authority to reset your password."
+            ),
+        )
+    if outcome.second_factor_required:
+        return login_failed_page(
+            request,
+            attempt.username,
+            attempt.next_url,
+            error=_(
+                "Your authority requires a second factor to log in. Enter your username and "
+                "password again, then use your authenticator app or passkey."
+            ),
+        )
+    if not outcome.succeeded:
+        return login_failed_page(request, attempt.username, attempt.next_url)
+    if outcome.setup is not None:
+        return _setup_redirect(outcome.setup.next_step)
+    return _logged_in(request, outcome.user, outcome.next_url)
+
+
+def _other_ways(current: str) -> list[dict]:
+    """Every way of the installation but ``current``, whose page exists: the same list for
+    every visitor (step 2 is shown before anyone knows whether the password was right)."""
+    ways = []
+    for way in second_factors.login_ways():
+        if way.code == current:
+            continue
+        try:
+            url = reverse(way.url_name)
+        except NoReverseMatch:  # a way whose pages this installation does not have
+            continue
+        ways.append({"code": way.code, "label": way.label, "url": url})
+    return ways
+
+
+@_hide_post
+class _LoginFactorView(View):
+    """Step 2 by another way than the security code: one form, the same for every visitor."""
+
+    way: str
+    template_name: str
+    form_class: type
+
+    def dispatch(self, request, *args, **kwargs):
+        if not second_factors.way_offered(self.way):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        if services.login_attempt_pending(request=request) is None:
+            return redirect("accounts:login")
+        return self._render(self.form_class())
+
+    def post(self, request):
+        attempt = services.login_attempt_pending(request=request)
+        if attempt is None:
+            messages.info(request, _("Your login took too long. Please start again."))
+            return redirect("accounts:login")
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            # A code is spent only when the password was right: a typo in the password does
+            # not cost the user a recovery code (the check itself runs either way).
+            outcome = self.verify(form, spend=attempt.password_ok)
+        except services.LoginExpired:
+            messages.info(request, _("Your login took too long. Please start again."))
+            return redirect("accounts:login")
+        if outcome.succeeded:
+            self.succeeded(outcome.user)
+        return _login_outcome_response(request, attempt, outcome)
+
+    def verify(self, form, *, spend: bool) -> services.LoginOutcome:
+        raise TypeError(f"{type(self).__name__} must say how it checks its code.")
+
+    def succeeded(self, user) -> None:
+        """After a success, before the next page."""
+
+    def _render(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "other_ways": _other_ways(self.way)},
+        )
+
+
+class LoginAuthenticatorView(_LoginFactorView):
+    """Step 2 with a code of an authenticator app (no JavaScript needed)."""
+
+    way = second_factors.WAY_AUTHENTICATOR
+    template_name = "accounts/login_authenticator.html"
+    form_class = AuthenticatorCodeForm
+
+    def verify(self, form, *, spend: bool):
+        code = form.cleaned_data["code"]
+        return services.login_verify_factor(
+            request=self.request,
+            way=self.way,
+            verify=lambda user: authenticators.authenticator_verify(
+                user=user, code=code, use=spend
+            ),
+            decoy=lambda: authenticators.authenticator_decoy(code=code),
+        )
+
+
+class LoginRecoveryCodeView(_LoginFactorView):
+    """Step 2 with a recovery code, for a lost authenticator app; each works once."""
+
+    way = second_factors.WAY_RECOVERY_CODE
+    template_name = "accounts/login_recovery_code.html"
+    form_class = RecoveryCodeForm
+
+    def verify(self, form, *, spend: bool):
+        code = form.cleaned_data["recovery_code"]
+        return services.login_verify_factor(
+            request=self.request,
+            way=self.way,
+            verify=lambda user: recovery_codes.recovery_code_use(
+                request=self.request, user=user, code=code, use=spend
+            ),
+            decoy=lambda: recovery_codes.recovery_code_decoy(code=code),
+        )
+
+    def succeeded(self, user) -> None:
+        left = recovery_codes.recovery_codes_left(user=user)
+        text = _("You used a recovery code. You have %(count)s left: each works once.") % {
+            "count": left
+        }
+        if left <= recovery_codes.FEW_LEFT:
+            text += " " + _(
+                "Create new recovery codes in My account, Login methods, before they run out."
+            )
+            messages.warning(self.request, text)
+        else:
+            messages.info(self.request, text)
 
 
 @_hide_post
@@ -314,6 +465,69 @@ class SetupSecurityCodeView(_SetupView):
         )
 
 
+ENROLMENT_KEY = "openimi.login.enrolment"
+
+
+class SetupSecondFactorView(_SetupView):
+    """The authority requires a second factor and the user has none: register an
+    authenticator app before the session opens."""
+
+    step = STEP_SECOND_FACTOR
+    template_name = "accounts/setup_second_factor.html"
+    form_class = AuthenticatorCodeForm
+
+    def _enrolment(self):
+        pk = self.request.session.get(ENROLMENT_KEY)
+        enrolment = None
+        if isinstance(pk, int):
+            enrolment = authenticators.authenticator_pending(user=self.setup_user, pk=pk)
+        if enrolment is None:
+            enrolment = authenticators.authenticator_begin(
+                user=self.setup_user, name=_("Authenticator app")
+            )
+            self.request.session[ENROLMENT_KEY] = enrolment.device.pk
+        return enrolment
+
+    def get(self, request):
+        return self._render(AuthenticatorCodeForm())
+
+    def post(self, request):
+        form = AuthenticatorCodeForm(request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        opened = services.setup_second_factor_set(
+            request=request,
+            setup=self.setup,
+            user=self.setup_user,
+            enrolment=self._enrolment(),
+            code=form.cleaned_data["code"],
+        )
+        if opened is None:
+            form.add_error("code", WRONG_NEW_APP_CODE)
+            return self._render(form)
+        request.session.pop(ENROLMENT_KEY, None)
+        if not opened:
+            return _setup_redirect(self.setup.next_step)
+        messages.success(request, _("Welcome to openimi. You are logged in."))
+        return _logged_in(request, self.setup_user, self.setup.next_url)
+
+    def _render(self, form):
+        enrolment = self._enrolment()
+        response = render(
+            self.request,
+            self.template_name,
+            {"form": form, "enrolment": enrolment, "steps": self.setup.steps},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+WRONG_NEW_APP_CODE = _lazy(
+    "This code is not right. Check that the time on your phone is correct and enter the code "
+    "the app shows now."
+)
+
+
 # --- My account -------------------------------------------------------------------------------
 
 
@@ -336,6 +550,7 @@ class AccountView(TemplateView):
             account=user,
             language_name=language_name(user.language),
             events=selectors.security_event_list(user=user),
+            authenticator_count=len(selectors.authenticator_list(user=user)),
         )
         return context
 
@@ -346,6 +561,7 @@ class _CredentialChangeView(View):
 
     template_name: str
     failed_event: str
+    success_url = "accounts:account"
 
     def get(self, request):
         return self._render(self.make_form())
@@ -358,7 +574,7 @@ class _CredentialChangeView(View):
         if form.is_valid():
             self.save(form)
             messages.success(request, self.success_message())
-            return redirect("accounts:account")
+            return redirect(self.success_url)
         if self.current_wrong(form):
             services.credential_check_failed(
                 request=request, user=request.user, event=self.failed_event
@@ -436,3 +652,171 @@ class PreferencesView(View):
         translation.activate(user.language)  # the message below is in the new language
         messages.success(request, _("Your details have been saved."))
         return _set_language_cookie(redirect(reverse("accounts:account")), user.language)
+
+
+# --- My account: login methods (second factors) -------------------------------------------------
+
+
+class LoginMethodsView(TemplateView):
+    """The user's authenticator apps and recovery codes, and what the authority requires."""
+
+    template_name = "accounts/login_methods.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            apps=selectors.authenticator_list(user=user),
+            recovery_codes_left=recovery_codes.recovery_codes_left(user=user),
+            has_recovery_codes=selectors.recovery_code_list(user=user).exists(),
+            required=second_factors.second_factor_required(user),
+            ways=second_factors.login_ways(),
+            offers_authenticator=second_factors.way_offered(second_factors.WAY_AUTHENTICATOR),
+            offers_recovery_codes=second_factors.way_offered(second_factors.WAY_RECOVERY_CODE),
+            offers_passkey=second_factors.way_offered(second_factors.WAY_PASSKEY)
+            and policy.can(user, Action.PASSKEY_MANAGE, user),
+            passkeys=passkey_list(user=user),
+            **kwargs,
+        )
+
+
+class AuthenticatorAddView(View):
+    """Register an app, 1 of 2: its name."""
+
+    template_name = "accounts/authenticator_add.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": AuthenticatorNameForm()})
+
+    def post(self, request):
+        form = AuthenticatorNameForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        enrolment = authenticators.authenticator_begin(
+            user=request.user, name=form.cleaned_data["name"]
+        )
+        return redirect("accounts:authenticator_confirm", pk=enrolment.device.pk)
+
+
+@_hide_post
+class AuthenticatorConfirmView(View):
+    """Register an app, 2 of 2: scan the QR code (or type the secret), enter a current code."""
+
+    template_name = "accounts/authenticator_confirm.html"
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        if selectors.authenticator_unconfirmed_get(user=request.user, pk=pk) is None:
+            raise Http404
+        self.enrolment = authenticators.authenticator_pending(user=request.user, pk=pk)
+        if self.enrolment is None:  # begun too long ago
+            messages.info(request, _("Please start adding the app again."))
+            return redirect("accounts:authenticator_add")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self._render(AuthenticatorCodeForm())
+
+    def post(self, request):
+        form = AuthenticatorCodeForm(request.POST)
+        if form.is_valid():
+            if authenticators.authenticator_confirm(
+                request=request, enrolment=self.enrolment, code=form.cleaned_data["code"]
+            ):
+                messages.success(
+                    request,
+                    _("%(name)s has been added. You can now log in with its codes.")
+                    % {"name": self.enrolment.device.name},
+                )
+                return redirect("accounts:login_methods")
+            form.add_error("code", WRONG_NEW_APP_CODE)
+        return self._render(form)
+
+    def _render(self, form):
+        response = render(
+            self.request, self.template_name, {"form": form, "enrolment": self.enrolment}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class _PasswordConfirmedView(View):
+    """A change to the login methods: asks the current password; a wrong one counts as a
+    failed login (like the password and security code pages)."""
+
+    template_name: str
+    failed_event = SecurityEvent.Code.LOGIN_METHODS_CHANGE_FAILED
+
+    def post(self, request, **kwargs):
+        if services.login_is_locked(request=request, username=request.user.get_username()):
+            services.login_refused_locked(request=request, username=request.user.get_username())
+            return lockout_response(request)
+        form = CurrentPasswordForm(request.POST, user=request.user)
+        if form.is_valid():
+            return self.perform()
+        if form.current_password_wrong:
+            services.credential_check_failed(
+                request=request, user=request.user, event=self.failed_event
+            )
+        return self._render(form)
+
+    def get(self, request, **kwargs):
+        return self._render(CurrentPasswordForm(user=request.user))
+
+    def perform(self):
+        raise TypeError(f"{type(self).__name__} must name its service.")
+
+    def context(self) -> dict:
+        return {}
+
+    def _render(self, form):
+        return render(self.request, self.template_name, {"form": form, **self.context()})
+
+
+_hide_password = method_decorator(sensitive_post_parameters("current_password"), name="dispatch")
+
+
+@_hide_password
+class AuthenticatorRemoveView(_PasswordConfirmedView):
+    template_name = "accounts/authenticator_remove.html"
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.device = selectors.authenticator_get(user=request.user, pk=pk)
+        if self.device is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self):
+        authenticators.authenticator_remove(
+            request=self.request, user=self.request.user, device=self.device
+        )
+        messages.success(self.request, _("%(name)s has been removed.") % {"name": self.device.name})
+        return redirect("accounts:login_methods")
+
+    def context(self):
+        return {
+            "device": self.device,
+            "last_one_required": second_factors.second_factor_required(self.request.user)
+            and len(selectors.authenticator_list(user=self.request.user)) == 1,
+        }
+
+
+@_hide_password
+@method_decorator(never_cache, name="dispatch")
+class RecoveryCodesCreateView(_PasswordConfirmedView):
+    """Make ten new recovery codes (the old ones stop working) and show them, once."""
+
+    template_name = "accounts/recovery_codes_create.html"
+    failed_event = SecurityEvent.Code.LOGIN_METHODS_CHANGE_FAILED
+
+    def dispatch(self, request, *args, **kwargs):
+        if not second_factors.way_offered(second_factors.WAY_RECOVERY_CODE):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self):
+        codes = recovery_codes.recovery_codes_generate(request=self.request, user=self.request.user)
+        response = render(self.request, "accounts/recovery_codes_show.html", {"codes": codes})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def context(self):
+        return {"has_recovery_codes": selectors.recovery_code_list(user=self.request.user).exists()}

@@ -40,6 +40,7 @@ class AuthoritySearchForm(Form):
         label=_("Keyword"), required=False, coerce=int, empty_value=None
     )
     sector = forms.ChoiceField(label=_("Economic sector (NACE)"), required=False)
+    policy_area = forms.ChoiceField(label=_("Policy area"), required=False)
 
     COORDINATORS = "coordinators"
 
@@ -65,6 +66,9 @@ class AuthoritySearchForm(Form):
             (s.code, f"{s.code} – {s.name}" if s.level == "division" else f"{s.code} {s.name}")
             for s in choices["sectors"]
         ]
+        self.fields["policy_area"].choices = any_choice + [
+            (p.code, p.name) for p in choices["policy_areas"]
+        ]
 
     def to_search(self) -> AuthoritySearch:
         data = self.cleaned_data
@@ -77,6 +81,7 @@ class AuthoritySearchForm(Form):
             area=data.get("area") or "",
             keyword=data.get("keyword"),
             sector=data.get("sector") or "",
+            policy_area=data.get("policy_area") or "",
         )
 
 
@@ -130,12 +135,17 @@ class AreaPreferencesForm(Form):
         queryset=Keyword.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
-        help_text=_("Select the keywords for which your authority is competent."),
+        help_text=_(
+            'Select the keywords for which your authority is competent. "Select all '
+            'keywords" ticks every keyword of the area; nothing is saved until you save.'
+        ),
     )
     uses_allocation = _yes_no_field(AreaPreferences._meta.get_field("uses_allocation").verbose_name)
     coordinator_may_view_details = _yes_no_field(
         AreaPreferences._meta.get_field("coordinator_may_view_details").verbose_name
     )
+
+    SELECT_ALL = "select_all_keywords"
 
     def __init__(self, *args, preferences: AreaPreferences, **kwargs):
         # The stored values, under any initial the caller gives (a FormView passes {}).
@@ -146,7 +156,14 @@ class AreaPreferencesForm(Form):
         }
         kwargs["initial"] = {**stored, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.fields["keywords"].queryset = Keyword.objects.filter(area_id=preferences.area_id)
+        keywords = Keyword.objects.filter(area_id=preferences.area_id)
+        self.fields["keywords"].queryset = keywords
+        # Seed 6.4 marks the keywords required (*): an area with keywords needs at least one,
+        # or no search by keyword would ever find the authority.
+        self.fields["keywords"].required = keywords.exists()
+        self.fields["keywords"].error_messages["required"] = _(
+            "Select at least one keyword for which your authority is competent."
+        )
         self.fields["uses_allocation"].help_text = _(
             "If you choose No, all request handlers can see every request of the authority. "
             "If you choose Yes, allocators allocate each request to handlers. Recommended "
@@ -175,3 +192,15 @@ class TranslationForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["informal_title"].required = True
+
+
+class SecondFactorRuleForm(Form):
+    second_factor_required = forms.BooleanField(
+        label=_("Require a second factor for every user of the authority"),
+        help_text=_(
+            "Users then log in with their password and a code from an authenticator app, or a "
+            "passkey; three characters of the security code are no longer enough. A user "
+            "without an authenticator app adds one at the next login."
+        ),
+        required=False,
+    )

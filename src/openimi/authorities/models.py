@@ -144,6 +144,11 @@ class Authority(TimeStampedModel):
     fax = models.CharField(_("fax"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     competent_in_all_areas = models.BooleanField(_("competent in all areas"), default=False)
+    # The local data administrators' rule (issue 23): the seed's login alone (password and
+    # three characters) no longer opens a session; an authenticator app or passkey is needed.
+    second_factor_required = models.BooleanField(
+        _("second factor required"), default=False, editable=False
+    )
     economic_sectors = models.ManyToManyField(
         EconomicSector, blank=True, related_name="authorities", verbose_name=_("economic sectors")
     )

@@ -7,7 +7,8 @@ from django.db import transaction
 
 from openimi.access import policy
 from openimi.access.policy import Action
-from openimi.accounts.models import User
+from openimi.accounts.models import SecurityEvent, User
+from openimi.accounts.security_log import security_event_record
 from openimi.authorities.models import (
     AreaPreferences,
     Authority,
@@ -62,6 +63,34 @@ def authority_update_contact(*, authority: Authority, actor: User, **data) -> Au
         if set(changed) & set(TRANSLATED_FIELDS):
             authority.translations.update(needs_translation=True)
         audit.info("authority.changed id=%s by=%s fields=%s", authority.pk, actor.pk, changed)
+    return authority
+
+
+def authority_second_factor_rule_set(
+    *, authority: Authority, actor: User, required: bool, request=None
+) -> Authority:
+    """The local data administrators' rule: every user of the authority logs in with a second
+    factor (authenticator app or passkey), not with password and security code alone. The
+    change goes to the security log of the administrator who made it."""
+    with transaction.atomic():
+        authority = _locked(Authority, authority.pk)
+        policy.require(actor, Action.CHANGE_AUTHORITY, authority)
+        if authority.second_factor_required == required:
+            return authority
+        authority.second_factor_required = required
+        authority.save(update_fields=["second_factor_required", "updated_at"])
+        security_event_record(
+            event=SecurityEvent.Code.SECOND_FACTOR_RULE_CHANGED,
+            request=request,
+            user=actor,
+            detail=f"authority {authority.pk}: {'required' if required else 'not required'}",
+        )
+        audit.info(
+            "authority.second_factor_rule id=%s by=%s required=%s",
+            authority.pk,
+            actor.pk,
+            required,
+        )
     return authority
 
 

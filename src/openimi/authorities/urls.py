@@ -17,6 +17,11 @@ urlpatterns = [
     path("administration/authority/", views.ManageAuthorityView.as_view(), name="manage"),
     path("administration/authority/contact/", views.EditContactView.as_view(), name="edit_contact"),
     path(
+        "administration/authority/second-factor/",
+        views.EditSecondFactorRuleView.as_view(),
+        name="edit_second_factor_rule",
+    ),
+    path(
         "administration/authority/competences/",
         views.EditCompetencesView.as_view(),
         name="edit_competences",

@@ -19,6 +19,7 @@ from openimi.authorities.forms import (
     AuthoritySearchForm,
     CompetencesForm,
     CoordinatorSettingsForm,
+    SecondFactorRuleForm,
     TranslationForm,
 )
 from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation, Language
@@ -165,6 +166,36 @@ class EditContactView(OwnAuthorityMixin, ServiceFormView):
         )
 
 
+class EditSecondFactorRuleView(OwnAuthorityMixin, ServiceFormView):
+    """Whether the authority's users must log in with a second factor (issue 23)."""
+
+    template_name = "authorities/edit.html"
+    form_class = SecondFactorRuleForm
+
+    def get_initial(self):
+        return {"second_factor_required": self.policy_object.second_factor_required}
+
+    def perform(self, form):
+        required = form.cleaned_data["second_factor_required"]
+        self.success_message = (
+            _("From now on, your users log in with a second factor.")
+            if required
+            else _("Your users may log in with their security code again.")
+        )
+        services.authority_second_factor_rule_set(
+            authority=self.policy_object,
+            actor=self.request.user,
+            required=required,
+            request=self.request,
+        )
+
+    def get_success_url(self):
+        return reverse("authorities:manage") + "#authority"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=_("Login with a second factor"), **kwargs)
+
+
 class EditCompetencesView(OwnAuthorityMixin, ServiceFormView):
     template_name = "authorities/edit.html"
     form_class = CompetencesForm
@@ -205,7 +236,23 @@ class EditPreferencesView(PolicyRequiredMixin, ServiceFormView):
         )
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "preferences": self.policy_object}
+        kwargs = {**super().get_form_kwargs(), "preferences": self.policy_object}
+        if self._selecting_all():
+            # Seed 6.4's [>>]: every keyword of the area ticked, the rest as the user left
+            # it; saved only by Save.
+            data = kwargs["data"].copy()
+            keywords = selectors.keyword_list(area_id=self.policy_object.area_id)
+            data.setlist("keywords", [str(keyword.pk) for keyword in keywords])
+            kwargs["data"] = data
+        return kwargs
+
+    def _selecting_all(self) -> bool:
+        return self.request.method == "POST" and AreaPreferencesForm.SELECT_ALL in self.request.POST
+
+    def post(self, request, *args, **kwargs):
+        if self._selecting_all():
+            return self.render_to_response(self.get_context_data(form=self.get_form()))
+        return super().post(request, *args, **kwargs)
 
     def perform(self, form):
         self.success_message = _("The preferences have been saved.")
@@ -225,6 +272,7 @@ class EditPreferencesView(PolicyRequiredMixin, ServiceFormView):
             heading=_("Change the preferences for %(area)s")
             % {"area": self.policy_object.area.name},
             preferences=self.policy_object,
+            select_all_keywords=AreaPreferencesForm.SELECT_ALL,
             **kwargs,
         )
 

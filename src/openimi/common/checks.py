@@ -3,21 +3,30 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-# Cache backends whose entries no other process sees.
-_PER_PROCESS_CACHES = {
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-}
+from openimi.common import content_cache, shared_cache
+
+_REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
 
 @register("security")
 def rate_limits_are_shared(app_configs, **kwargs):
     """Rate-limit counters kept in one process's memory give every process its own budget
     (docs/security.md, "Rate limits shared by every process")."""
+    if settings.RATE_LIMIT_STORE.endswith(".RedisStore"):
+        backend = settings.CACHES.get(settings.RATE_LIMIT_CACHE, {}).get("BACKEND", "")
+        if backend != _REDIS_BACKEND:
+            return [
+                Error(
+                    f"RATE_LIMIT_STORE counts in Redis, but the cache "
+                    f"{settings.RATE_LIMIT_CACHE!r} is no Redis cache.",
+                    hint="Set REDIS_URL, or leave RATE_LIMIT_STORE at its default.",
+                    id="openimi.common.E001",
+                )
+            ]
+        return []
     if not settings.RATE_LIMIT_STORE.endswith(".CacheStore"):
         return []
-    backend = settings.CACHES.get(settings.RATE_LIMIT_CACHE, {}).get("BACKEND", "")
-    if backend in _PER_PROCESS_CACHES or not backend:
+    if not shared_cache.is_shared(settings.RATE_LIMIT_CACHE):
         return [
             Error(
                 f"RATE_LIMIT_STORE counts in the cache {settings.RATE_LIMIT_CACHE!r}, which "
@@ -28,3 +37,23 @@ def rate_limits_are_shared(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register("security")
+def shared_content_cache_is_encrypted(app_configs, **kwargs):
+    """A content cache that other processes share (Redis) holds pages with personal data:
+    only encrypted, so never without a key (docs/architecture.md, "The content cache")."""
+    if not shared_cache.is_shared(content_cache.CACHE_ALIAS):
+        return []
+    if getattr(settings, "CACHE_ENCRYPTION_KEYS", None):
+        return []
+    return [
+        Error(
+            "The content cache is shared by several processes (REDIS_URL), but "
+            "CACHE_ENCRYPTION_KEYS is empty: its pages, which show personal data, cannot "
+            "be encrypted.",
+            hint="Set CACHE_ENCRYPTION_KEYS=id:base64key (make a key with: openssl rand "
+            "-base64 32), or unset REDIS_URL.",
+            id="openimi.common.E002",
+        )
+    ]

@@ -3,8 +3,10 @@
 A read page (home, the request lists, a request, the directory search, the API request list)
 is a pure function of who reads it and of the data: the same user, with the same roles, in the
 same language, on the same day, asking the same URL, gets the same page until something it
-shows changes. So the rendered page is kept (``CACHES["content"]``) under a key made of all
-that plus the **version** of each data scope it shows:
+shows changes. So the rendered page is kept (``CACHES["content"]``: each process's memory, or
+with ``REDIS_URL`` one Redis that every process shares, each entry encrypted first by
+``common.shared_cache``) under a key made of all that plus the **version** of each data
+scope it shows:
 
 - ``authority:<id>``: everything about one authority's requests, users, roles, settings and
   onboarding; bumped when such a row is written (``changed``).
@@ -45,6 +47,9 @@ from django.middleware.csrf import get_token
 from django.template.context_processors import csp as csp_context
 from django.utils import timezone, translation
 from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
+from redis.exceptions import RedisError
+
+from openimi.common import shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -174,11 +179,26 @@ def fill(body: bytes, request) -> bytes:
 
 
 def get(key: str) -> Any:
-    return caches[CACHE_ALIAS].get(key)
+    """The entry kept under ``key``, or ``None``: never kept, expired, undecryptable, or the
+    shared cache does not answer (logged; the page is rendered as if it were a miss)."""
+    try:
+        found = caches[CACHE_ALIAS].get(key)
+    except RedisError as error:
+        logger.warning("The content cache does not answer (%s): page rendered.", error)
+        return None
+    if found is None or not shared_cache.is_shared(CACHE_ALIAS):
+        return found
+    return shared_cache.unseal(CACHE_ALIAS, key, found)
 
 
 def put(key: str, value: Any) -> None:
-    caches[CACHE_ALIAS].set(key, value, settings.CONTENT_CACHE_SECONDS)
+    """Keep ``value`` under ``key``; encrypted first when other processes share the cache."""
+    if shared_cache.is_shared(CACHE_ALIAS):
+        value = shared_cache.seal(CACHE_ALIAS, key, value)
+    try:
+        caches[CACHE_ALIAS].set(key, value, settings.CONTENT_CACHE_SECONDS)
+    except RedisError as error:
+        logger.warning("The content cache does not answer (%s): page not kept.", error)
 
 
 def cached_data(

@@ -12,20 +12,32 @@ The store is one setting, ``RATE_LIMIT_STORE``:
   ``common.RateLimitCounter``, read and written by one atomic UPSERT, so every web process
   and every restart shares the count. Expired rows are deleted by ``prune`` (the daily
   retention job).
-- ``openimi.common.ratelimit.CacheStore``: Django's cache ``RATE_LIMIT_CACHE`` (Redis when
-  the deployment has one); atomic ``add``/``incr``, entries expire by themselves.
+- ``openimi.common.ratelimit.RedisStore`` (the default with ``REDIS_URL``): the Redis of
+  the cache ``RATE_LIMIT_CACHE``, one Lua script per call that reads both windows and counts
+  an allowed call in one step (atomic, as the UPSERT is); entries expire by themselves. The
+  keys are HMACs of the limit's key (no client address or user name readable in Redis).
+  When Redis does not answer, the call is counted in the database instead (``DatabaseStore``)
+  and a warning logged: never refused for that, never let through uncounted.
+- ``openimi.common.ratelimit.CacheStore``: Django's cache ``RATE_LIMIT_CACHE``; atomic
+  ``add``/``incr``, entries expire by themselves.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,87 @@ class CacheStore:
 
     def prune(self, now: datetime) -> int:
         return 0  # the cache expires its entries itself
+
+
+# KEYS: the current window's counter, the previous window's. ARGV: the current window's weight
+# (the period in ms), the previous window's (ms of it still within the period), the limit
+# times the period in ms, the counter's lifetime in seconds. Returns the counts before this
+# call and whether it was allowed (then counted). Lua numbers are doubles: exact far beyond
+# any count here.
+_SLIDING_WINDOW = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+if current * tonumber(ARGV[1]) + previous * tonumber(ARGV[2]) < tonumber(ARGV[3]) then
+    redis.call('INCR', KEYS[1])
+    redis.call('EXPIRE', KEYS[1], ARGV[4])
+    return {current, previous, 1}
+end
+return {current, previous, 0}
+"""
+
+
+def _redis_client(alias: str) -> redis.Redis:
+    """A client of the Redis server the cache ``alias`` uses (its first, writable location),
+    with its socket timeouts."""
+    config = settings.CACHES[alias]
+    location = config["LOCATION"]
+    if not isinstance(location, str):
+        location = location[0]
+    options = config.get("OPTIONS", {})
+    return _client_for(
+        location.split(",")[0],
+        options.get("socket_connect_timeout"),
+        options.get("socket_timeout"),
+    )
+
+
+@cache
+def _client_for(url: str, connect_timeout: float | None, timeout: float | None) -> redis.Redis:
+    # One per process and server: a redis-py client holds its pool of connections.
+    return redis.Redis.from_url(url, socket_connect_timeout=connect_timeout, socket_timeout=timeout)
+
+
+class RedisStore:
+    """Counters in Redis (the cache ``RATE_LIMIT_CACHE``'s server), one per key and window;
+    the database's when Redis does not answer."""
+
+    fallback = DatabaseStore()
+
+    def _name(self, store, key: str, window: int) -> str:
+        digest = salted_hmac("openimi.common.ratelimit", key, algorithm="sha256").hexdigest()
+        return store.make_key(f"ratelimit:{digest}:{window}")
+
+    def hit(self, key: str, *, limit: int, period: int, now: float) -> Decision:
+        from django.core.cache import caches
+
+        store = caches[settings.RATE_LIMIT_CACHE]
+        window, offset = divmod(now, period)
+        window = int(window)
+        period_ms = period * 1000
+        remaining_ms = period_ms - int(offset * 1000)
+        names = [self._name(store, key, window), self._name(store, key, window - 1)]
+        try:
+            client = _redis_client(settings.RATE_LIMIT_CACHE)
+            current, previous, allowed = client.eval(
+                _SLIDING_WINDOW, 2, *names, period_ms, remaining_ms, limit * period_ms, 2 * period
+            )
+        except RedisError as error:
+            logger.warning("Redis does not answer (%s): rate limit counted in the database.", error)
+            return self.fallback.hit(key, limit=limit, period=period, now=now)
+        if allowed:
+            return Decision(True, None)
+        wait = _retry_after(
+            current=int(current),
+            previous=int(previous),
+            limit=limit,
+            period=period,
+            elapsed=offset,
+        )
+        return Decision(False, wait)
+
+    def prune(self, now: datetime) -> int:
+        # Redis expires its counters itself; rows written while it was down are the database's.
+        return self.fallback.prune(now)
 
 
 @cache

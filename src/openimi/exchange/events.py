@@ -41,6 +41,9 @@ ACCEPTED = "request.accepted"
 FORWARDED = "request.forwarded"
 REJECTED = "request.rejected"
 ALLOCATED = "request.allocated"
+# A local data administrator handed a leaver's part in the request to a colleague (seed 6.2):
+# ``data`` holds the two users' ids and which part ("requester" or "handler").
+HANDED_OVER = "request.handed_over"
 TAKEN = "request.taken"  # "I'll handle this" (no allocation): a handler took it
 INFORMATION_REQUESTED = "request.information_requested"
 INFORMATION_PROVIDED = "request.information_provided"

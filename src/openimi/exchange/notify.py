@@ -121,6 +121,13 @@ def _allocated(info_request: InformationRequest, event: RequestEvent) -> Audienc
     return Audience(users, (info_request.responding_authority_id,))
 
 
+def _handed_over_to(info_request: InformationRequest, event: RequestEvent) -> Audience:
+    from openimi.accounts.models import User
+
+    users = tuple(User.objects.filter(pk=event.data.get("to_user")))
+    return Audience(users, ())
+
+
 def _withdrawn(info_request: InformationRequest, event: RequestEvent) -> Audience:
     if rules.reached_responder(info_request):
         return _responders(info_request, event)
@@ -174,6 +181,14 @@ RULES: dict[str, tuple[tuple[Group, ...], str, str]] = {
         (_allocated,),
         _("Information request allocated to you"),
         _("An information request was allocated to you."),
+    ),
+    events.HANDED_OVER: (
+        (_handed_over_to,),
+        _("Information request handed over to you"),
+        _(
+            "A local data administrator of your authority handed an information request of a "
+            "colleague who left to you."
+        ),
     ),
     events.INFORMATION_REQUESTED: (
         (_requester,),

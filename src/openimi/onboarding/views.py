@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
+from openimi.accounts.users import selectors as user_selectors
 from openimi.authorities import selectors as authority_selectors
 from openimi.common.errors import ApplicationError
 from openimi.onboarding import checklist, importers, selectors, services
@@ -178,7 +179,16 @@ class HelpView(PolicyRequiredMixin, TemplateView):
     template_name = "help/index.html"
 
     def get_context_data(self, **kwargs):
+        authority = self.request.user.authority
+        administrators = (
+            user_selectors.local_data_administrator_list(authority=authority)
+            .only("first_name", "last_name", "email", "phone")
+            .order_by("last_name", "first_name", "pk")
+            if authority is not None
+            else []
+        )
         return super().get_context_data(
+            administrators=administrators,
             coordinators=authority_selectors.coordinator_list(
                 authority_id=self.request.user.authority_id
             ),

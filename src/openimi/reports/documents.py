@@ -52,6 +52,7 @@ EVENT_LABELS = {
     events.FORWARDED: gettext_lazy("Forwarded"),
     events.REJECTED: gettext_lazy("Request rejected"),
     events.ALLOCATED: gettext_lazy("Allocated"),
+    events.HANDED_OVER: gettext_lazy("Handed over to a colleague"),
     events.INFORMATION_REQUESTED: gettext_lazy("More information asked for"),
     events.INFORMATION_PROVIDED: gettext_lazy("Information provided"),
     events.ANSWER_SAVED: gettext_lazy("Answer saved"),

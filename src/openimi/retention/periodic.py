@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -52,3 +53,15 @@ def ensure_scheduled(task: Task, *, at: datetime | None = None) -> bool:
             return False
         _enqueue(task, at)
     return True
+
+
+def last_success_at(task: Task) -> datetime | None:
+    """When the last successful run of ``task`` finished (None if none is on record: results
+    are pruned after ``TASK_RESULTS_KEEP_DAYS``)."""
+    return (
+        _runs(task)
+        .filter(status=TaskResultStatus.SUCCESSFUL)
+        .aggregate(  # type: ignore[attr-defined]
+            last=Max("finished_at")
+        )["last"]
+    )

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 
 from openimi.access import policy
 from openimi.access.actions import Action
-from openimi.accounts.login_state import LoginAttempt
+from openimi.accounts.login_state import STEP_SECOND_FACTOR, AccountSetup, LoginAttempt
 from openimi.accounts.models import SecurityEvent, SsoLink, User
+from openimi.accounts.second_factors import second_factor_required, user_has_second_factor
 from openimi.accounts.security_log import security_event_record
 from openimi.accounts.services import login_complete, login_is_locked
 from openimi.accounts.sso.providers import Provider, provider_get
@@ -52,6 +53,10 @@ class Outcome:
     LOCKED = "locked"
     WEAK = "weak"  # the required acr was not met
     FAILED = "failed"  # the provider refused, or its answer did not verify
+    # The authority requires a second factor that the provider's login is not: the user's
+    # authenticator app next (SECOND_FACTOR), or its registration first (ENROL).
+    SECOND_FACTOR = "second_factor"
+    ENROL = "enrol"
 
 
 @dataclass(frozen=True)
@@ -175,15 +180,45 @@ def sso_login_finish(*, request: HttpRequest, provider: Provider) -> LoginResult
         )
         return LoginResult(Outcome.LOCKED, user=user)
     LoginAttempt.forget(request.session)
-    login_complete(request=request, user=user)  # a new session key, pending → active
-    request.session[SESSION_KEY] = {
+    assert link is not None  # noqa: S101 - user came from it
+    link.last_login_at = timezone.now()
+    link.save(update_fields=["last_login_at"])
+    sso_session = {
         "provider": provider.id,
         "id_token": claims["_id_token"],
         "second_factor": provider.second_factor,
     }
-    assert link is not None  # noqa: S101 - user came from it
-    link.last_login_at = timezone.now()
-    link.save(update_fields=["last_login_at"])
+    if second_factor_required(user) and not provider.second_factor:
+        # The authority's rule, and the provider's login does not count as a second factor:
+        # the user's own factor completes the login (or is registered first). The session
+        # keeps its data through login() (the key cycles), so the logout still finds it.
+        request.session[SESSION_KEY] = sso_session
+        security_event_record(
+            event=Code.SSO_LOGIN,
+            request=request,
+            user=user,
+            detail=f"{provider.id}; second factor next",
+        )
+        if user_has_second_factor(user):
+            LoginAttempt(
+                username=user.get_username(),
+                user_id=user.pk,
+                password_ok=True,
+                auth_hash=user.get_session_auth_hash(),
+                positions=(),
+                next_url=next_url,
+                sso_provider=provider.id,
+            ).save(request.session)
+            return LoginResult(Outcome.SECOND_FACTOR, user=user, next_url=next_url)
+        AccountSetup(
+            user_id=user.pk,
+            auth_hash=user.get_session_auth_hash(),
+            steps=[STEP_SECOND_FACTOR],
+            next_url=next_url,
+        ).save(request.session)
+        return LoginResult(Outcome.ENROL, user=user, next_url=next_url)
+    login_complete(request=request, user=user)  # a new session key, pending → active
+    request.session[SESSION_KEY] = sso_session
     security_event_record(event=Code.SSO_LOGIN, request=request, user=user, detail=provider.id)
     return LoginResult(Outcome.LOGGED_IN, user=user, next_url=next_url)
 

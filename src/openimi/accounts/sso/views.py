@@ -74,6 +74,10 @@ class SsoCallbackView(View):
             return _logged_in(request, result.user, result.next_url)
         if result.outcome == services.Outcome.LOCKED:
             return lockout_response(request)
+        if result.outcome == services.Outcome.SECOND_FACTOR:
+            return redirect("accounts:login_authenticator")
+        if result.outcome == services.Outcome.ENROL:
+            return redirect("accounts:setup_second_factor")
         return _refused(request, provider, result)
 
 

@@ -270,3 +270,21 @@ class ServiceAccountForm(UserForm):
 
     def roles(self) -> list[RoleSpec]:
         return [(role, area) for role, area in super().roles() if area is not None]
+
+
+class HandOverForm(Form):
+    colleague = forms.ModelChoiceField(
+        label=_("Hand them over to"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a colleague"),
+        error_messages={"required": _("Choose the colleague who takes over the requests.")},
+        help_text=_(
+            "The colleague must be a request handler of your authority for the legislative "
+            "area of each request. They receive an e-mail for each request."
+        ),
+    )
+
+    def __init__(self, *args, leaver: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = selectors.colleague_list(user=leaver)
+        self.fields["colleague"].label_from_instance = lambda user: user.get_full_name()

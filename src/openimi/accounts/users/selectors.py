@@ -51,6 +51,17 @@ def user_list(*, authority: Authority) -> QuerySet[User]:
     )
 
 
+def colleague_list(*, user: User) -> QuerySet[User]:
+    """The people of ``user``'s authority who could take over their requests: not deleted,
+    not ``user``, no service account; by last and first name (one query)."""
+    return (
+        User.objects.filter(_current(), authority=user.authority, is_service_account=False)
+        .exclude(pk=user.pk)
+        .only(*_LIST_FIELDS)
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def locked_usernames(*, usernames: list[str]) -> set[str]:
     """Which of ``usernames`` are locked now, for at least one address (one query; the rules
     are ``accounts.selectors.locked_usernames``)."""

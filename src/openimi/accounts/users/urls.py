@@ -24,6 +24,11 @@ urlpatterns = [
         views.UserResetSecurityCodeView.as_view(),
         name="reset_security_code",
     ),
+    path(
+        "<int:pk>/reset-login-methods/",
+        views.UserResetSecondFactorsView.as_view(),
+        name="reset_second_factors",
+    ),
     path("<int:pk>/sso/link/", sso_views.SsoLinkCreateView.as_view(), name="sso_link"),
     path(
         "<int:pk>/sso/<int:link_pk>/unlink/",
@@ -31,6 +36,7 @@ urlpatterns = [
         name="sso_unlink",
     ),
     path("<int:pk>/delete/", views.UserDeleteView.as_view(), name="delete"),
+    path("<int:pk>/hand-over/", views.UserHandOverView.as_view(), name="hand_over"),
     path("<int:pk>/tokens/add/", token_views.TokenCreateView.as_view(), name="token_add"),
     path(
         "<int:pk>/tokens/<int:token_pk>/revoke/",

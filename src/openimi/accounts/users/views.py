@@ -14,18 +14,22 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
+from openimi.accounts import second_factors
+from openimi.accounts import selectors as selectors_accounts
 from openimi.accounts.models import Role, User
 from openimi.accounts.sso import selectors as sso_selectors
 from openimi.accounts.users import selectors, services, token_views
-from openimi.accounts.users.forms import ServiceAccountForm, UserForm
+from openimi.accounts.users.forms import HandOverForm, ServiceAccountForm, UserForm
 from openimi.authorities.views import ServiceFormView
 from openimi.common.errors import ApplicationError
 from openimi.common.forms import Form
+from openimi.exchange import services as exchange_services
 
 
 class _OwnAuthorityMixin(PolicyRequiredMixin):
@@ -239,6 +243,10 @@ class UserDetailsView(_UserMixin, TemplateView):
                 else None
             ),
             now=timezone.now(),
+            may_reset_second_factors=policy.can(
+                self.request.user, Action.USER_SECOND_FACTORS_RESET, self.target
+            ),
+            authenticator_count=len(selectors_accounts.authenticator_list(user=self.target)),
             sso_links=sso_selectors.sso_link_list(user=self.target),
             sso_may_link=bool(sso_selectors.sso_provider_list(user=self.target))
             and policy.can(self.request.user, Action.USER_SSO_LINK, self.target),
@@ -248,6 +256,58 @@ class UserDetailsView(_UserMixin, TemplateView):
 
 class _ConfirmForm(Form):
     """No fields: carries the service's refusal to the error summary."""
+
+
+class UserHandOverView(_UserMixin, FormView):
+    """Seed 6.2: a leaver's open requests go to a colleague, then the leaver can be deleted."""
+
+    action = Action.USER_HAND_OVER
+    template_name = "accounts/users/hand_over.html"
+    form_class = HandOverForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "leaver": self.target}
+
+    def form_valid(self, form):
+        colleague = form.cleaned_data["colleague"]
+        try:
+            handed = exchange_services.requests_hand_over(
+                actor=self.request.user, leaver=self.target, colleague=colleague
+            )
+        except exchange_services.HandOverError as error:
+            form.add_error("colleague", error.message)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, refused=_request_rows(self.request.user, error.requests)
+                )
+            )
+        except ApplicationError as error:
+            form.add_error("colleague", error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d request has been handed over to %(colleague)s. You can now delete "
+                "%(name)s.",
+                "%(count)d requests have been handed over to %(colleague)s. You can now delete "
+                "%(name)s.",
+                len(handed),
+            )
+            % {
+                "count": len(handed),
+                "colleague": colleague.get_full_name(),
+                "name": self.target.get_full_name(),
+            },
+        )
+        return redirect("users:delete", pk=self.target.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            open_requests=_request_rows(
+                self.request.user, selectors.open_request_list(user=self.target)
+            ),
+            **kwargs,
+        )
 
 
 class UserResetPasswordView(_UserMixin, FormView):
@@ -361,6 +421,53 @@ class UserResetSecurityCodeView(_UserActionView):
             button=_("Reset security code"),
             own_account_text=_(
                 "This is your own account. To change your own security code, go to My account."
+            ),
+            **kwargs,
+        )
+
+
+class UserResetSecondFactorsView(_UserActionView):
+    """Delete a user's second factors (a lost phone): they register again at the next login
+    when the authority requires one."""
+
+    action = Action.USER_SECOND_FACTORS_RESET
+
+    def perform(self) -> str:
+        second_factors.second_factors_reset(
+            request=self.request, actor=self.request.user, user=self.target
+        )
+        return _(
+            "The login methods of %(name)s have been reset. Their authenticator apps and "
+            "recovery codes no longer work."
+        ) % {"name": self.target.get_full_name()}
+
+    def get_context_data(self, **kwargs):
+        name = self.target.get_full_name()
+        return super().get_context_data(
+            heading=_("Reset the login methods of %(name)s?") % {"name": name},
+            title=_("Reset login methods"),
+            points=[
+                _(
+                    "Do this when %(name)s has lost the phone with their authenticator app, "
+                    "or their passkey."
+                )
+                % {"name": name},
+                _(
+                    "Their authenticator apps, passkeys and recovery codes stop working. Their "
+                    "password and security code stay the same."
+                ),
+                _(
+                    "If your authority requires a second factor, they add a new authenticator "
+                    "app at their next login."
+                ),
+            ],
+            applies=second_factors.user_has_second_factor(self.target)
+            or selectors_accounts.recovery_code_list(user=self.target).exists(),
+            does_not_apply=_("%(name)s has no authenticator app, passkey or recovery codes.")
+            % {"name": name},
+            button=_("Reset login methods"),
+            own_account_text=_(
+                "This is your own account. To change your own login methods, go to My account."
             ),
             **kwargs,
         )

@@ -9,6 +9,7 @@ reads). ``_base`` holds what they share.
 from openimi.exchange.services._base import UNSET, ConcurrentChangeError, IncompleteError
 from openimi.exchange.services.answers import answer_save, incomplete_questions
 from openimi.exchange.services.coordination import (
+    HandOverError,
     attachment_open,
     mediation_post,
     personal_data_view,
@@ -17,6 +18,7 @@ from openimi.exchange.services.coordination import (
     request_end_mediation,
     request_refer_to_coordinator,
     request_take,
+    requests_hand_over,
 )
 from openimi.exchange.services.drafts import (
     draft_problems,
@@ -46,6 +48,7 @@ from openimi.exchange.workflow import TransitionNotAllowed
 __all__ = [
     "UNSET",
     "ConcurrentChangeError",
+    "HandOverError",
     "IncompleteError",
     "TransitionNotAllowed",
     "answer_save",
@@ -60,6 +63,7 @@ __all__ = [
     "request_add_attachment",
     "request_allocate",
     "request_take",
+    "requests_hand_over",
     "request_answer",
     "request_approve",
     "request_ask_follow_up",

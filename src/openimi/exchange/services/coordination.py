@@ -285,3 +285,92 @@ def attachment_open(*, attachment_id: int, actor: User) -> Attachment:
             audience=Audience.AUDIT,
         )
     return attachment
+
+
+# --- people who leave ---------------------------------------------------------------------------
+
+
+class HandOverError(ApplicationError):
+    """The colleague cannot take some of the requests; ``requests`` names them. Nothing moved."""
+
+    def __init__(self, message: str, requests: list[InformationRequest]):
+        super().__init__(message, field="colleague")
+        self.requests = requests
+
+
+def requests_hand_over(*, actor: User, leaver: User, colleague: User) -> list[InformationRequest]:
+    """A local data administrator hands every open request of ``leaver`` to ``colleague`` of
+    the same authority (seed 6.2: a user with open requests cannot be deleted): the drafts and
+    sent requests the leaver made become the colleague's, and the leaver's allocations move
+    to the colleague. All or nothing: when the colleague is not a request handler for the area
+    of one of them, nothing moves and ``HandOverError`` names those requests. Each request
+    gets a "handed over" event, and the colleague an e-mail per request."""
+    from openimi.accounts.users.selectors import open_request_list
+
+    policy.require(actor, Action.USER_HAND_OVER, leaver)
+    if (
+        colleague.pk == leaver.pk
+        or colleague.authority_id != leaver.authority_id
+        or not colleague.is_active
+    ):
+        raise ApplicationError(
+            _("Choose an active colleague of the same authority."), field="colleague"
+        )
+    with transaction.atomic():
+        handed = []
+        refused = []
+        for row in open_request_list(user=leaver):
+            info_request = lock(row.pk)
+            as_requester = info_request.requesting_user_id == leaver.pk
+            allocation = info_request.allocations.filter(handler=leaver, is_active=True).first()
+            authorities = [
+                *([info_request.requesting_authority_id] if as_requester else []),
+                *([info_request.responding_authority_id] if allocation else []),
+            ]
+            if not all(
+                authority_id == leaver.authority_id
+                and rules.is_request_handler(colleague, authority_id, info_request.area_id)
+                for authority_id in authorities
+            ):
+                refused.append(info_request)
+                continue
+            handed.append((info_request, as_requester, allocation))
+        if refused:
+            raise HandOverError(
+                _(
+                    "%(name)s is not a request handler for the legislative area of these "
+                    "requests. Give them the role first, or choose another colleague."
+                )
+                % {"name": colleague.get_full_name()},
+                requests=refused,
+            )
+        for info_request, as_requester, allocation in handed:
+            if as_requester:
+                info_request.requesting_user = colleague
+                finish(
+                    info_request=info_request,
+                    actor=actor,
+                    code=events.HANDED_OVER,
+                    from_status=info_request.status,
+                    fields=["requesting_user"],
+                    data={"from_user": leaver.pk, "to_user": colleague.pk, "part": "requester"},
+                    audience=Audience.REQUESTING,
+                )
+            if allocation is not None:
+                allocation.is_active = False
+                allocation.ended_at = timezone.now()
+                allocation.save(update_fields=["is_active", "ended_at"])
+                if not info_request.allocations.filter(handler=colleague, is_active=True).exists():
+                    Allocation.objects.create(
+                        info_request=info_request, handler=colleague, allocated_by=actor
+                    )
+                finish(
+                    info_request=info_request,
+                    actor=actor,
+                    code=events.HANDED_OVER,
+                    from_status=info_request.status,
+                    fields=["updated_at"],
+                    data={"from_user": leaver.pk, "to_user": colleague.pk, "part": "handler"},
+                    audience=Audience.RESPONDING,
+                )
+    return [info_request for info_request, _requester, _allocation in handed]

@@ -1,4 +1,5 @@
-"""``openimi rotate_security_code_key``: re-encrypt every security code with one key.
+"""``openimi rotate_security_code_key``: re-encrypt every security code, and every
+authenticator app's secret (sealed with the same keys), with one key.
 
 Rotation: add the new key to SECURITY_CODE_KEYS (keep the old one), make it
 SECURITY_CODE_CURRENT_KEY_ID, restart, run this command; when it reports no failures, the old
@@ -8,6 +9,7 @@ safe to run again.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from openimi.accounts.authenticators import authenticator_reencrypt_all
 from openimi.accounts.security_code import SecurityCodeKeyMissing, security_code_reencrypt_all
 
 
@@ -36,5 +38,15 @@ class Command(BaseCommand):
                 f"{count} code(s) under key {old_key_id!r} could not be decrypted: "
                 "is that key still in SECURITY_CODE_KEYS?"
             )
-        if result.failed_total:
-            raise CommandError("Some security codes were not re-encrypted; keep the old keys.")
+        apps_done, apps_failed = authenticator_reencrypt_all(to_key_id=result.to_key_id)
+        self.stdout.write(
+            f"Authenticator app secrets: {apps_done} re-encrypted, "
+            f"{sum(apps_failed.values())} failed."
+        )
+        for old_key_id, count in sorted(apps_failed.items()):
+            self.stderr.write(
+                f"{count} authenticator secret(s) under key {old_key_id!r} could not be "
+                "decrypted: is that key still in SECURITY_CODE_KEYS?"
+            )
+        if result.failed_total or apps_failed:
+            raise CommandError("Some secrets were not re-encrypted; keep the old keys.")
