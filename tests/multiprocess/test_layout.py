@@ -18,7 +18,9 @@ process in a finalizer; a failure message carries the logs of every process and 
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -42,6 +44,8 @@ from openimi.notifications.tasks import outbox_message_id
 from tests.factories import TEST_PASSWORD
 from tests.multiprocess.nginx import nginx_argv, nginx_available, write_config
 from tests.multiprocess.processes import (
+    BIN,
+    REPO,
     Process,
     Processes,
     environment,
@@ -77,6 +81,7 @@ class Layout:
     web: dict[str, str] = field(default_factory=dict)  # name: base URL
     web_processes: dict[str, Process] = field(default_factory=dict)
     workers: dict[str, Process] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # every process's environment
 
     def port(self, name: str) -> str:
         return self.web[name].rsplit(":", 1)[1]
@@ -115,7 +120,7 @@ def _start(
         OUTBOX_BACKOFF_SECONDS="1",
         **extra,
     )
-    layout = Layout(processes)
+    layout = Layout(processes, env=env)
     if web:
         for name in ("a", "b"):
             port = free_port()
@@ -356,8 +361,61 @@ def test_killing_a_worker_mid_delivery_loses_no_email_and_sends_none_twice(start
     assert received == {outbox_message_id(key): 1 for key in keys}
 
 
-def test_the_health_endpoint_reports_a_dead_worker():
-    pytest.skip(
-        "needs worker heartbeats (issue 20 item 2, branch i20-workers) and the readiness "
-        "endpoint (item 3, branch i20-observe); not in main yet"
+def _workers_check_registered() -> bool:
+    """Worker heartbeats (issue 20 item 2) and their readiness check "workers" are in."""
+    if importlib.util.find_spec("openimi.notifications.health") is None:
+        return False
+    from openimi.observability.health import registered_checks
+
+    return "workers" in registered_checks()
+
+
+@pytest.mark.skipif(
+    not _workers_check_registered(),
+    reason="needs worker heartbeats and the readiness check 'workers' (issue 20 item 2)",
+)
+def test_the_health_endpoint_reports_a_dead_worker(start_layout, sink, tmp_path):
+    heartbeat = {
+        "WORKER_REQUIRED": "1",
+        "WORKER_HEARTBEAT_SECONDS": "1",
+        "WORKER_HEARTBEAT_DEAD_AFTER_SECONDS": "3",
+    }
+    layout = start_layout(sink, workers=2, **heartbeat)
+    ready_url = f"{layout.balancer}/health/ready/"
+
+    def ready() -> tuple[int, dict]:
+        response = requests.get(ready_url, timeout=30)
+        return response.status_code, response.json()
+
+    def workers_report() -> str:
+        env = environment(tmp_path / "var", **heartbeat)
+        done = subprocess.run(  # noqa: S603 - our own command
+            [str(BIN / "openimi"), "workers"], env=env, capture_output=True, text=True, cwd=REPO
+        )
+        return done.stdout
+
+    layout.processes.wait_until(
+        lambda: ready()[0] == 200 and "2 alive, 0 dead" in workers_report(),
+        "both workers alive and the site ready",
     )
+    first, second = layout.workers["worker-1"], layout.workers["worker-2"]
+
+    first.kill()
+    report = layout.processes.wait_until(
+        lambda: next((text for text in [workers_report()] if "1 alive, 1 dead" in text), None),
+        "the operator's report to show the killed worker dead",
+    )
+    assert any(line.startswith("DEAD") and "worker-1" in line for line in report.splitlines())
+    assert ready()[0] == 200  # one worker alive: the site still sends its e-mail
+
+    second.kill()
+    _status, body = layout.processes.wait_until(
+        lambda: next((answer for answer in [ready()] if answer[0] == 503), None),
+        "the readiness check to fail without a live worker",
+    )
+    assert body["status"] == "failing" and body["checks"]["workers"] == "failing"
+    assert all(result == "ok" for name, result in body["checks"].items() if name != "workers")
+
+    # A new worker: the site is ready again as soon as its first heartbeat is in.
+    layout.workers["worker-3"] = layout.processes.worker("worker-3", layout.env)
+    layout.processes.wait_until(lambda: ready()[0] == 200, "ready again with a new worker")
