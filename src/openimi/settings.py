@@ -549,6 +549,15 @@ OUTBOX_SWEEP_INTERVAL_SECONDS = env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 60)
 # A worker that loses the database waits 1, 2, 4 … seconds, at most this long, between tries.
 WORKER_DB_RETRY_MAX_SECONDS = env_int("WORKER_DB_RETRY_MAX_SECONDS", 10)
 OUTBOX_STALE_AFTER = timedelta(seconds=env_int("OUTBOX_STALE_AFTER_SECONDS", 600))
+# Every worker writes a heartbeat this often (``notifications.heartbeat``), while it idles and
+# while a task runs; one not heard of for WORKER_HEARTBEAT_DEAD_AFTER is dead, and its row is
+# deleted after WORKER_HEARTBEAT_KEEP. WORKER_REQUIRED: the readiness check fails while no
+# worker is alive (production: a site without a worker sends no e-mail; `make run` starts one
+# beside the web server, but tests and one-off commands run without).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+WORKER_HEARTBEAT_DEAD_AFTER = timedelta(seconds=env_int("WORKER_HEARTBEAT_DEAD_AFTER_SECONDS", 60))
+WORKER_HEARTBEAT_KEEP = timedelta(seconds=env_int("WORKER_HEARTBEAT_KEEP_SECONDS", 24 * 3600))
+WORKER_REQUIRED = env_bool("WORKER_REQUIRED", PRODUCTION)
 # How long a worker holds a message while sending it; a dead worker's message waits this long.
 OUTBOX_SEND_LEASE_SECONDS = env_int("OUTBOX_SEND_LEASE_SECONDS", 300)
 # How overdue a pending message must be before the sweeper queues its delivery again.
@@ -624,6 +633,11 @@ RETENTION_BLOCK_AFTER_MONTHS = env_int("RETENTION_BLOCK_AFTER_MONTHS", 6)
 RETENTION_BLOCKED_DELETE_AFTER_MONTHS = env_int("RETENTION_BLOCKED_DELETE_AFTER_MONTHS", 36)
 # Users are told this many days ahead that a request's personal data will go.
 RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 30)
+# People who left (issue 19): the name, e-mail, telephone and department of a user deleted
+# this many days ago (or invited and never logged in for as long) are removed by the daily job;
+# the history names them "Former user <number>" from then on. Two years by default: long
+# enough for the requests they worked on to be closed and their retention period to run out.
+USERS_ANONYMISE_AFTER_DAYS = env_int("USERS_ANONYMISE_AFTER_DAYS", 730)
 # Requests handled per transaction by the daily job (short transactions, short locks).
 RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
 RETENTION_RUN_INTERVAL_SECONDS = env_int("RETENTION_RUN_INTERVAL_SECONDS", 24 * 3600)

@@ -42,6 +42,16 @@ class TestPages:
         assert user.username in html
         assert "Login succeeded" in html
         assert CODE not in html
+        assert "0 authenticator apps" in html and "0 passkeys" in html
+
+    def test_the_overview_counts_the_passkeys(self, logged_in, user):
+        from openimi.accounts.models import Passkey
+
+        Passkey.objects.create(
+            user=user, name="Laptop", credential_id="id-1", public_key=b"key", sign_count=0
+        )
+        html = " ".join(logged_in.get(reverse("accounts:account")).content.decode().split())
+        assert "0 authenticator apps<br>1 passkey</dd>" in html
 
 
 class TestPassword:

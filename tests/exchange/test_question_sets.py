@@ -96,6 +96,7 @@ def test_loading_puts_edited_rows_back_and_follows_the_fixture(areas, tmp_path):
         ),
         (lambda d: d["question_sets"].append(copy.deepcopy(d["question_sets"][1])), "twice"),
         (lambda d: d.pop("version"), "version"),
+        (lambda d: d["question_sets"][1].update(available_until="30/06/2027"), "date like"),
     ],
 )
 def test_malformed_fixtures_are_refused_whole(areas, tmp_path, change, message):
@@ -104,6 +105,15 @@ def test_malformed_fixtures_are_refused_whole(areas, tmp_path, change, message):
     with pytest.raises(ReferenceDataError, match=message):
         load(tmp_path, data)
     assert not QuestionSet.objects.exists()
+
+
+def test_a_practice_set_may_carry_its_last_day(areas, tmp_path):
+    data = copy.deepcopy(SAMPLE)
+    data["question_sets"][1]["available_until"] = "2027-06-30"
+    load(tmp_path, data)
+    practice = QuestionSet.objects.get(code="services-practice")
+    assert practice.available_until.isoformat() == "2027-06-30"
+    assert QuestionSet.objects.get(code="services-sample").available_until is None
 
 
 def test_an_empty_folder_loads_nothing(areas, tmp_path):

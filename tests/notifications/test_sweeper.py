@@ -66,7 +66,7 @@ def test_leaves_fresh_running_tasks_alone(clock, settings):
 
     result = outbox_sweep_task.call()
 
-    assert result == {"stale_tasks_failed": 0, "messages_requeued": 0}
+    assert result == {"stale_tasks_failed": 0, "messages_requeued": 0, "heartbeats_pruned": 0}
     task.refresh_from_db()
     assert task.status == "RUNNING"
 

@@ -10,6 +10,9 @@ What the outbox guarantees (``notifications.tasks``):
 
 - killed **before the server has the whole message** (here: during RCPT): every e-mail is
   delivered exactly once;
+- killed **after the worker read the server's "250" for the message** (here: while it says
+  goodbye, QUIT): the worker wrote "sent" before saying goodbye, so it is delivered exactly
+  once; the at-least-once window below is that one UPDATE long;
 - killed **after the server has the whole message but before the worker wrote "sent"** (here:
   the server has the data and has not answered yet): that one e-mail is delivered twice, both
   copies with the same ``Message-ID`` (derived from the outbox key), so that mail clients and
@@ -56,7 +59,8 @@ TIMEOUT = 40
 
 
 class HoldingHandler(_Handler):
-    """Holds the first conversation at ``stage`` ("rcpt" or "data") until ``release`` is set.
+    """Holds the first conversation at ``stage`` ("rcpt", "data" or "quit") until ``release``
+    is set.
 
     At "data" the server has the whole message and has kept it; only its "250" answer waits
     (and never reaches the client, which is dead by then).
@@ -87,6 +91,10 @@ class HoldingHandler(_Handler):
         answer = await super().handle_DATA(server, session, envelope)
         await self._hold("data")
         return answer
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802
+        await self._hold("quit")  # the worker has the "250" for the message by now
+        return "221 Bye"
 
 
 class HoldingSink(SmtpSink):
@@ -155,7 +163,7 @@ def wait_for(condition: Any, what: str, process: subprocess.Popen[bytes]) -> Non
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("stage", ["rcpt", "data"])
+@pytest.mark.parametrize("stage", ["rcpt", "data", "quit"])
 def test_a_killed_worker_loses_nothing(stage, tmp_path):
     sink = HoldingSink(stage)
     sink.start()
@@ -174,7 +182,11 @@ def test_a_killed_worker_loses_nothing(stage, tmp_path):
         first = start_worker(env, "doomed")
         workers.append(first)
         wait_for(sink.handler.held.is_set, "the held conversation", first)
-        in_flight = OutboxMessage.objects.get(attempts=1, status=OutboxMessage.Status.PENDING)
+        # At "quit" the worker has already written "sent"; before, the message is in flight.
+        in_flight = OutboxMessage.objects.get(
+            attempts=1,
+            status=OutboxMessage.Status.SENT if stage == "quit" else OutboxMessage.Status.PENDING,
+        )
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         assert first.returncode == -signal.SIGKILL
@@ -195,8 +207,9 @@ def test_a_killed_worker_loses_nothing(stage, tmp_path):
     expected = {outbox_message_id(key) for key in keys}
     assert set(received) == expected  # nothing lost, nothing foreign
     in_flight.refresh_from_db()
-    assert in_flight.status == OutboxMessage.Status.SENT and in_flight.attempts == 2
-    if stage == "rcpt":  # the server never had the message: exactly once
+    assert in_flight.status == OutboxMessage.Status.SENT
+    assert in_flight.attempts == (1 if stage == "quit" else 2)
+    if stage in ("rcpt", "quit"):  # the server never had it, or the worker wrote it: once
         assert set(received.values()) == {1}
     else:  # the server had it: one duplicate, the same Message-ID, and only that one
         twice = outbox_message_id(in_flight.key)

@@ -14,13 +14,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from openimi.notifications.models import OutboxMessage
+from openimi.notifications.models import OutboxMessage, WorkerHeartbeat
 from openimi.observability import health
 
 pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[2]
-BUILT_IN = ["database", "cache", "migrations", "outbox"]
+BUILT_IN = ["database", "cache", "migrations", "outbox", "workers"]
 
 
 def test_live_answers_without_login_database_or_session(client, django_assert_num_queries):
@@ -34,7 +34,7 @@ def test_live_answers_without_login_database_or_session(client, django_assert_nu
 
 def test_ready_answers_every_check_ok(client, django_assert_num_queries):
     client.get(reverse("observability:ready"))  # the applied migrations are read once
-    with django_assert_num_queries(2):  # SELECT 1 and the outbox
+    with django_assert_num_queries(3):  # SELECT 1, the outbox and the workers' heartbeats
         response = client.get(reverse("observability:ready"))
     assert response.status_code == 200
     body = response.json()
@@ -75,7 +75,13 @@ def test_an_email_waiting_too_long_makes_ready_fail(client, settings):
     assert response.status_code == 503
     assert response.json() == {
         "status": "failing",
-        "checks": {"database": "ok", "cache": "ok", "migrations": "ok", "outbox": "failing"},
+        "checks": {
+            "database": "ok",
+            "cache": "ok",
+            "migrations": "ok",
+            "outbox": "failing",
+            "workers": "ok",  # WORKER_REQUIRED is off outside production
+        },
     }
 
 
@@ -101,17 +107,43 @@ def test_a_failing_cache_makes_ready_fail(client, settings, tmp_path):
 
 
 def test_one_more_check_can_be_registered(client):
-    health.register_check("workers", lambda: False)
+    health.register_check("extra", lambda: False)
     try:
         response = client.get("/health/ready/")
         assert response.status_code == 503
-        assert response.json()["checks"]["workers"] == "failing"
-        health.register_check("workers", lambda: True)
+        assert response.json()["checks"]["extra"] == "failing"
+        health.register_check("extra", lambda: True)
         response = client.get("/health/ready/")
         assert response.status_code == 200
-        assert list(response.json()["checks"]) == [*BUILT_IN, "workers"]
+        assert list(response.json()["checks"]) == [*BUILT_IN, "extra"]
     finally:
-        health._checks.pop("workers", None)
+        health._checks.pop("extra", None)
+
+
+def test_ready_fails_while_no_worker_is_alive_when_one_is_required(client, settings):
+    settings.WORKER_REQUIRED = True
+    response = client.get("/health/ready/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["workers"] == "failing"
+    now = timezone.now()
+    dead = WorkerHeartbeat.objects.create(
+        worker_id="killed",
+        hostname="worker-machine-7",
+        pid=1,
+        started_at=now,
+        last_seen=now - timedelta(hours=1),
+    )
+    assert client.get("/health/ready/").status_code == 503  # a dead worker does not count
+    WorkerHeartbeat.objects.create(
+        worker_id="alive", hostname="h", pid=2, started_at=now, last_seen=now
+    )
+    response = client.get("/health/ready/")
+    assert response.status_code == 200
+    assert response.json()["checks"]["workers"] == "ok"
+    assert dead.hostname not in response.content.decode()  # names no machine
+    settings.WORKER_REQUIRED = False
+    WorkerHeartbeat.objects.all().delete()
+    assert client.get("/health/ready/").status_code == 200
 
 
 def test_a_check_that_raises_fails_and_is_logged_for_the_operator(client, caplog):

@@ -79,6 +79,12 @@ class User(AbstractUser):
     # through API tokens that the authority's local data administrators make, and is named
     # as a service account wherever it appears. ``email`` is its contact address.
     is_service_account = models.BooleanField(_("service account"), default=False, editable=False)
+    # When the user was deleted (deactivated: status inactive), and when their name, e-mail,
+    # telephone and department were removed, USERS_ANONYMISE_AFTER_DAYS later
+    # (accounts.services.users_anonymise, run by the daily retention job). From then on the
+    # user is "Former user <number>" wherever they appear (events, history, reports).
+    deactivated_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -86,6 +92,11 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name"]
         verbose_name = _("user")
         indexes = [models.Index(fields=["authority", "status"])]
+
+    def get_full_name(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_("Former user %(number)s")) % {"number": self.pk}
+        return super().get_full_name()
 
     def __str__(self) -> str:
         name = self.get_full_name() or self.username
@@ -186,6 +197,7 @@ class SecurityEvent(models.Model):
         ACCOUNT_UNLOCKED = "account.unlocked", _("Account unlocked")
         ACCOUNT_ACTIVATED = "account.activated", _("Account activated")
         ACCOUNT_DEACTIVATED = "account.deactivated", _("Account deactivated")
+        ACCOUNT_ANONYMISED = "account.anonymised", _("Personal details removed (left)")
         LOGOUT = "logout", _("Logged out")
         SESSION_EXPIRED = "session.expired", _("Session expired")
         SESSIONS_ENDED = "sessions.ended", _("Other sessions ended")

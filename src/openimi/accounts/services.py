@@ -14,10 +14,11 @@ The login in three moves:
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -522,7 +523,8 @@ def user_deactivate(
     with transaction.atomic():
         user.status = User.Status.INACTIVE
         user.is_active = False
-        user.save(update_fields=["status", "is_active"])
+        user.deactivated_at = timezone.now()
+        user.save(update_fields=["status", "is_active", "deactivated_at"])
         user_sessions_end(user=user, request=request)
         security_event_record(
             event=Code.ACCOUNT_DEACTIVATED,
@@ -530,3 +532,71 @@ def user_deactivate(
             user=user,
             detail=f"by {actor.get_username()}" if actor else "",
         )
+
+
+# --- people who left ------------------------------------------------------------------------
+
+
+def _former_username(user: User) -> str:
+    return f"former-{user.pk}"
+
+
+def users_anonymise(*, now: datetime | None = None) -> int:
+    """Remove the name, e-mail, telephone and department of the users who left: deleted
+    (inactive) ``USERS_ANONYMISE_AFTER_DAYS`` ago, or invited and never logged in for that
+    long (deleted now, then anonymised). Each keeps a stable pseudonym, "Former user <number>"
+    (``User.get_full_name``), under which the history of requests, reports and the security
+    log go on naming them; the user name becomes ``former-<number>`` there too. Returns how
+    many were anonymised. Run by the daily retention job (``retention.tasks``)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.USERS_ANONYMISE_AFTER_DAYS)
+    never_used = User.objects.filter(
+        status=User.Status.PENDING, last_login__isnull=True, date_joined__lt=cutoff
+    )
+    for user in never_used:
+        user_deactivate(user=user)
+        User.objects.filter(pk=user.pk).update(deactivated_at=user.date_joined)
+    left = User.objects.filter(
+        status=User.Status.INACTIVE, anonymised_at__isnull=True, deactivated_at__lt=cutoff
+    )
+    count = 0
+    for pk in left.values_list("pk", flat=True):
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=pk)
+            if user.anonymised_at is not None:
+                continue
+            _anonymise(user, now=now)
+            count += 1
+    return count
+
+
+def _anonymise(user: User, *, now: datetime) -> None:
+    old = user.username
+    user.username = _former_username(user)
+    user.first_name, user.last_name = "", f"#{user.pk}"
+    user.email, user.phone, user.department = "", "", ""
+    user.anonymised_at = now
+    user.set_unusable_password()
+    user.save(
+        update_fields=[
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "department",
+            "anonymised_at",
+            "password",
+        ]
+    )
+    # The security log names people by the user name typed or acted under ("by <name>").
+    SecurityEvent.objects.filter(user=user).update(username_attempted=user.username)
+    SecurityEvent.objects.filter(username_attempted__iexact=old).update(
+        username_attempted=user.username
+    )
+    by_old = re.compile(rf"\bby {re.escape(old)}(?![\w.@-])")
+    for event in SecurityEvent.objects.filter(detail__contains=f"by {old}"):
+        detail = by_old.sub(f"by {user.username}", event.detail)
+        if detail != event.detail:
+            SecurityEvent.objects.filter(pk=event.pk).update(detail=detail)
+    security_event_record(event=Code.ACCOUNT_ANONYMISED, user=user)

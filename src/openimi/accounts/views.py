@@ -551,6 +551,7 @@ class AccountView(TemplateView):
             language_name=language_name(user.language),
             events=selectors.security_event_list(user=user),
             authenticator_count=len(selectors.authenticator_list(user=user)),
+            passkey_count=passkey_list(user=user).count(),
         )
         return context
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
@@ -109,7 +110,14 @@ class QuestionSetForm(Form):
             (
                 str(qs.pk),
                 f"{qs.area.name} – {qs.title}"
-                + (f" ({_('FICTITIOUS')})" if qs.is_practice else ""),
+                + (f" ({_('FICTITIOUS')})" if qs.is_practice else "")
+                + (
+                    " – "
+                    + _("available until %(date)s")
+                    % {"date": date_format(qs.available_until, "DATE_FORMAT")}
+                    if qs.available_until
+                    else ""
+                ),
             )
             for qs in question_sets
         ]

@@ -5,6 +5,7 @@ Every ``fixtures/question_sets/*.json`` file holds::
     {"version": "2026.1",
      "standard_answers": [{"code": ..., "texts": {"en": ..., "nl": ...}}],
      "question_sets": [{"code": ..., "area": <legislative area code>, "is_practice": false,
+                        "available_until": <optional ISO date, the last day it can be chosen>,
                         "titles": {...}, "descriptions": {...},
                         "questions": [{"code": ..., "answer_type": ..., "texts": {...},
                                        "help": {...}, "standard_answers": [<codes>],
@@ -21,6 +22,7 @@ inactive (no longer offered), and a set that left every file is left as it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -125,6 +127,17 @@ def _texts(item: Item, key: str, where: str, *, required: bool = True) -> dict[s
     return texts
 
 
+def _date(item: Item, key: str, where: str) -> dt.date | None:
+    """An optional ISO date (``"2027-06-30"``)."""
+    value = item.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ReferenceDataError(f"{where}: '{key}' must be a date like 2027-06-30.") from None
+
+
 def _code(item: Item, where: str) -> str:
     code = item.get("code")
     if not isinstance(code, str) or not code:
@@ -165,6 +178,7 @@ def _load_sets(items: list[tuple[str, Item]]) -> dict[str, Counts]:
                 "code": code,
                 "area_id": areas[item["area"]],
                 "is_practice": bool(item.get("is_practice", False)),
+                "available_until": _date(item, "available_until", f"question set {code}"),
                 "titles": _texts(item, "titles", f"question set {code}"),
                 "descriptions": _texts(
                     item, "descriptions", f"question set {code}", required=False

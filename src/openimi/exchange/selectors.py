@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 
 from openimi.access import policy
 from openimi.access import requests as rules
@@ -535,10 +536,15 @@ def forward_candidate_list(*, info_request: InformationRequest) -> QuerySet[Auth
 
 
 def question_set_list(
-    *, area: LegislativeArea, include_practice: bool = True
+    *, area: LegislativeArea | None = None, include_practice: bool = True
 ) -> QuerySet[QuestionSet]:
-    """The question sets offered for new requests in ``area``."""
-    sets = QuestionSet.objects.filter(area=area, is_active=True)
+    """The question sets offered for new requests in ``area`` (every area when None): active
+    and not past their last day."""
+    sets = QuestionSet.objects.filter(is_active=True).filter(
+        Q(available_until__isnull=True) | Q(available_until__gte=timezone.localdate())
+    )
+    if area is not None:
+        sets = sets.filter(area=area)
     if not include_practice:
         sets = sets.filter(is_practice=False)
     return sets.order_by("is_practice", "position", "code")

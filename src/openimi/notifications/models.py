@@ -124,3 +124,30 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email_frequency}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One running ``openimi worker``: written when it starts, touched every
+    ``WORKER_HEARTBEAT_SECONDS`` by its heartbeat thread (``notifications.heartbeat``), deleted
+    when it stops cleanly. A row whose ``last_seen`` is older than
+    ``WORKER_HEARTBEAT_DEAD_AFTER`` is a dead worker (killed, its machine gone, or cut off from
+    the database); the sweeper deletes such rows after ``WORKER_HEARTBEAT_KEEP``.
+
+    Operators' data, shown by ``openimi workers`` and the readiness check: no personal data.
+    """
+
+    # The id db_worker records on the tasks it claims (``DBTaskResult.worker_ids``).
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+    # The task running at the last beat (empty while the worker idles).
+    task_id = models.CharField(max_length=64, blank=True)
+    task_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["hostname", "worker_id"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.hostname} (pid {self.pid})"

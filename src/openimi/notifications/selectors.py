@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from openimi.access import policy
 from openimi.access.policy import Action
-from openimi.notifications.models import NotificationPreference, OutboxMessage
+from openimi.notifications.models import NotificationPreference, OutboxMessage, WorkerHeartbeat
 
 if TYPE_CHECKING:
     from openimi.accounts.models import User
@@ -52,3 +54,25 @@ def email_frequency_get(user: User) -> str:
         .first()
     )
     return chosen or NotificationPreference.Frequency.IMMEDIATE
+
+
+def worker_list(*, alive: bool | None = None) -> QuerySet[WorkerHeartbeat]:
+    """The workers that have a heartbeat row: all, only the alive (heard of within
+    ``WORKER_HEARTBEAT_DEAD_AFTER``) or only the dead. Operators' data (``openimi workers``, the
+    readiness check): no policy, no user."""
+    workers = WorkerHeartbeat.objects.all()
+    if alive is None:
+        return workers
+    cutoff = timezone.now() - settings.WORKER_HEARTBEAT_DEAD_AFTER
+    return workers.filter(last_seen__gte=cutoff) if alive else workers.filter(last_seen__lt=cutoff)
+
+
+def worker_counts() -> dict[str, Any]:
+    """In one query: how many workers are alive and dead, and the newest heartbeat
+    (``last_seen``; None without any row)."""
+    cutoff = timezone.now() - settings.WORKER_HEARTBEAT_DEAD_AFTER
+    return WorkerHeartbeat.objects.aggregate(
+        alive=Count("pk", filter=Q(last_seen__gte=cutoff)),
+        dead=Count("pk", filter=Q(last_seen__lt=cutoff)),
+        newest=Max("last_seen"),
+    )

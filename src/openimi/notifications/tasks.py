@@ -18,6 +18,7 @@ import itertools
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -26,7 +27,7 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from openimi.notifications.models import OutboxMessage
+from openimi.notifications.models import OutboxMessage, WorkerHeartbeat
 from openimi.retention.periodic import ensure_scheduled, schedule_next
 
 logger = logging.getLogger(__name__)
@@ -102,18 +103,32 @@ def _deliver(message_id: int) -> str:
     message = _claim(message_id)
     if message is None:
         return "skipped"
+    mailer = mailers.default
     try:
-        sent = mailers.default.send_messages([_build_email(message)])
+        mailer.open()  # opened here, so that "sent" is written before the goodbye (QUIT)
+        sent = mailer.send_messages([_build_email(message)])
         if sent != 1:
             raise RuntimeError("The mailer accepted no message.")
     except Exception as exc:  # any failure to send is recorded, then retried or given up
+        _close(mailer)
         return _record_failure(message, exc)
     now = timezone.now()
-    # Written even if the message was cancelled while in flight: it did go out.
+    # At once after the server's "250": a worker that dies between the two sends this message
+    # again (same Message-ID); this one UPDATE is all that window holds. Written even if the
+    # message was cancelled while in flight: it did go out.
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=OutboxMessage.Status.SENT, sent_at=now, last_error="", updated_at=now
     )
+    _close(mailer)
     return "sent"
+
+
+def _close(mailer: Any) -> None:
+    """Say goodbye to the mail server; the message's fate is recorded already."""
+    try:
+        mailer.close()
+    except Exception as exc:  # a server that hangs up first has lost nothing of ours
+        logger.info("Closing the mail connection failed (%s)", type(exc).__name__)
 
 
 def _claim(message_id: int) -> OutboxMessage | None:
@@ -204,14 +219,27 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> str:
 
 @task()
 def outbox_sweep_task() -> dict[str, int]:
-    """Fail tasks a dead worker left RUNNING, re-queue overdue messages, and come back later."""
+    """Fail tasks a dead worker left RUNNING, re-queue overdue messages, prune the heartbeats of
+    long-dead workers, and come back later."""
     try:
         stale = _fail_stale_tasks()
         requeued = _requeue_overdue_messages()
+        pruned = prune_dead_heartbeats()
     finally:
         # Even after an error: a sweeper that stops scheduling itself is gone until a restart.
         schedule_next(outbox_sweep_task, settings.OUTBOX_SWEEP_INTERVAL_SECONDS)
-    return {"stale_tasks_failed": stale, "messages_requeued": requeued}
+    return {"stale_tasks_failed": stale, "messages_requeued": requeued, "heartbeats_pruned": pruned}
+
+
+def prune_dead_heartbeats() -> int:
+    """Delete the heartbeat rows of workers not heard of for ``WORKER_HEARTBEAT_KEEP``: dead
+    for a day, they have told the operator what they had to. A worker cut off from the
+    database that comes back writes its row again at its next beat."""
+    cutoff = timezone.now() - settings.WORKER_HEARTBEAT_KEEP
+    count, _ = WorkerHeartbeat.objects.filter(last_seen__lt=cutoff).delete()
+    if count:
+        logger.info("Outbox sweeper removed %s heartbeat(s) of long-dead workers", count)
+    return count
 
 
 def _fail_stale_tasks() -> int:

@@ -182,7 +182,7 @@ class HelpView(PolicyRequiredMixin, TemplateView):
         authority = self.request.user.authority
         administrators = (
             user_selectors.local_data_administrator_list(authority=authority)
-            .only("first_name", "last_name", "email", "phone")
+            .only("first_name", "last_name", "email", "phone", "anonymised_at")
             .order_by("last_name", "first_name", "pk")
             if authority is not None
             else []

@@ -6,18 +6,37 @@ django-tasks-db has no periodic tasks: a periodic task queues its own next run w
 (``ensure_scheduled``; a killed worker's run would otherwise be the last). A queued (READY)
 run, or a RUNNING one younger than ``OUTBOX_STALE_AFTER``, counts. This is the one module that
 looks up a task's runs; every periodic task goes through it.
+
+Once per period, however many workers run: "is a run queued? if not, queue one" must not
+interleave between processes, or three workers starting at once queue three sweeps (and each
+queues its own successor, for ever). On PostgreSQL each check-and-queue holds a transaction
+advisory lock keyed on the task (``pg_advisory_xact_lock``) until its transaction commits, so
+the next process's check sees the run the first one queued. SQLite needs no lock: openimi
+opens its transactions there with BEGIN IMMEDIATE (settings), which admits one writer at a
+time to the whole file.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+
+
+def _lock(task: Task) -> None:
+    """Hold the task's advisory lock until the current transaction ends (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.sha256(f"openimi.periodic:{task.module_path}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)  # the lock takes a signed bigint
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _runs(task: Task) -> object:
@@ -34,17 +53,20 @@ def schedule_next(
     """Queue the next run ``interval_seconds`` from now (or ``at``), unless one is queued."""
     if (interval_seconds is None) == (at is None):
         raise TypeError("schedule_next needs interval_seconds or at, not both")
-    if _runs(task).filter(status=TaskResultStatus.READY).exists():
-        return
-    if at is None:
-        at = timezone.now() + timedelta(seconds=interval_seconds)
-    _enqueue(task, at)
+    with transaction.atomic():
+        _lock(task)
+        if _runs(task).filter(status=TaskResultStatus.READY).exists():
+            return
+        if at is None:
+            at = timezone.now() + timedelta(seconds=interval_seconds)
+        _enqueue(task, at)
 
 
 def ensure_scheduled(task: Task, *, at: datetime | None = None) -> bool:
     """Queue a run now (or ``at``) unless a run is queued or fresh; True if one was queued."""
     fresh_after = timezone.now() - settings.OUTBOX_STALE_AFTER
     with transaction.atomic():
+        _lock(task)
         runs = _runs(task)
         if (
             runs.filter(status=TaskResultStatus.READY).exists()

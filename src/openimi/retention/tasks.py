@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.tasks import task
 
+from openimi.accounts.services import users_anonymise
 from openimi.common import ratelimit
 from openimi.retention.periodic import ensure_scheduled, schedule_next
 from openimi.retention.services import retention_run
@@ -15,11 +16,13 @@ from openimi.retention.services import retention_run
 
 @task()
 def retention_daily_task() -> dict[str, int]:
-    """Block and delete what is due, and the rate-limit counters whose windows are over; then
-    come back tomorrow (even after an error)."""
+    """Block and delete what is due, the rate-limit counters whose windows are over and the
+    personal details of people who left long ago; then come back tomorrow (even after an
+    error)."""
     try:
         result = retention_run()
         ratelimit.prune()
+        users_anonymise()
     finally:
         schedule_next(retention_daily_task, settings.RETENTION_RUN_INTERVAL_SECONDS)
     return {"blocked": result.blocked, "deleted": result.deleted}

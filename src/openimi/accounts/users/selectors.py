@@ -27,6 +27,7 @@ _LIST_FIELDS = (
     "authority_id",
     "last_name",
     "first_name",
+    "anonymised_at",  # get_full_name reads it
     "email",
     "phone",
     "department",

@@ -31,7 +31,16 @@ class QuestionSetSerializer(ModelSerializer):
 
     class Meta:
         model = QuestionSet
-        fields = ["id", "code", "area", "is_practice", "title", "description", "version"]
+        fields = [
+            "id",
+            "code",
+            "area",
+            "is_practice",
+            "available_until",
+            "title",
+            "description",
+            "version",
+        ]
 
 
 class QuestionSetDetailSerializer(QuestionSetSerializer):

@@ -37,9 +37,9 @@ class QuestionSetListView(ApiView):
         elif "area" in query.validated_data:
             sets = QuestionSet.objects.none()
         else:
-            sets = QuestionSet.objects.filter(is_active=True)
-            if not query.validated_data["include_practice"]:
-                sets = sets.filter(is_practice=False)
+            sets = selectors.question_set_list(
+                include_practice=query.validated_data["include_practice"]
+            )
         page = self.paginate_queryset(sets.select_related("area"))
         return self.get_paginated_response(QuestionSetSerializer(page, many=True).data)
 

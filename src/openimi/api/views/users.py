@@ -31,6 +31,7 @@ _FIELDS = (
     "authority_id",
     "username",
     "first_name",
+    "anonymised_at",  # User.get_full_name reads it
     "last_name",
     "email",
     "phone",

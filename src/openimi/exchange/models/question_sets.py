@@ -8,7 +8,10 @@ them; nothing is ever deleted, because requests point at the questions they aske
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import LegislativeArea
@@ -51,6 +54,9 @@ class QuestionSet(TimeStampedModel):
         verbose_name=_("legislative area"),
     )
     is_practice = models.BooleanField(_("practice set (fictitious cases)"), default=False)
+    # The last day a practice set (or any set) can be chosen for a new request or a draft; the
+    # requests made with it keep it. Empty: no end.
+    available_until = models.DateField(_("available until"), null=True, blank=True)
     titles = models.JSONField(_("titles"), default=dict)
     descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
     # The fixture version that last wrote this set.
@@ -65,6 +71,11 @@ class QuestionSet(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_available(self, on: dt.date | None = None) -> bool:
+        """Whether the set may be chosen for a new request or a draft ``on`` (today)."""
+        on = on or timezone.localdate()
+        return self.is_active and (self.available_until is None or on <= self.available_until)
 
     @property
     def title(self) -> str:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from openimi.access import policy
@@ -415,6 +416,13 @@ def _check_question_set(info_request: InformationRequest, question_set: Question
     if question_set.area_id != info_request.area_id or not question_set.is_active:
         raise ApplicationError(
             _("This question set cannot be used in this legislative area."), field="question_set"
+        )
+    if not question_set.is_available():
+        assert question_set.available_until is not None  # active, so its last day has passed
+        raise ApplicationError(
+            _("This question set could be chosen until %(date)s. Choose another question set.")
+            % {"date": date_format(question_set.available_until, "DATE_FORMAT")},
+            field="question_set",
         )
 
 

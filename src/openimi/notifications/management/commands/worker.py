@@ -6,8 +6,19 @@ db_worker then raises and would end the process, and with it e-mails, reminders 
 retention job, while the site itself recovers on the next request. So the worker waits and
 tries again, forever, with a doubling pause capped at ``WORKER_DB_RETRY_MAX_SECONDS``: a task
 it had claimed stays "running" and the sweeper recovers it like one of a killed worker.
+
+Redis (the shared cache, when ``REDIS_URL`` is set) may be away too. A task whose cache call
+fails with redis' ConnectionError fails like any other failing task (db_worker records it and
+goes on; the outbox and the periodic jobs retry on their own). Should such an error escape the
+task loop itself (a ``task_finished`` receiver that counts in the cache), the worker waits and
+goes on as after a database outage. Without the redis package installed there is nothing to
+catch.
+
+A standing worker (not ``--batch``) keeps a heartbeat (``notifications.heartbeat``) from start
+to clean exit, so the readiness check and ``openimi workers`` see whether it is alive.
 """
 
+import importlib
 import logging
 import time
 from argparse import ArgumentParser
@@ -22,6 +33,7 @@ from django.utils.crypto import get_random_string
 
 from openimi.api.webhooks import ensure_webhook_sweeper_scheduled
 from openimi.notifications.digest import ensure_digest_scheduled
+from openimi.notifications.heartbeat import Heartbeat
 from openimi.notifications.tasks import ensure_sweeper_scheduled, fail_tasks_of_worker
 from openimi.retention.tasks import ensure_periodic_jobs_scheduled
 
@@ -29,6 +41,18 @@ logger = logging.getLogger(__name__)
 
 # What a lost or refused database connection raises (Django wraps the driver's errors).
 DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
+
+def _redis_unreachable() -> tuple[type[Exception], ...]:
+    """What a lost or refused Redis connection raises; nothing when redis is not installed."""
+    try:
+        exceptions = importlib.import_module("redis.exceptions")
+    except ImportError:
+        return ()
+    return (exceptions.ConnectionError, exceptions.TimeoutError)
+
+
+REDIS_UNREACHABLE = _redis_unreachable()
 
 
 class Command(BaseCommand):
@@ -80,6 +104,17 @@ class Command(BaseCommand):
         # One id across reconnections, so that the tasks this worker was running when the
         # database went away can be told apart from those of others.
         options["worker_id"] = options["worker_id"] or get_random_string(32)
+        # A batch run (cron, tests) is over in a moment: only a standing worker keeps a heartbeat.
+        heartbeat = None if options["batch"] else Heartbeat(options["worker_id"])
+        if heartbeat is not None:
+            heartbeat.start()
+        try:
+            self._work_until_done(options)
+        finally:  # a clean exit (SIGTERM, --max-tasks, Ctrl-C) removes the heartbeat
+            if heartbeat is not None:
+                heartbeat.stop()
+
+    def _work_until_done(self, options: dict[str, Any]) -> None:
         pause = 1.0
         lost = False
         while True:
@@ -95,18 +130,21 @@ class Command(BaseCommand):
                         conn.close()
                     except DatabaseError:
                         conn.connection = None  # already gone: forget it
-                cap = settings.WORKER_DB_RETRY_MAX_SECONDS
-                pause = min(pause, cap)
-                reason = " ".join(str(error).split())[:200]
-                logger.warning(
-                    "The database is unreachable (%s); trying again in %s s.", reason, pause
-                )
-                self.stderr.write(
-                    f"The database is unreachable ({reason}); trying again in {pause:g} s."
-                )
-                time.sleep(pause)
-                pause = min(pause * 2, cap)
+                pause = self._wait("The database", error, pause)
                 lost = True
+            except REDIS_UNREACHABLE as error:
+                pause = self._wait("Redis", error, pause)
+                lost = True
+
+    def _wait(self, what: str, error: Exception, pause: float) -> float:
+        """Say why, sleep ``pause`` (capped) and return the next, doubled pause."""
+        cap = settings.WORKER_DB_RETRY_MAX_SECONDS
+        pause = min(pause, cap)
+        reason = " ".join(str(error).split())[:200]
+        logger.warning("%s is unreachable (%s); trying again in %s s.", what, reason, pause)
+        self.stderr.write(f"{what} is unreachable ({reason}); trying again in {pause:g} s.")
+        time.sleep(pause)
+        return min(pause * 2, cap)
 
     def _schedule_and_work(self, options: dict[str, Any]) -> None:
         if options["sweeper"] and ensure_sweeper_scheduled() and options["verbosity"] > 0:
