@@ -47,10 +47,16 @@ podman logs "${project}_worker_1" 2>&1 | grep -q "deadline_check_task state=SUCC
     podman logs "${project}_worker_1" 2>&1 | tail -n 40 >&2
     exit 1
 }
-# Ready: the database, the cache (Redis), the migrations and the outbox all answer "ok".
-ready="$(curl --silent --header 'X-Forwarded-Proto: https' "http://127.0.0.1:$WEB_PORT/health/ready/")"
+# Ready: the database, the cache (Redis), the migrations, the outbox and the workers (a live
+# heartbeat) all answer "ok".
+ready=""
+for _ in $(seq 1 60); do
+    ready="$(curl --silent --header 'X-Forwarded-Proto: https' "http://127.0.0.1:$WEB_PORT/health/ready/" || true)"
+    case "$ready" in *'"status": "ok"'*'"cache": "ok"'*'"workers": "ok"'*) break ;; esac
+    sleep 2
+done
 case "$ready" in
-    *'"status": "ok"'*'"cache": "ok"'*) ;;
+    *'"status": "ok"'*'"cache": "ok"'*'"workers": "ok"'*) ;;
     *) echo "Not ready: $ready" >&2; exit 1 ;;
 esac
 echo "OK: compose project $project served the login page on 127.0.0.1:$WEB_PORT, is ready"

@@ -28,7 +28,8 @@ run=(podman run --network host
     --env SECURITY_CODE_KEYS="smoke:$(openssl rand -base64 32)"
     --env ALLOWED_HOSTS=127.0.0.1
     --env BEHIND_TLS_PROXY=1
-    --env SMTP_HOST=127.0.0.1)
+    --env SMTP_HOST=127.0.0.1
+    --env WORKER_REQUIRED=0)  # no worker here (deploy/compose-smoke.sh runs one)
 "${run[@]}" --rm "$tag" openimi migrate --no-input --verbosity 0
 "${run[@]}" --rm "$tag" openimi load_reference --verbosity 0
 "${run[@]}" --rm "$tag" openimi check --deploy --fail-level ERROR
