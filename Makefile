@@ -9,6 +9,8 @@ help:
 	@echo "make run    install, migrate, load reference and demo data, start web + worker on :8000"
 	@echo "make test   install (with test tools), lint, type-check, then run the whole test suite"
 	@echo "             with coverage (fails below the floor in pyproject.toml)"
+	@echo "make test-multiprocess  only the multi-process tests (nginx, two gunicorn, two"
+	@echo "             workers; backup and restore) against DATABASE_URL (PostgreSQL)"
 	@echo "make lint   ruff check and format check"
 	@echo "make types  mypy over the packages listed in pyproject.toml"
 
@@ -38,6 +40,11 @@ test: install lint types
 	@$(MAKE) --no-print-directory messages
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
+# Part of `make test` too; this runs them alone (they need PostgreSQL in DATABASE_URL).
+test-multiprocess: install messages
+	@scripts/system-packages.sh
+	$(BIN)/pytest -m multiprocess tests/multiprocess $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,4 +52,4 @@ lint: install
 types: install
 	$(BIN)/mypy
 
-.PHONY: help install messages run test lint types
+.PHONY: help install messages run test test-multiprocess lint types
