@@ -345,17 +345,10 @@ def requests_hand_over(*, actor: User, leaver: User, colleague: User) -> list[In
                 requests=refused,
             )
         for info_request, as_requester, allocation in handed:
+            parts = []  # (part, changed fields, who sees the event)
             if as_requester:
                 info_request.requesting_user = colleague
-                finish(
-                    info_request=info_request,
-                    actor=actor,
-                    code=events.HANDED_OVER,
-                    from_status=info_request.status,
-                    fields=["requesting_user"],
-                    data={"from_user": leaver.pk, "to_user": colleague.pk, "part": "requester"},
-                    audience=Audience.REQUESTING,
-                )
+                parts.append(("requester", ["requesting_user"], Audience.REQUESTING))
             if allocation is not None:
                 allocation.is_active = False
                 allocation.ended_at = timezone.now()
@@ -364,13 +357,15 @@ def requests_hand_over(*, actor: User, leaver: User, colleague: User) -> list[In
                     Allocation.objects.create(
                         info_request=info_request, handler=colleague, allocated_by=actor
                     )
+                parts.append(("handler", ["updated_at"], Audience.RESPONDING))
+            for part, fields, audience in parts:
                 finish(
                     info_request=info_request,
                     actor=actor,
                     code=events.HANDED_OVER,
                     from_status=info_request.status,
-                    fields=["updated_at"],
-                    data={"from_user": leaver.pk, "to_user": colleague.pk, "part": "handler"},
-                    audience=Audience.RESPONDING,
+                    fields=fields,
+                    data={"from_user": leaver.pk, "to_user": colleague.pk, "part": part},
+                    audience=audience,
                 )
     return [info_request for info_request, _requester, _allocation in handed]
