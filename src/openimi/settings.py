@@ -46,9 +46,19 @@ def _development_secret(filename: str, nbytes: int) -> str:
     """A secret generated once per checkout and kept under var/ (never in production)."""
     path = VAR_DIR / filename
     if not path.exists():
+        # Several processes may start at once on a new checkout (gunicorn's workers, a worker):
+        # each writes its own candidate aside, and a hard link puts the first one in place
+        # whole, so that nobody reads a half-written file or keeps a secret another replaced.
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(nbytes))
-        path.chmod(0o600)
+        candidate = VAR_DIR / f".{filename}.{os.getpid()}.{secrets.token_hex(4)}"
+        candidate.write_text(secrets.token_urlsafe(nbytes))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass  # another process was first: its secret counts
+        finally:
+            candidate.unlink()
     return path.read_text().strip()
 
 
