@@ -15,6 +15,7 @@ the user typed a current code. Unconfirmed apps never log anyone in.
 from __future__ import annotations
 
 import hmac
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ from openimi.accounts.security_code import (
     unseal,
 )
 from openimi.accounts.security_log import security_event_record
+
+logger = logging.getLogger("openimi.security")
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -190,11 +193,7 @@ def authenticator_verify(*, user: User, code: str, use: bool = True) -> bool:
                 if _accept(device, code, use=use):
                     return True
             except SecurityCodeError as error:
-                import logging
-
-                logging.getLogger("openimi.security").critical(
-                    "authenticator secret unusable: %s", error
-                )
+                logger.critical("authenticator secret unusable: %s", error)
     return False
 
 

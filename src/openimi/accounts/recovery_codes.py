@@ -1,8 +1,8 @@
 """Recovery codes: ten one-time codes for the day the authenticator app is lost.
 
 A code is 10 characters from a 32-letter alphabet without look-alikes (50 bits), shown once
-as ``XXXXX-XXXXX``. Only a salted SHA-256 of it is stored (the code's entropy makes a slow
-hash unnecessary); checking compares against every unused code of the user in constant time,
+as two groups of five, for example ``K7QM2-9XP4R``. Only a salted SHA-256 of it is stored
+(the code's entropy makes a slow hash unnecessary); checking compares against every unused code of the user in constant time,
 so the work does not depend on which one matches. New codes void the old ones.
 """
 
