@@ -2,8 +2,9 @@
 
 A code is 10 characters from a 32-letter alphabet without look-alikes (50 bits), shown once
 as two groups of five, for example ``K7QM2-9XP4R``. Only a salted SHA-256 of it is stored
-(the code's entropy makes a slow hash unnecessary); checking compares against every unused code of the user in constant time,
-so the work does not depend on which one matches. New codes void the old ones.
+(the code's entropy makes a slow hash unnecessary); checking compares against every unused
+code of the user in constant time, so the work does not depend on which one matches. New
+codes void the old ones.
 """
 
 from __future__ import annotations
