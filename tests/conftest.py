@@ -141,3 +141,49 @@ def other_handler(other_authority, services_area):
 @pytest.fixture
 def coordinator_lda(coordinator):
     return _user(coordinator, "coordinator_lda", [(Role.LOCAL_DATA_ADMINISTRATOR, None)])
+
+
+# --- Running the network (issue 19) ---------------------------------------------------------
+
+
+@pytest.fixture
+def network_admin(db):
+    """The installation's operator: a user of no authority holding the network role."""
+    return UserFactory(
+        authority=None, username="network_admin", roles=[(Role.NETWORK_ADMINISTRATOR, None)]
+    )
+
+
+@pytest.fixture
+def national_coordinator(nl, services_area):
+    return AuthorityFactory(
+        country=nl,
+        language_id="nl",
+        kind=Authority.Kind.NATIONAL_COORDINATOR,
+        official_name="Ministerie van Economische Zaken – nationale IMI-coördinator",
+        informal_title="Nationale IMI-coördinator Nederland",
+        email="nimic@example.nl",
+    )
+
+
+@pytest.fixture
+def national_coordinator_lda(national_coordinator):
+    return _user(national_coordinator, "nimic_lda", [(Role.LOCAL_DATA_ADMINISTRATOR, None)])
+
+
+@pytest.fixture
+def other_coordinator(de, services_area):
+    """The German national coordinator: a coordinator of another country."""
+    return AuthorityFactory(
+        country=de,
+        language_id="de",
+        kind=Authority.Kind.NATIONAL_COORDINATOR,
+        official_name="Bundesministerium für Wirtschaft – nationaler IMI-Koordinator",
+        informal_title="Nationaler IMI-Koordinator Deutschland",
+        email="nimic@example.de",
+    )
+
+
+@pytest.fixture
+def other_coordinator_lda(other_coordinator):
+    return _user(other_coordinator, "de_nimic_lda", [(Role.LOCAL_DATA_ADMINISTRATOR, None)])

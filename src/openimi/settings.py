@@ -741,4 +741,4 @@ NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 # --- end of the daily digest block --------------------------------------------------------------
 
 # Privacy: the personal-data access log and data-subject requests (Administration).
-INSTALLED_APPS += ["openimi.privacy"]
+INSTALLED_APPS += ["openimi.privacy", "openimi.network"]

@@ -21,6 +21,7 @@ urlpatterns = [
     # Choosing a language must work before logging in, too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("administration/privacy/", include("openimi.privacy.urls")),
+    path("network/", include("openimi.network.urls")),
     # For load balancers and Prometheus: /health/live/, /health/ready/, /metrics/.
     path("", include("openimi.observability.urls")),
 ]

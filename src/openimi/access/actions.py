@@ -85,3 +85,24 @@ class Action(StrEnum):
     DATA_SUBJECT_MANAGE = "privacy.subject_manage"
     DATA_SUBJECT_HANDLE = "privacy.subject_handle"
     DATA_SUBJECT_CORRECT = "privacy.subject_correct"
+    # Running the network (issue 19, access/network.py). NETWORK_ADMINISTER (no object): the
+    # network administrator's pages: legislative areas, keywords, policy areas, question sets
+    # (write, translate, publish, version, export and import), FAQ pages.
+    NETWORK_ADMINISTER = "network.administer"
+    # Browse the question sets of each area (seed step 1.3), no object: every active user.
+    QUESTION_CATALOGUE_VIEW = "network.question_catalogue_view"
+    # Register an authority, and validate or decline a request to join: the object is the
+    # Country (None: "in some country", for menus; ``policy.network_countries`` lists them).
+    AUTHORITY_REGISTER = "network.authority_register"
+    # The coordinator's part in an authority's life (seed 6.4, 6.1), the object the Authority:
+    # change its official name, add or remove an area and its supervising coordinator, reset
+    # the access of its local data administrator, read its history.
+    AUTHORITY_COORDINATE = "network.authority_coordinate"
+    # Deactivate an authority (its open requests handed to another first) or merge it into
+    # another (both must allow it): the object is the Authority.
+    AUTHORITY_RESTRUCTURE = "network.authority_restructure"
+    # The national helpdesk's contact, the object the Country; FAQ pages, no object.
+    HELP_MANAGE = "network.help_manage"
+    # The three indicators across the authorities one oversees, per country and area (no
+    # object; ``policy.network_countries`` says which countries).
+    NETWORK_MONITORING_VIEW = "network.monitoring_view"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from openimi.access import monitoring as monitoring_rules
+from openimi.access import network as network_rules
 from openimi.access import requests as request_rules
 from openimi.access.actions import Action
 from openimi.access.roles import _is_active, grants, has_role, is_local_data_administrator
@@ -102,11 +103,22 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
             return _data_subject_party(user, obj) and (
                 obj.requesting_authority_id == user.authority_id
             )
+    if action.value.startswith("network."):
+        return network_rules.can(user, action, obj)
     if action.value.startswith("monitoring."):
         return monitoring_rules.can(user, action, obj)
     if action.value.startswith("request."):
         return request_rules.can(user, action, obj)
     return False
+
+
+def network_countries(user: User | None) -> list[str] | None:
+    """The countries ``user`` registers authorities in and watches as a coordinator: ``None``
+    for every country (the network administrator), an empty list for none
+    (``access/network.py``)."""
+    if not _is_active(user):
+        return []
+    return network_rules.countries(user)
 
 
 def second_factor_required(user: User) -> bool:

@@ -45,6 +45,13 @@ def is_local_data_administrator(user: User, authority: Authority | None) -> bool
     )
 
 
+def is_network_administrator(user: User) -> bool:
+    """The installation's operator (``Role.NETWORK_ADMINISTRATOR``, held without an area)."""
+    from openimi.accounts.models import Role
+
+    return _is_active(user) and has_role(user, Role.NETWORK_ADMINISTRATOR)
+
+
 def any_allocator_among(users) -> bool:
     """Whether any of ``users`` (a User queryset) holds the allocator role: the onboarding
     checklist asks it of an authority's active users."""

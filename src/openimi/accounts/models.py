@@ -24,6 +24,11 @@ class Role(models.TextChoices):
     ALLOCATOR = "allocator", _("Allocator")
     SUPERVISOR = "supervisor", _("Supervisor")
     LOCAL_DATA_ADMINISTRATOR = "local_data_administrator", _("Local data administrator")
+    # The installation's operator (the part the European Commission's helpdesk plays in the
+    # real system, issue 19): manages legislative areas, question sets, keywords, policy
+    # areas and the help pages, registers authorities in every country, sees the network's
+    # figures. Held for the whole installation (no area); its user may belong to no authority.
+    NETWORK_ADMINISTRATOR = "network_administrator", _("Network administrator")
 
 
 # Roles granted per legislative area; the local data administrator holds the whole authority.
@@ -159,8 +164,14 @@ class RoleGrant(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role="local_data_administrator", area__isnull=True)
-                    | (~Q(role="local_data_administrator") & Q(area__isnull=False))
+                    Q(
+                        role__in=["local_data_administrator", "network_administrator"],
+                        area__isnull=True,
+                    )
+                    | (
+                        ~Q(role__in=["local_data_administrator", "network_administrator"])
+                        & Q(area__isnull=False)
+                    )
                 ),
                 name="area_roles_need_an_area",
             ),

@@ -161,6 +161,23 @@ class Authority(TimeStampedModel):
         through_fields=("authority", "area"),
         related_name="authorities",
     )
+    # An authority's life as its coordinator runs it (issue 19, ``openimi.network``): a
+    # deactivated authority receives no request and is left out of the directory; one merged
+    # into another (a municipal merger) is deactivated too, and the directory sends a search
+    # for its name to the continuing authority.
+    is_active = models.BooleanField(_("active"), default=True, editable=False)
+    deactivated_at = models.DateTimeField(
+        _("deactivated at"), null=True, blank=True, editable=False
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_authorities",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
     # The official name, informal title and description folded (common.text.fold) for the
     # directory's search, kept by save(); trigram-indexed on PostgreSQL (authorities 0003).
     search_text = models.TextField(default="", editable=False)

@@ -176,6 +176,8 @@ def _load_sets(items: list[tuple[str, Item]]) -> dict[str, Counts]:
         set_rows.append(
             {
                 "code": code,
+                "family": code,
+                "version_number": 1,
                 "area_id": areas[item["area"]],
                 "is_practice": bool(item.get("is_practice", False)),
                 "available_until": _date(item, "available_until", f"question set {code}"),

@@ -538,9 +538,9 @@ def forward_candidate_list(*, info_request: InformationRequest) -> QuerySet[Auth
 def question_set_list(
     *, area: LegislativeArea | None = None, include_practice: bool = True
 ) -> QuerySet[QuestionSet]:
-    """The question sets offered for new requests in ``area`` (every area when None): active
-    and not past their last day."""
-    sets = QuestionSet.objects.filter(is_active=True).filter(
+    """The question sets offered for new requests in ``area`` (every area when None): active,
+    published (not a draft, not replaced by a later version) and not past their last day."""
+    sets = QuestionSet.objects.filter(is_active=True, status=QuestionSet.Status.PUBLISHED).filter(
         Q(available_until__isnull=True) | Q(available_until__gte=timezone.localdate())
     )
     if area is not None:

@@ -63,7 +63,13 @@ def roles_apply(
     *, actor: User, user: User, roles: list[RoleSpec], request: HttpRequest | None
 ) -> None:
     grants = {
-        (g.role, g.area_id): g for g in RoleGrant.objects.select_for_update().filter(user=user)
+        (g.role, g.area_id): g
+        # The network administrator's role is the operator's to give (``openimi
+        # network_admin``), never an authority's: its local data administrators neither
+        # grant it nor take it away.
+        for g in RoleGrant.objects.select_for_update()
+        .filter(user=user)
+        .exclude(role=Role.NETWORK_ADMINISTRATOR)
     }
     wanted = checked_roles(
         authority=user.authority,

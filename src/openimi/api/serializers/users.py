@@ -16,7 +16,10 @@ from openimi.api.serializers.common import ModelSerializer, Serializer
 
 MAX_ID = 2**31 - 1
 _ROLE_ORDER = {
-    str(role): index for index, role in enumerate((*AREA_ROLES, Role.LOCAL_DATA_ADMINISTRATOR))
+    str(role): index
+    for index, role in enumerate(
+        (*AREA_ROLES, Role.LOCAL_DATA_ADMINISTRATOR, Role.NETWORK_ADMINISTRATOR)
+    )
 }
 
 

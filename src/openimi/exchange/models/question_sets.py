@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openimi.authorities.models import LegislativeArea
 from openimi.common.i18n import translated
@@ -46,7 +47,25 @@ class QuestionSet(TimeStampedModel):
     e-mail about a request built from it says so.
     """
 
+    class Status(models.TextChoices):
+        # Being written by the network administrator: offered to nobody, changed freely.
+        DRAFT = "draft", pgettext_lazy("status of a question set", "Draft")
+        # Offered for new requests (while ``is_active`` and ``available_until`` allow); never
+        # changed again: a change is a new version, and a request keeps the version it used.
+        PUBLISHED = "published", pgettext_lazy("status of a question set", "Published")
+        # A later version was published: kept for the requests that used this one.
+        SUPERSEDED = "superseded", pgettext_lazy("status of a question set", "Replaced")
+
     code = models.SlugField(_("code"), max_length=80, unique=True)
+    # The versions of one question set share a ``family`` (the first version's code) and are
+    # numbered from 1; the first version's code is the family, a later one's
+    # ``<family>-v<number>``.
+    family = models.SlugField(_("question set family"), max_length=80)
+    version_number = models.PositiveIntegerField(_("version number"), default=1)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PUBLISHED
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     area = models.ForeignKey(
         LegislativeArea,
         on_delete=models.PROTECT,
@@ -68,6 +87,16 @@ class QuestionSet(TimeStampedModel):
     class Meta:
         ordering = ["area", "is_practice", "position", "code"]
         verbose_name = _("question set")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "version_number"], name="one_question_set_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["family"],
+                condition=models.Q(status="draft"),
+                name="one_draft_per_question_set",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -75,7 +104,9 @@ class QuestionSet(TimeStampedModel):
     def is_available(self, on: dt.date | None = None) -> bool:
         """Whether the set may be chosen for a new request or a draft ``on`` (today)."""
         on = on or timezone.localdate()
-        return self.is_active and (self.available_until is None or on <= self.available_until)
+        return self.is_active and self.status == self.Status.PUBLISHED(
+            self.available_until is None or on <= self.available_until
+        )
 
     @property
     def title(self) -> str:
