@@ -9,6 +9,7 @@ them; nothing is ever deleted, because requests point at the questions they aske
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -100,6 +101,11 @@ class QuestionSet(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.family:
+            self.family = self.code  # a first version names its family
+        super().save(*args, **kwargs)
 
     def is_available(self, on: dt.date | None = None) -> bool:
         """Whether the set may be chosen for a new request or a draft ``on`` (today)."""
