@@ -110,8 +110,10 @@ class QuestionSet(TimeStampedModel):
     def is_available(self, on: dt.date | None = None) -> bool:
         """Whether the set may be chosen for a new request or a draft ``on`` (today)."""
         on = on or timezone.localdate()
-        return self.is_active and self.status == self.Status.PUBLISHED(
-            self.available_until is None or on <= self.available_until
+        return (
+            self.is_active
+            and self.status == self.Status.PUBLISHED
+            and (self.available_until is None or on <= self.available_until)
         )
 
     @property
