@@ -16,11 +16,14 @@ from openimi.authorities.models import Authority, Country, Language, Legislative
 
 
 class AuthorityEvent(models.Model):
-    """One thing that happened to an authority as an organisation (not to its requests)."""
+    """One thing that happened to an authority as an organisation (not to its requests), or to
+    a request to join before there is an authority (received, declined: ``join_request``)."""
 
     class Kind(models.TextChoices):
         REGISTERED = "authority.registered", _("Registered")
+        JOIN_REQUESTED = "authority.join_requested", _("Request to join received")
         JOIN_VALIDATED = "authority.join_validated", _("Request to join validated")
+        JOIN_DECLINED = "authority.join_declined", _("Request to join declined")
         OFFICIAL_NAME_CHANGED = "authority.official_name_changed", _("Official name changed")
         AREA_ADDED = "authority.area_added", _("Legislative area added")
         AREA_REMOVED = "authority.area_removed", _("Legislative area removed")
@@ -34,7 +37,12 @@ class AuthorityEvent(models.Model):
         MERGED_INTO = "authority.merged_into", _("Merged into another authority")
         MERGED_FROM = "authority.merged_from", _("Another authority merged into it")
 
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="events")
+    authority = models.ForeignKey(
+        Authority, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    join_request = models.ForeignKey(
+        "JoinRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("what happened"), max_length=60, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,6 +60,12 @@ class AuthorityEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("authority event")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(authority__isnull=False) | models.Q(join_request__isnull=False),
+                name="authority_event_is_about_something",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.authority_id} {self.kind}"
