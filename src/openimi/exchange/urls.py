@@ -3,7 +3,7 @@
 from django.urls import path
 
 from openimi.exchange.selectors import OUTGOING
-from openimi.exchange.views import answers, compose, coordinator, detail, files, lists
+from openimi.exchange.views import answers, catalogue, compose, coordinator, detail, files, lists
 
 app_name = "exchange"
 
@@ -33,4 +33,10 @@ urlpatterns = [
         )
         for step in detail.STEPS
     ),
+]
+
+# The question catalogue (issue 19): every user reads the published question sets per area.
+urlpatterns += [
+    path("catalogue/", catalogue.CatalogueIndexView.as_view(), name="catalogue"),
+    path("catalogue/<slug:area>/", catalogue.CatalogueAreaView.as_view(), name="catalogue_area"),
 ]
