@@ -43,6 +43,7 @@ class ServiceFormView(AdministerMixin, FormView):
     back to the form, with what was typed."""
 
     template_name = "network/reference/form.html"
+    form_class = NamesForm
     heading = ""
     success_message = ""
 
