@@ -371,7 +371,7 @@ class QuestionSetImportView(AdministerMixin, View):
             {
                 "plan": plan,
                 "payload": payload,
-                "languages": [
+                "language_changes": [
                     (language_name(change.language) or change.language, change)
                     for change in plan.languages
                 ],
