@@ -38,5 +38,9 @@ urlpatterns = [
 # The question catalogue (issue 19): every user reads the published question sets per area.
 urlpatterns += [
     path("catalogue/", catalogue.CatalogueIndexView.as_view(), name="catalogue"),
-    path("catalogue/<slug:area>/", catalogue.CatalogueAreaView.as_view(), name="catalogue_area"),
+    path(
+        "catalogue/<slug:area_code>/",
+        catalogue.CatalogueAreaView.as_view(),
+        name="catalogue_area",
+    ),
 ]

@@ -67,7 +67,7 @@ class CatalogueAreaView(PolicyRequiredMixin, TemplateView):
     template_name = "exchange/catalogue/area.html"
 
     def get_context_data(self, **kwargs):
-        area = get_object_or_404(LegislativeArea, code=self.kwargs["area"])
+        area = get_object_or_404(LegislativeArea, code=self.kwargs["area_code"])
         questions = (
             Question.objects.filter(is_active=True)
             .prefetch_related("standard_answers")
