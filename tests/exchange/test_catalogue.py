@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openimi.exchange.models import Question, QuestionSet, StandardAnswer
+from tests.factories import LegislativeAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,20 @@ def test_constant_queries_whatever_the_number_of_sets(
     with django_assert_num_queries(len(one.captured_queries)):
         body = client.get(url).content.decode()
     assert "Question of more-3" in body
+
+
+def test_the_index_takes_constant_queries(client, handler, sets, django_assert_num_queries):
+    client.force_login(handler)
+    url = reverse("exchange:catalogue")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for index in range(3):
+        area = LegislativeAreaFactory(code=f"area-{index}")
+        _set(area, f"set-{index}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        body = client.get(url).content.decode()
+    assert "(1 question set)" in body
 
 
 def test_the_compose_page_links_to_the_catalogue(client, handler):

@@ -130,15 +130,23 @@ def test_bad_names_are_refused(client, network_admin, name, message):
     assert not LegislativeArea.objects.filter(code="transport").exists()
 
 
-def test_saving_an_area_unchanged_changes_nothing(client, network_admin, services_area):
+@pytest.mark.parametrize("kind", ["area", "keyword", "policy_area"])
+def test_saving_a_page_unchanged_changes_nothing(
+    client, network_admin, services_area, keyword, policy_area, kind
+):
+    obj, model = {
+        "area": (services_area, LegislativeArea),
+        "keyword": (keyword, Keyword),
+        "policy_area": (policy_area, PolicyArea),
+    }[kind]
     client.force_login(network_admin)
-    before = LegislativeArea.objects.values().get(pk=services_area.pk)
-    url = reverse("network:reference-area", args=[services_area.pk])
+    before = model.objects.values().get(pk=obj.pk)
+    url = reverse(f"network:reference-{kind.replace('_', '-')}", args=[obj.pk])
     form = client.get(url).context["form"]
     data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
     response = client.post(url, data)
     assert response.status_code == 302
-    assert LegislativeArea.objects.values().get(pk=services_area.pk) == before
+    assert model.objects.values().get(pk=obj.pk) == before
 
 
 def test_edit_names_and_order(client, network_admin, services_area):
