@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -279,3 +280,14 @@ def test_the_question_set_list_takes_constant_queries(
         )
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+def test_every_set_of_the_fixtures_reads_back_as_written(db):
+    call_command("load_reference", verbosity=0)
+    question_sets = list(QuestionSet.objects.all())
+    assert question_sets
+    for question_set in question_sets:
+        content = files.set_content(question_set)
+        assert files.json_read(files.json_write(content, [])) == content
+        code, texts = files.xlsx_read(files.xlsx_write(content))
+        assert (code, texts) == (question_set.code, dict(files.text_keys(content)))
