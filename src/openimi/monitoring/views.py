@@ -82,6 +82,7 @@ class MonitoringView(PolicyRequiredMixin, TemplateView):
             overdue_url=self._overdue_url(side),
             other_page=self._other_page(),
             access_log=policy.can(user, Action.PERSONAL_DATA_LOG_VIEW, user.authority),
+            network_page=policy.can(user, Action.NETWORK_MONITORING_VIEW),
         )
         return context
 
@@ -306,8 +307,24 @@ class NetworkMonitoringView(PolicyRequiredMixin, TemplateView):
             period_label=_period_label(period),
             report=report,
             csv_query=query.urlencode(),
+            other_pages=self._other_pages(),
         )
         return context
+
+    def _other_pages(self) -> list[tuple[str, str]]:
+        """Links down to the coordinator's and the own authority's pages, when allowed."""
+        user = self.request.user
+        pages = []
+        if policy.can(user, Action.MONITORING_COORDINATE, None):
+            pages.append(
+                (
+                    reverse("monitoring:coordinator"),
+                    _("Figures of the authorities you supervise as coordinator"),
+                )
+            )
+        if user.authority is not None and policy.can(user, Action.MONITORING_VIEW, user.authority):
+            pages.append((reverse("monitoring:own"), _("Figures of your own authority")))
+        return pages
 
     def csv_response(self, context) -> HttpResponse:
         report = context["report"]
