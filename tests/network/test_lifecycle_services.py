@@ -3,11 +3,10 @@ its event, the rows moved, the refusals, and the directory's handling of merged 
 deactivated authorities."""
 
 import pytest
-from django.core import mail
 from django.db import IntegrityError
 
 from openimi.accounts.models import Role, RoleGrant, User
-from openimi.authorities.models import AreaPreferences, Authority
+from openimi.authorities.models import AreaPreferences
 from openimi.authorities.selectors import AuthoritySearch, authority_search
 from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.exchange.models import InformationRequest
@@ -16,9 +15,23 @@ from openimi.exchange.workflow import State
 from openimi.network.models import AuthorityEvent
 from openimi.network.services import lifecycle
 from tests.exchange.conftest import make_request, media_root, world  # noqa: F401
-from tests.factories import AuthorityFactory, LegislativeAreaFactory, UserFactory
+from tests.factories import AuthorityFactory, LegislativeAreaFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w(request):
+    """The exchange's test world (tests/exchange/conftest.py)."""
+    return request.getfixturevalue("world")
+
+
+@pytest.fixture
+def make(request):
+    """``make_request``: a request brought to a state by the real services."""
+    return request.getfixturevalue("make_request")
+
+
 Kind = AuthorityEvent.Kind
 
 
@@ -141,13 +154,13 @@ def test_the_supervising_coordinator_changes(
     }
 
 
-def test_an_area_with_open_requests_is_not_removed(world, make_request, national_coordinator_lda):
-    make_request(State.AWAITING_ACCEPTANCE)
+def test_an_area_with_open_requests_is_not_removed(w, make, national_coordinator_lda):
+    make(State.AWAITING_ACCEPTANCE)
     with pytest.raises(ApplicationError, match="open request"):
         lifecycle.authority_area_remove(
-            authority=world.requesting, actor=national_coordinator_lda, area=world.area
+            authority=w.requesting, actor=national_coordinator_lda, area=w.area
         )
-    assert AreaPreferences.objects.filter(authority=world.requesting, area=world.area).exists()
+    assert AreaPreferences.objects.filter(authority=w.requesting, area=w.area).exists()
 
 
 # --- reset the local data administrator's access ----------------------------------------------
@@ -180,79 +193,88 @@ def test_only_an_administrator_of_the_authority_is_reset(authority, handler, coo
 # --- hand over and deactivate ----------------------------------------------------------------
 
 
-def test_deactivation_is_refused_while_requests_are_open(world, make_request, network_admin):
-    make_request(State.ACCEPTED)
+def test_deactivation_is_refused_while_requests_are_open(w, make, network_admin):
+    make(State.ACCEPTED)
     with pytest.raises(ApplicationError, match="Hand them over"):
-        lifecycle.authority_deactivate(authority=world.responding, actor=network_admin)
-    world.responding.refresh_from_db()
-    assert world.responding.is_active
+        lifecycle.authority_deactivate(authority=w.responding, actor=network_admin)
+    w.responding.refresh_from_db()
+    assert w.responding.is_active
 
 
 def test_open_requests_are_handed_over_then_the_authority_is_deactivated(
-    world, make_request, network_admin
+    w,
+    make,
+    network_admin,
 ):
-    received = make_request(State.ACCEPTED, allocation=True)
-    closed = make_request(State.CLOSED)
+    closed = make(State.CLOSED)
+    received = make(State.ACCEPTED, allocation=True)
     assert received.allocations.filter(is_active=True).exists()
     count = lifecycle.authority_requests_hand_over(
-        authority=world.responding, actor=network_admin, target=world.target
+        authority=w.responding, actor=network_admin, target=w.target
     )
     assert count == 1
     received.refresh_from_db()
     closed.refresh_from_db()
-    assert received.responding_authority == world.target
+    assert received.responding_authority == w.target
     assert not received.allocations.filter(is_active=True).exists()
-    assert closed.responding_authority == world.responding  # a closed one stays
+    assert closed.responding_authority == w.responding  # a closed one stays
     event = received.events.get(code=authority_moves.AUTHORITY_MOVED)
     assert event.data == {
         "side": "responding",
-        "from_authority": world.responding.pk,
-        "to_authority": world.target.pk,
+        "from_authority": w.responding.pk,
+        "to_authority": w.target.pk,
     }
-    (handed,) = _events(world.responding, Kind.REQUESTS_HANDED_OVER)
-    assert handed.details["count"] == 1 and handed.details["to_authority"] == world.target.pk
+    (handed,) = _events(w.responding, Kind.REQUESTS_HANDED_OVER)
+    assert handed.details["count"] == 1 and handed.details["to_authority"] == w.target.pk
 
-    users = lifecycle.authority_deactivate(authority=world.responding, actor=network_admin)
-    world.responding.refresh_from_db()
-    assert not world.responding.is_active and world.responding.deactivated_at is not None
+    users = lifecycle.authority_deactivate(authority=w.responding, actor=network_admin)
+    w.responding.refresh_from_db()
+    assert not w.responding.is_active and w.responding.deactivated_at is not None
     assert users == 6
-    assert not User.objects.filter(authority=world.responding, is_active=True).exists()
-    assert _events(world.responding, Kind.DEACTIVATED)[0].details == {"users": 6}
+    assert not User.objects.filter(authority=w.responding, is_active=True).exists()
+    assert _events(w.responding, Kind.DEACTIVATED)[0].details == {"users": 6}
     with pytest.raises(ApplicationError):
-        lifecycle.authority_deactivate(authority=world.responding, actor=network_admin)
+        lifecycle.authority_deactivate(authority=w.responding, actor=network_admin)
 
 
 def test_sent_requests_and_drafts_are_handed_over_as_requesting_authority(
-    world, make_request, national_coordinator_lda
+    w,
+    make,
+    national_coordinator_lda,
 ):
-    draft = make_request(State.DRAFT)
-    sent = make_request(State.AWAITING_ACCEPTANCE)
+    draft = make(State.DRAFT)
+    sent = make(State.AWAITING_ACCEPTANCE)
     count = lifecycle.authority_requests_hand_over(
-        authority=world.requesting, actor=national_coordinator_lda, target=world.third
+        authority=w.requesting, actor=national_coordinator_lda, target=w.third
     )
     assert count == 2
     for info_request in (draft, sent):
         info_request.refresh_from_db()
-        assert info_request.requesting_authority == world.third
+        assert info_request.requesting_authority == w.third
 
 
-def test_hand_over_to_another_country_is_refused(world, make_request, network_admin):
-    info_request = make_request(State.ACCEPTED)
+def test_hand_over_to_another_country_is_refused(w, make, network_admin):
+    info_request = make(State.ACCEPTED)
     with pytest.raises(ApplicationError):
         lifecycle.authority_requests_hand_over(
-            authority=world.responding, actor=network_admin, target=world.third
+            authority=w.responding, actor=network_admin, target=w.third
         )
     info_request.refresh_from_db()
-    assert info_request.responding_authority == world.responding
+    assert info_request.responding_authority == w.responding
     assert not AuthorityEvent.objects.exists()
 
 
-def test_hand_over_to_an_authority_without_the_area_is_refused(world, make_request, de, network_admin):
-    make_request(State.ACCEPTED)
+def test_hand_over_to_an_authority_without_the_area_is_refused(
+    w,
+    make,
+    de,
+    network_admin,
+):
+    make(State.ACCEPTED)
     elsewhere = AuthorityFactory(country=de, language_id="de")
     with pytest.raises(ApplicationError, match="does not receive requests"):
         lifecycle.authority_requests_hand_over(
-            authority=world.responding, actor=network_admin, target=elsewhere
+            authority=w.responding, actor=network_admin, target=elsewhere
         )
     assert not InformationRequest.objects.filter(responding_authority=elsewhere).exists()
 
@@ -266,15 +288,18 @@ def test_a_delegated_coordinator_may_not_deactivate(authority, coordinator_lda):
 
 
 def test_a_merger_moves_users_grants_requests_and_areas(
-    world, make_request, national_coordinator_lda, coordinator
+    w,
+    make,
+    national_coordinator_lda,
+    coordinator,
 ):
-    old, continuing = world.requesting, world.third
+    old, continuing = w.requesting, w.third
     extra_area = LegislativeAreaFactory(code="qualifications")
     AreaPreferences.objects.create(
         authority=old, area=extra_area, supervising_coordinator=coordinator, may_reject=True
     )
-    sent = make_request(State.ACCEPTED)
-    closed = make_request(State.CLOSED)
+    sent = make(State.ACCEPTED)
+    closed = make(State.CLOSED)
     users = set(User.objects.filter(authority=old).values_list("pk", flat=True))
     lifecycle.authority_official_name_change(
         authority=old, actor=national_coordinator_lda, official_name="Gemeente Oeteldonk"
@@ -289,7 +314,7 @@ def test_a_merger_moves_users_grants_requests_and_areas(
     assert not User.objects.filter(authority=old).exists()
     assert not RoleGrant.objects.filter(authority=old).exists()
     assert RoleGrant.objects.filter(
-        authority=continuing, user=world["handler"], role=Role.REQUEST_HANDLER
+        authority=continuing, user=w["handler"], role=Role.REQUEST_HANDLER
     ).exists()
     for info_request in (sent, closed):
         info_request.refresh_from_db()
@@ -305,15 +330,15 @@ def test_a_merger_moves_users_grants_requests_and_areas(
     assert source["source_name"] == "Gemeente Oeteldonk" and source["areas"] == ["qualifications"]
     assert source["requests"] == 2
     # The handler continues at the new authority.
-    handler = User.objects.get(pk=world["handler"].pk)
+    handler = User.objects.get(pk=w["handler"].pk)
     assert handler.authority == continuing and handler.is_active
 
     with pytest.raises(ApplicationError):
         lifecycle.authority_merge(authority=old, actor=national_coordinator_lda, into=continuing)
 
 
-def test_a_merger_is_all_or_nothing(world, make_request, national_coordinator_lda, monkeypatch):
-    sent = make_request(State.ACCEPTED)
+def test_a_merger_is_all_or_nothing(w, make, national_coordinator_lda, monkeypatch):
+    sent = make(State.ACCEPTED)
 
     def broken(**kwargs):
         raise IntegrityError("boom")
@@ -321,13 +346,13 @@ def test_a_merger_is_all_or_nothing(world, make_request, national_coordinator_ld
     monkeypatch.setattr(lifecycle.authority_moves, "requests_move_to_authority", broken)
     with pytest.raises(IntegrityError):
         lifecycle.authority_merge(
-            authority=world.requesting, actor=national_coordinator_lda, into=world.third
+            authority=w.requesting, actor=national_coordinator_lda, into=w.third
         )
-    world.requesting.refresh_from_db()
+    w.requesting.refresh_from_db()
     sent.refresh_from_db()
-    assert world.requesting.is_active and world.requesting.merged_into is None
-    assert User.objects.filter(authority=world.requesting).exists()
-    assert sent.requesting_authority == world.requesting
+    assert w.requesting.is_active and w.requesting.merged_into is None
+    assert User.objects.filter(authority=w.requesting).exists()
+    assert sent.requesting_authority == w.requesting
     assert not AuthorityEvent.objects.exists()
 
 
@@ -356,23 +381,23 @@ def _search(text="", **filters):
 
 
 def test_the_search_for_a_merged_authority_finds_the_continuing_one(
-    world, national_coordinator_lda
+    w,
+    national_coordinator_lda,
 ):
-    lifecycle.authority_merge(
-        authority=world.requesting, actor=national_coordinator_lda, into=world.third
-    )
+    lifecycle.authority_merge(authority=w.requesting, actor=national_coordinator_lda, into=w.third)
     (found,) = _search("oeteldonk")
-    assert found == world.third and found.formerly == "Gemeente Oeteldonk"
+    assert found == w.third and found.formerly == "Gemeente Oeteldonk"
     (found,) = _search("anderstad")
-    assert found == world.third and found.formerly is None
-    assert world.requesting not in _search(country="NL")
+    assert found == w.third and found.formerly is None
+    assert w.requesting not in _search(country="NL")
 
 
 def test_deactivated_authorities_are_left_out_of_the_search_and_the_recipients(
-    world, network_admin
+    w,
+    network_admin,
 ):
     # The compose page offers recipients from authority_search (exchange/views/compose.py).
-    assert world.target in _search("handwerkskammer", area="services")
-    lifecycle.authority_deactivate(authority=world.target, actor=network_admin)
+    assert w.target in _search("handwerkskammer", area="services")
+    lifecycle.authority_deactivate(authority=w.target, actor=network_admin)
     assert _search("handwerkskammer") == []
-    assert world.target not in _search(country="DE", area="services")
+    assert w.target not in _search(country="DE", area="services")
