@@ -88,9 +88,10 @@ def _text_filter(text: str) -> Q:
     return condition
 
 
-def authority_text_filter(text: str) -> Q:
-    """The directory's word search as a filter on authorities, for other lists of them."""
-    return _text_filter(text)
+def authority_name_search(*, text: str) -> QuerySet[Authority]:
+    """Every authority, active or not, whose texts hold every word of ``text`` as the
+    directory searches them (for other lists of authorities to combine with)."""
+    return Authority.objects.filter(_text_filter(text))
 
 
 def _formerly(text: str) -> tuple[Q, Subquery]:

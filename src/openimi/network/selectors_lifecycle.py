@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from openimi.access import policy
 from openimi.authorities.models import AreaPreferences, Authority, LegislativeArea
-from openimi.authorities.selectors import authority_text_filter
+from openimi.authorities.selectors import authority_name_search
 from openimi.network.models import AuthorityEvent
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def coordinated_authority_list(
     if country:
         qs = qs.filter(country_id=country)
     if text.strip():
-        qs = qs.filter(authority_text_filter(text.strip()))
+        qs = qs & authority_name_search(text=text.strip())
     return qs.prefetch_related("country").order_by("country_id", "official_name", "pk")
 
 
