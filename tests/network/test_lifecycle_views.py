@@ -3,11 +3,14 @@ them, what saving them unchanged does, where each action lands and what it says.
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 
 from openimi.accounts.models import User
 from openimi.authorities.models import AreaPreferences, Authority
+from openimi.exchange.workflow import State
 from openimi.network.models import AuthorityEvent
+from tests.exchange.conftest import make_request, media_root, world  # noqa: F401 - fixtures
 from tests.factories import AreaPreferencesFactory, AuthorityFactory, LegislativeAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +282,37 @@ def test_merge_lands_on_the_continuing_authority(
     response = client.get(reverse("authorities:search"), {"q": "oeteldonk"})
     assert [a.pk for a in response.context["page"].object_list] == [continuing.pk]
     assert "Formerly Gemeente Oeteldonk" in response.text
+
+
+def test_after_deactivation_the_users_session_has_ended(authority, pages, lda, network_admin):
+    theirs, ours = Client(), Client()
+    theirs.force_login(lda)
+    home = reverse("home")
+    assert theirs.get(home).status_code == 200
+    ours.force_login(network_admin)
+    ours.post(pages["deactivate"])
+    response = theirs.get(home)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_hand_over_lands_on_manage_and_then_deactivation_is_offered(request, client, network_admin):
+    w = request.getfixturevalue("world")
+    request.getfixturevalue("make_request")(State.ACCEPTED)
+    manage = reverse("network:authority_manage", args=[w.responding.pk])
+    client.force_login(network_admin)
+    response = client.get(manage)
+    assert response.context["open_requests"] == 1
+    assert "Hand over open requests" in response.text
+    response = client.post(
+        reverse("network:authority_deactivate", args=[w.responding.pk]), follow=True
+    )
+    assert "Hand them over to another authority first." in response.text
+    response = client.post(
+        reverse("network:authority_hand_over", args=[w.responding.pk]),
+        {"target": w.target.pk},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == manage
+    assert "1 open request(s) handed over to Handwerkskammer." in response.text
+    assert response.context["open_requests"] == 0
+    assert "Deactivate" in response.text
