@@ -316,3 +316,14 @@ def test_hand_over_lands_on_manage_and_then_deactivation_is_offered(request, cli
     assert "1 open request(s) handed over to Handwerkskammer." in response.text
     assert response.context["open_requests"] == 0
     assert "Deactivate" in response.text
+
+
+def test_the_authoritys_own_data_form_leaves_the_official_name_alone(client, authority, lda):
+    client.force_login(lda)
+    url = reverse("authorities:edit_contact")
+    form = client.get(url).context["form"]
+    assert "official_name" not in form.fields
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    client.post(url, {**data, "official_name": "Eigen naam"})
+    authority.refresh_from_db()
+    assert authority.official_name == "Gemeente Oeteldonk"
