@@ -6,4 +6,5 @@ app_name = "network"
 
 urlpatterns: list = [
     path("reference/", include("openimi.network.urls_reference")),
+    path("authorities/", include("openimi.network.urls_lifecycle")),
 ]
