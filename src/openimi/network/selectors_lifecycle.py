@@ -26,21 +26,7 @@ def coordinated_authority_list(
     administrator (``country`` narrows it), those of the country for its national coordinator,
     those it supervises in some area for a delegated coordinator; never the own authority.
     ``text``: words of the name, as the directory searches them."""
-    countries = policy.network_countries(user)
-    qs = Authority.objects.all()
-    if countries is not None:
-        own = user.authority
-        if own is None or not countries:
-            return Authority.objects.none()
-        qs = qs.filter(country_id__in=countries).exclude(pk=own.pk)
-        if own.kind != Authority.Kind.NATIONAL_COORDINATOR:
-            qs = qs.filter(
-                Exists(
-                    AreaPreferences.objects.filter(
-                        authority=OuterRef("pk"), supervising_coordinator_id=own.pk
-                    )
-                )
-            )
+    qs = Authority.objects.filter(policy.coordinated_authorities(user))
     if country:
         qs = qs.filter(country_id=country)
     if text.strip():

@@ -19,6 +19,7 @@ from openimi.access import policy
 from openimi.access import requests as rules
 from openimi.access.policy import Action
 from openimi.common.errors import ApplicationError
+from openimi.exchange import events
 from openimi.exchange.models import InformationRequest
 from openimi.exchange.services._base import finish
 from openimi.exchange.workflow import FINAL_STATES, WITH_RESPONDER
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from openimi.authorities.models import Authority
 
 # ``data``: the side that moved ("requesting" or "responding") and the two authorities' ids.
-AUTHORITY_MOVED = "request.authority_moved"
+AUTHORITY_MOVED = events.AUTHORITY_MOVED
 
 REQUESTING, RESPONDING = "requesting", "responding"
 
