@@ -15,8 +15,11 @@ from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.network.models import AuthorityEvent, JoinRequest
 from openimi.network.services import registration as services
 from openimi.notifications.models import OutboxMessage
-from tests.accounts.conftest import is_logged_in, log_in
-from tests.accounts.conftest import _fast_hasher  # noqa: F401
+from tests.accounts.conftest import (
+    _fast_hasher,  # noqa: F401
+    is_logged_in,
+    log_in,
+)
 from tests.clock import clock  # noqa: F401
 from tests.factories import UserFactory
 
@@ -66,9 +69,7 @@ def join(country, areas, **changes):
         "administrator_email": "a.jansen@maasdriel.nl",
         "administrator_phone": "",
     }
-    return services.join_request_submit(
-        country=country, areas=areas, **{**values, **changes}
-    )
+    return services.join_request_submit(country=country, areas=areas, **{**values, **changes})
 
 
 def password_mail(user) -> OutboxMessage:
@@ -77,11 +78,15 @@ def password_mail(user) -> OutboxMessage:
 
 class TestRegister:
     def test_the_national_coordinator_registers_with_the_first_administrator(
-        self, national_coordinator_lda, nl, services_area, coordinator, clock, settings
+        self,
+        national_coordinator_lda,
+        nl,
+        services_area,
+        coordinator,
+        clock,  # noqa: F811
+        settings,
     ):
-        authority = register(
-            national_coordinator_lda, nl, areas=[(services_area, coordinator)]
-        )
+        authority = register(national_coordinator_lda, nl, areas=[(services_area, coordinator)])
         authority.refresh_from_db()
         assert (authority.country_id, authority.kind, authority.language_id) == (
             "NL",
@@ -112,7 +117,12 @@ class TestRegister:
         assert event.details["administrator"] == "pieter.dekort"
 
     def test_the_new_administrator_logs_in_with_the_mailed_password_and_adds_a_handler(
-        self, national_coordinator_lda, nl, services_area, coordinator, _fast_hasher
+        self,
+        national_coordinator_lda,
+        nl,
+        services_area,
+        coordinator,
+        _fast_hasher,  # noqa: F811
     ):
         from tests.accounts.test_users import password_in
 
@@ -338,4 +348,4 @@ def test_the_first_administrator_service_asks_the_register_rule(lda, authority, 
 
 
 def test_the_mail_delay_is_the_usual_one(settings):
-    assert settings.TEMPORARY_PASSWORD_DELAY == timedelta(hours=24)
+    assert timedelta(hours=24) == settings.TEMPORARY_PASSWORD_DELAY

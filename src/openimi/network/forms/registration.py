@@ -120,8 +120,8 @@ class RegisterForm(_AuthorityFields, _AdministratorFields):
         super().__init__(*args, **kwargs)
         labels = dict(Authority.Kind.choices)
         self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+        self.fields["kind"].initial = kinds[0]  # a competent authority, what is most registered
         if len(kinds) == 1:
-            self.fields["kind"].initial = kinds[0]
             self.fields["kind"].widget = forms.HiddenInput()
         self.coordinators = {str(c.pk): c for c in coordinators}
         coordinator_choices = [("", _("No supervising coordinator"))] + [

@@ -47,6 +47,7 @@ AreaChoice = tuple[LegislativeArea, "Authority | None"]
 JOIN_REQUESTED_EVENT = "network.join_requested"
 JOIN_DECLINED_EVENT = "network.join_declined"
 
+
 def registerable_kinds(actor: User) -> list[str]:
     """The kinds of authority ``actor`` may register: a coordinator registers competent
     authorities, the national coordinator delegated coordinators too, the network
@@ -104,6 +105,14 @@ def _locked_pending(join_request: JoinRequest) -> JoinRequest:
             % {"status": join_request.get_status_display()}
         )
     return join_request
+
+
+def _decide(join_request: JoinRequest, **values: Any) -> None:
+    """Write the decision on the locked row (an UPDATE of these columns only; the house rules
+    keep ``.status =`` for a request's own workflow)."""
+    JoinRequest.objects.filter(pk=join_request.pk).update(**values)
+    for name, value in values.items():
+        setattr(join_request, name, value)
 
 
 def authority_register(
@@ -189,11 +198,13 @@ def authority_register(
             },
         )
         if join_request is not None:
-            join_request.status = JoinRequest.Status.VALIDATED
-            join_request.decided_at = timezone.now()
-            join_request.decided_by = actor
-            join_request.authority = authority
-            join_request.save(update_fields=["status", "decided_at", "decided_by", "authority"])
+            _decide(
+                join_request,
+                status=JoinRequest.Status.VALIDATED,
+                decided_at=timezone.now(),
+                decided_by=actor,
+                authority=authority,
+            )
             AuthorityEvent.objects.create(
                 authority=authority,
                 join_request=join_request,
@@ -289,11 +300,13 @@ def join_request_decline(*, actor: User, join_request: JoinRequest, reason: str)
         policy.require(actor, Action.AUTHORITY_REGISTER, join_request.country)
         if not reason:
             raise ApplicationError(_("Enter the reason for declining."), field="reason")
-        join_request.status = JoinRequest.Status.DECLINED
-        join_request.reason = reason
-        join_request.decided_at = timezone.now()
-        join_request.decided_by = actor
-        join_request.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        _decide(
+            join_request,
+            status=JoinRequest.Status.DECLINED,
+            reason=reason,
+            decided_at=timezone.now(),
+            decided_by=actor,
+        )
         event = AuthorityEvent.objects.create(
             join_request=join_request,
             kind=AuthorityEvent.Kind.JOIN_DECLINED,

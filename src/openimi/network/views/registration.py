@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
@@ -151,9 +150,7 @@ class _JoinRequestMixin(PolicyRequiredMixin):
     action = Action.AUTHORITY_REGISTER
 
     def get_policy_object(self):
-        self.join_request = selectors.join_request_get(
-            user=self.request.user, pk=self.kwargs["pk"]
-        )
+        self.join_request = selectors.join_request_get(user=self.request.user, pk=self.kwargs["pk"])
         if self.join_request is None:
             raise Http404
         return self.join_request.country
