@@ -22,6 +22,8 @@ from tests.accounts.conftest import (
 )
 from tests.clock import clock  # noqa: F401
 from tests.factories import UserFactory
+from tests.notifications.conftest import run_worker  # noqa: F401
+from tests.smtp import smtp_sink  # noqa: F401
 
 NEW_PASSWORD = "Maasdijk-Lente-2010"
 
@@ -349,3 +351,26 @@ def test_the_first_administrator_service_asks_the_register_rule(lda, authority, 
 
 def test_the_mail_delay_is_the_usual_one(settings):
     assert timedelta(hours=24) == settings.TEMPORARY_PASSWORD_DELAY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_temporary_password_reaches_the_smtp_server_after_the_delay(
+    national_coordinator_lda,
+    nl,
+    services_area,
+    clock,  # noqa: F811
+    run_worker,  # noqa: F811
+    smtp_sink,  # noqa: F811
+):
+    from tests.accounts.test_users import password_in
+
+    authority = register(national_coordinator_lda, nl, areas=[(services_area, None)])
+    run_worker()
+    assert smtp_sink.messages == []
+    clock.advance(hours=24, minutes=1)
+    run_worker()
+    [received] = smtp_sink.messages
+    assert received["To"] == "p.dekort@bommelerwaard.nl"
+    assert received["Content-Language"] == "nl"
+    administrator = User.objects.get(authority=authority)
+    assert administrator.check_password(password_in(received.get_body(("plain",)).get_content()))
