@@ -31,7 +31,7 @@ def country_list(*, user: User) -> QuerySet[Country]:
     return countries.order_by("code")
 
 
-def coordinator_list(*, country: Country | str) -> QuerySet[Authority]:
+def country_coordinator_list(*, country: Country | str) -> QuerySet[Authority]:
     """The active coordinators of ``country`` (any kind), national first."""
     return (
         Authority.objects.filter(
@@ -77,7 +77,7 @@ def join_request_decider_list(*, country: Country) -> list[User]:
     its coordinators, or, when it has none, the network administrators (users of no
     authority holding that role)."""
     found: dict[int, User] = {}
-    for coordinator in coordinator_list(country=country):
+    for coordinator in country_coordinator_list(country=country):
         for user in user_selectors.local_data_administrator_list(authority=coordinator):
             found[user.pk] = user
     if not found:

@@ -57,7 +57,7 @@ class _RegisterFormMixin:
         return RegisterForm(
             **self.get_form_kwargs(),
             kinds=services.registerable_kinds(self.request.user),
-            coordinators=list(selectors.coordinator_list(country=self.country)),
+            coordinators=list(selectors.country_coordinator_list(country=self.country)),
             areas=selectors.area_list(),
         )
 
