@@ -278,8 +278,8 @@ class TestJoinRequestPages:
         again = client.get(decline(join_request.pk), follow=True)
         assert "already been decided" in again.content.decode()
 
-    def test_the_list_filters_and_its_queries_are_constant(
-        self, network_admin, nl, services_area, django_assert_num_queries
+    def test_the_list_filters_pages_and_its_queries_are_constant(
+        self, network_admin, nl, services_area, django_assert_num_queries, monkeypatch
     ):
         client = logged_in(network_admin)
         join(nl, [services_area])
@@ -290,6 +290,9 @@ class TestJoinRequestPages:
         with django_assert_num_queries(len(one.captured_queries)):
             response = client.get(LIST)
         assert response.content.decode().count("Gemeente ") >= 6
+        monkeypatch.setattr(views, "PER_PAGE", 2)
+        second = client.get(LIST + "?page=2").content.decode()
+        assert "Page 2 of 3" in second
         pending = client.get(LIST + "?status=declined")
         assert "Gemeente Maasdriel" not in pending.content.decode()
 

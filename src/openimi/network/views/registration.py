@@ -6,9 +6,11 @@ requests to join with Validate and Decline. Thin pages over
 from __future__ import annotations
 
 import math
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -38,6 +40,8 @@ from openimi.network.services import registration as services
 # The public form: a few requests to join per address and hour are plenty for an authority.
 JOIN_LIMIT = 5
 JOIN_PERIOD = 3600
+# Requests to join on one page of the list.
+PER_PAGE = 50
 
 
 def _add_error(form, error: ApplicationError) -> None:
@@ -265,9 +269,12 @@ class JoinRequestListView(PolicyRequiredMixin, TemplateView):
         form = JoinRequestFilterForm(self.request.GET or None)
         status = form.cleaned_data["status"] if form.is_valid() else ""
         requests = selectors.join_request_list(user=self.request.user, status=status or None)
+        page = Paginator(requests, PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             filter_form=form,
-            join_requests=list(requests[:500]),
+            join_requests=list(page.object_list),
+            page=page,
+            query=urlencode({"status": status}) if status else "",
             all_countries=policy.network_countries(self.request.user) is None,
             **kwargs,
         )
