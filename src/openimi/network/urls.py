@@ -7,4 +7,5 @@ app_name = "network"
 urlpatterns: list = [
     path("reference/", include("openimi.network.urls_reference")),
     path("authorities/", include("openimi.network.urls_lifecycle")),
+    path("registration/", include("openimi.network.urls_registration")),
 ]
