@@ -86,9 +86,11 @@ def join_request_decider_list(*, country: Country) -> list[User]:
 
 
 def _network_administrators() -> Iterable[User]:
-    # Only access/ reads role grants: ask the policy of each user without an authority (the
-    # network administrator's user may have none). A handful of users on an installation.
-    users = User.objects.filter(authority__isnull=True, is_active=True).exclude(
-        status=User.Status.INACTIVE
-    )
-    return [user for user in users if policy.can(user, Action.NETWORK_ADMINISTER)]
+    """The active network administrators (their user may belong to no authority)."""
+    from openimi.accounts.operators import network_administrator_list
+
+    return [
+        user
+        for user in network_administrator_list()
+        if user.is_active and user.status != User.Status.INACTIVE
+    ]
