@@ -19,6 +19,9 @@ def navigation(request):
         items.append(("requests", _("List of requests"), reverse("exchange:list")))
     if policy.can(user, Action.VIEW_ADMINISTRATION, user.authority):
         items.append(("administration", _("Administration"), reverse("administration")))
+    if policy.can(user, Action.NETWORK_VIEW, None):
+        # Running the network (issue 19): registrations, authorities, areas, question sets.
+        items.append(("network", _("Network"), reverse("network:home")))
     if policy.can(user, Action.NETWORK_MONITORING_VIEW, None):
         # The level up (every country, or a national coordinator's); it links the others.
         items.append(("monitoring", _("Monitoring"), reverse("monitoring:network")))

@@ -18,12 +18,13 @@ class HomeView(PolicyRequiredMixin, ContentCacheMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
+        from openimi.network.hub import entries_for
         from openimi.onboarding.home import home_for
 
         user = self.request.user
         return super().get_context_data(
             home=home_for(user=user),
-            network_monitoring=policy.can(user, Action.NETWORK_MONITORING_VIEW),
+            network_sections=entries_for(user) if policy.can(user, Action.NETWORK_VIEW) else [],
             **kwargs,
         )
 

@@ -2,9 +2,12 @@
 
 from django.urls import include, path
 
+from openimi.network.views.hub import HubView
+
 app_name = "network"
 
 urlpatterns: list = [
+    path("", HubView.as_view(), name="home"),
     path("reference/", include("openimi.network.urls_reference")),
     path("authorities/", include("openimi.network.urls_lifecycle")),
     path("registration/", include("openimi.network.urls_registration")),
