@@ -9,11 +9,16 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from openimi.accounts.models import Role, RoleGrant, User
+from openimi.accounts import operators
+from openimi.accounts.models import Role, User
 from openimi.accounts.security_code import security_code_set
-from openimi.authorities.models import AreaPreferences, Authority, AuthorityTranslation, Keyword
+from openimi.accounts.users import password_mail
+from openimi.accounts.users import services as user_services
+from openimi.authorities import services as authority_services
+from openimi.authorities.models import Authority, Country, Keyword, Language
 from openimi.exchange import services as exchange_services
 from openimi.exchange.models import InformationRequest, QuestionSet
+from openimi.network.services import registration
 
 DEMO_PASSWORD = "openimi-demo-2026"
 DEMO_SECURITY_CODE = "Oeteldonk#11"
@@ -361,75 +366,187 @@ NATIONAL_COORDINATORS = {
     "GR": ("Υπουργείο Εσωτερικών – Εθνικός συντονιστής IMI", "el"),
 }
 
+# The first local data administrator of each national coordinator abroad (first, last name).
+NATIONAL_COORDINATOR_ADMINISTRATORS = {
+    "DE": ("Jürgen", "Hoffmann"),
+    "BE": ("Els", "Peeters"),
+    "FR": ("Camille", "Durand"),
+    "PL": ("Agnieszka", "Kowalczyk"),
+    "GR": ("Ελένη", "Παπαδοπούλου"),
+}
+
+
+NETWORK_ADMINISTRATOR = DemoUser(
+    "network.admin", "Nora", "Lindqvist", "helpdesk@openimi.example.eu", "en", []
+)
+
+
+def _demo_credentials(user: User) -> None:
+    """The demo's known password and security code, the account active: what a new user does
+    at the first login (change the temporary password, choose the code), done here so that
+    every demo login works at once. The temporary-password e-mail is cancelled: it would
+    name a password that no longer works."""
+    password_mail.temporary_passwords_cancel(user=user)
+    user.set_password(DEMO_PASSWORD)
+    user.status = User.Status.ACTIVE
+    user.must_change_password = False
+    user.temporary_password_expires_at = None
+    user.save(
+        update_fields=[
+            "password",
+            "status",
+            "must_change_password",
+            "temporary_password_expires_at",
+        ]
+    )
+    security_code_set(user=user, code=DEMO_SECURITY_CODE)
+
+
+def _network_administrator() -> User:
+    """The installation's operator, made as ``openimi network_admin create`` makes one."""
+    spec = NETWORK_ADMINISTRATOR
+    existing = User.objects.filter(username=spec.username).first()
+    if existing is not None:
+        return existing
+    created = operators.network_administrator_create(
+        username=spec.username,
+        email=spec.email,
+        first_name=spec.first_name,
+        last_name=spec.last_name,
+        language=spec.language,
+    )
+    _demo_credentials(created.user)
+    return created.user
+
+
+def _roles(authority: Authority, roles: list[str]) -> list[tuple[str, object]]:
+    areas = [preferences.area for preferences in authority.preferences.all()]
+    return [(role, area) for role in roles for area in ([None] if role == LDA else areas)]
+
 
 def _users(authority: Authority, users: list[DemoUser], phone_prefix: str) -> list[User]:
+    """The authority's other users, made by its (first) local data administrator as on the
+    Manage users page; the first administrator came with the registration."""
+    administrator = User.objects.filter(
+        authority=authority, username__in=[spec.username for spec in users if LDA in spec.roles]
+    ).first()
     created = []
     for spec in users:
-        user, was_created = User.objects.get_or_create(
-            username=spec.username,
-            defaults={
-                "first_name": spec.first_name,
-                "last_name": spec.last_name,
-                "email": spec.email,
-                "language": spec.language,
-                "phone": spec.phone or f"{phone_prefix} ",
-                "department": spec.department,
-                "authority": authority,
-                "status": User.Status.ACTIVE,
-                "must_change_password": False,
-            },
-        )
-        if user.language != spec.language:  # each demo user works in their own language
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = user_services.user_create(
+                actor=administrator,
+                authority=authority,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                language=spec.language,
+                email=spec.email,
+                phone=spec.phone or f"{phone_prefix} ",
+                department=spec.department,
+                username=spec.username,
+                roles=_roles(authority, spec.roles),
+            )
+            _demo_credentials(user)
+            created.append(user)
+        elif user.language != spec.language:  # each demo user works in their own language
             user.language = spec.language
             user.save(update_fields=["language"])
-        if was_created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            security_code_set(user=user, code=DEMO_SECURITY_CODE)
-            created.append(user)
-        for role in spec.roles:
-            areas = [None] if role == LDA else [p.area for p in authority.preferences.all()]
-            for area in areas:
-                RoleGrant.objects.get_or_create(user=user, role=role, area=area)
     return created
 
 
-def _authority(spec: DemoAuthority, coordinators: dict[str, Authority]) -> Authority:
-    authority, _ = Authority.objects.get_or_create(
-        official_name=spec.official_name,
-        country_id=spec.country,
-        defaults={
-            "kind": spec.kind,
-            "language_id": spec.language,
-            "informal_title": spec.informal_title,
-            "description": spec.description,
-            "email": spec.email,
-            "city": spec.city,
-            "street": spec.street,
-            "postal_code": spec.postal_code,
-            "phone": spec.phone,
-            "website": spec.website,
-        },
-    )
-    for language, title in spec.translations.items():
-        AuthorityTranslation.objects.get_or_create(
-            authority=authority, language_id=language, defaults={"informal_title": title}
-        )
-    for area_code in spec.areas:
-        preferences, created = AreaPreferences.objects.get_or_create(
-            authority=authority,
-            area=_area(area_code),
-            defaults={
-                "uses_allocation": spec.uses_allocation,
-                "may_reject": spec.may_reject,
-                "supervising_coordinator": coordinators.get(area_code),
+def _authority(
+    spec: DemoAuthority, coordinators: dict[str, Authority], registrar: User
+) -> tuple[Authority, list[User]]:
+    """Register the authority as a coordinator does (``network.services.registration``), its
+    first local data administrator the first of its users who is one; then that
+    administrator keeps the authority's data as on Manage authority data."""
+    authority = Authority.objects.filter(
+        official_name=spec.official_name, country_id=spec.country
+    ).first()
+    created: list[User] = []
+    if authority is None:
+        first = next(user for user in spec.users if LDA in user.roles)
+        authority = registration.authority_register(
+            actor=registrar,
+            country=Country.objects.get(code=spec.country),
+            kind=spec.kind,
+            official_name=spec.official_name,
+            informal_title=spec.informal_title,
+            language=spec.language,
+            street=spec.street,
+            postal_code=spec.postal_code,
+            city=spec.city,
+            email=spec.email,
+            phone=spec.phone,
+            website=spec.website,
+            areas=[(_area(code), coordinators.get(code)) for code in spec.areas],
+            administrator={
+                "first_name": first.first_name,
+                "last_name": first.last_name,
+                "email": first.email,
+                "language": first.language,
+                "username": first.username,
+                "phone": first.phone,
             },
         )
-        if created:
-            preferences.keywords.set(
-                Keyword.objects.filter(area=preferences.area, code__in=spec.keywords)
+        administrator = User.objects.get(username=first.username)
+        _demo_credentials(administrator)
+        created.append(administrator)
+        _authority_data(authority, spec, administrator)
+    return authority, created
+
+
+def _authority_data(authority: Authority, spec: DemoAuthority, administrator: User) -> None:
+    if spec.description:
+        authority_services.authority_update_contact(
+            authority=authority, actor=administrator, description=spec.description
+        )
+    for code, title in spec.translations.items():
+        authority_services.authority_translation_save(
+            authority=authority,
+            actor=administrator,
+            language=Language.objects.get(code=code),
+            informal_title=title,
+            description="",
+        )
+    for preferences in authority.preferences.select_related("area"):
+        authority_services.area_preferences_update(
+            preferences=preferences,
+            actor=administrator,
+            keywords=list(Keyword.objects.filter(area=preferences.area, code__in=spec.keywords)),
+            uses_allocation=spec.uses_allocation,
+            coordinator_may_view_details=False,
+        )
+
+
+def _coordinator_settings(by_key: dict[str, Authority]) -> None:
+    """What only the supervising coordinator sets (seed 6.4): who may reject. A national
+    coordinator has no coordinator above it, and rejects what is forwarded to it anyway."""
+    for spec in AUTHORITIES:
+        if not spec.may_reject:
+            continue
+        for preferences in by_key[spec.key].preferences.select_related("supervising_coordinator"):
+            coordinator = preferences.supervising_coordinator
+            if coordinator is None or preferences.may_reject:
+                continue
+            coordinator_administrator = User.objects.filter(
+                authority=coordinator, username__in=_administrators(coordinator)
+            ).first()
+            authority_services.area_preferences_update_by_coordinator(
+                preferences=preferences,
+                actor=coordinator_administrator,
+                needs_coordinator_approval=preferences.needs_coordinator_approval,
+                may_reject=True,
+                may_accept=preferences.may_accept,
             )
-    return authority
+
+
+def _administrators(authority: Authority) -> list[str]:
+    """The demo usernames of ``authority``'s local data administrators."""
+    for spec in [*AUTHORITIES, *(_national_coordinator_spec(c) for c in NATIONAL_COORDINATORS)]:
+        if spec.official_name == authority.official_name:
+            return [user.username for user in spec.users if LDA in user.roles]
+    return []
 
 
 def _area(code: str):
@@ -440,9 +557,13 @@ def _area(code: str):
 
 @transaction.atomic
 def load_demo() -> list[tuple[User, Authority]]:
-    """Create the demo authorities and users; return the users created now."""
+    """Create the demo network through the product's own services: the network administrator
+    registers the national coordinators, each national coordinator the authorities of its
+    country, each authority's first local data administrator its other users. Returns the
+    users created now."""
     created: list[tuple[User, Authority]] = []
     by_key: dict[str, Authority] = {}
+    network_administrator = _network_administrator()
     for spec in AUTHORITIES:
         if spec.country == "NL":
             nimic = by_key.get("nl-nimic")
@@ -450,17 +571,23 @@ def load_demo() -> list[tuple[User, Authority]]:
                 SERVICES: by_key.get("nl-sdimic") or nimic,
                 QUALIFICATIONS: nimic,
             }
+            national = nimic
         else:
-            national = _national_coordinator(spec.country)
+            national, made = _national_coordinator(spec.country, network_administrator)
+            created += [(user, national) for user in made]
             coordinators = {SERVICES: national, QUALIFICATIONS: national}
-        authority = _authority(spec, coordinators)
+        registrar = (
+            network_administrator
+            if spec.kind == Authority.Kind.NATIONAL_COORDINATOR
+            else User.objects.filter(
+                authority=national, username__in=_administrators(national)
+            ).first()
+        )
+        authority, made = _authority(spec, coordinators, registrar)
         by_key[spec.key] = authority
-        users = _users(authority, spec.users, authority.country.phone_prefix)
-        created += [(user, authority) for user in users]
-    # The services coordinator is itself supervised by the national coordinator.
-    AreaPreferences.objects.filter(
-        authority=by_key["nl-sdimic"], supervising_coordinator=None
-    ).update(supervising_coordinator=by_key["nl-nimic"])
+        made += _users(authority, spec.users, authority.country.phone_prefix)
+        created += [(user, authority) for user in made]
+    _coordinator_settings(by_key)
     _demo_requests(by_key)
     return created
 
@@ -520,27 +647,43 @@ def _send(*, actor, to, question_set, question_codes, justification, provider, a
     exchange_services.request_send(info_request=info_request, actor=actor)
 
 
-def _national_coordinator(country: str) -> Authority:
+def _national_coordinator_spec(country: str) -> DemoAuthority:
     name, language = NATIONAL_COORDINATORS[country]
-    spec = DemoAuthority(
-        key=f"{country.lower()}-nimic",
+    code = country.lower()
+    return DemoAuthority(
+        key=f"{code}-nimic",
         country=country,
         language=language,
         kind=Authority.Kind.NATIONAL_COORDINATOR,
         official_name=name,
         informal_title=name,
-        email=f"imi-coordinator@{country.lower()}.example.eu",
+        email=f"imi-coordinator@{code}.example.eu",
         city="",
         areas=(SERVICES, QUALIFICATIONS),
-        may_reject=True,
+        users=[
+            DemoUser(
+                f"{code}.coordinator",
+                *NATIONAL_COORDINATOR_ADMINISTRATORS[country],
+                f"administrator@imi-coordinator.{code}.example.eu",
+                language,
+                [LDA, SUPERVISOR],
+            )
+        ],
     )
-    return _authority(spec, {})
+
+
+def _national_coordinator(country: str, network_administrator: User) -> tuple[Authority, list]:
+    spec = _national_coordinator_spec(country)
+    authority, made = _authority(spec, {}, network_administrator)
+    made += _users(authority, spec.users, authority.country.phone_prefix)
+    return authority, made
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, authority, roles) of every demo user, for the run command to print."""
-    rows = []
-    for spec in AUTHORITIES:
+    rows = [(NETWORK_ADMINISTRATOR.username, "openimi", str(Role.NETWORK_ADMINISTRATOR.label))]
+    national = [_national_coordinator_spec(country) for country in NATIONAL_COORDINATORS]
+    for spec in [*AUTHORITIES, *national]:
         for user in spec.users:
             roles = ", ".join(str(Role(role).label) for role in user.roles)
             rows.append((user.username, spec.informal_title, roles))
