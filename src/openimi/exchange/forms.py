@@ -540,8 +540,9 @@ class QuestionEditForm(Form):
     )
 
     def __init__(self, *args, question: Question | None = None, **kwargs):
-        if question is not None and not args and "initial" not in kwargs:
+        if question is not None:
             kwargs["initial"] = {
+                **(kwargs.get("initial") or {}),
                 "code": question.code,
                 "answer_type": question.answer_type,
                 "text": question.texts.get(settings.LANGUAGE_CODE, ""),
