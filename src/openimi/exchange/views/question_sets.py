@@ -257,7 +257,7 @@ class QuestionSetTranslateView(QuestionSetMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("The %(language)s texts are saved.") % {"language": self.language[1]},
+            _("The texts in %(language)s are saved.") % {"language": self.language[1]},
         )
         return redirect(_detail_url(self.question_set, "translations"))
 
