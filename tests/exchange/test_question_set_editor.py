@@ -3,10 +3,12 @@ translations, and what requests and the fixture loader make of them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.exchange import selectors, services
@@ -343,3 +345,62 @@ def test_the_loader_creates_what_is_missing(world, network_admin, tmp_path):
     assert counts["question_sets"].created == 1
     assert QuestionSet.objects.get(code="services-practice").is_available()
     assert QuestionSet.objects.get(code="made-here").status == QuestionSet.Status.DRAFT
+
+
+def test_done_when_a_german_request_with_a_new_set_reads_in_dutch(world, network_admin, client):
+    """Issue 19's story: the set written in English, Dutch and German, published; a German
+    authority sends a request with it; the Dutch side reads it in Dutch; a new version later
+    leaves that request as it was."""
+    draft = services.question_set_create(
+        actor=network_admin,
+        area=world.area,
+        code="posting-of-workers",
+        titles={"en": "Posting of workers", "nl": "Detachering", "de": "Entsendung"},
+    )
+    question = services.question_add(
+        actor=network_admin,
+        question_set=draft,
+        code="Q-01",
+        answer_type="yes_no",
+        texts={
+            "en": "Is the worker posted?",
+            "nl": "Is de werknemer gedetacheerd?",
+            "de": "Ist der Arbeitnehmer entsandt?",
+        },
+    )
+    published = services.question_set_publish(actor=network_admin, question_set=draft)
+    german = world["resp_handler"]
+    info_request = services.request_create_draft(
+        actor=german,
+        area=world.area,
+        question_set=published,
+        responding_authority=world.requesting,
+    )
+    services.request_update_draft(
+        info_request=info_request,
+        actor=german,
+        questions=[question],
+        reply_by=timezone.localdate() + dt.timedelta(days=14),
+        justification="Wir prüfen die Entsendung.",
+        justification_language="de",
+    )
+    services.request_set_personal_data(
+        info_request=info_request, actor=german, data={"provider_name": "Bau GmbH"}
+    )
+    services.request_send(info_request=info_request, actor=german)
+    dutch = world["handler2"]
+    client.force_login(dutch)
+    url = reverse("exchange:detail", args=[info_request.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Is de werknemer gedetacheerd?" in page
+    v2 = services.question_set_new_version(actor=network_admin, question_set=published)
+    services.question_update(
+        actor=network_admin,
+        question=v2.questions.get(code="Q-01"),
+        code="Q-01",
+        answer_type="yes_no",
+        texts={"en": "Changed?", "nl": "Gewijzigd?"},
+    )
+    services.question_set_publish(actor=network_admin, question_set=v2)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Is de werknemer gedetacheerd?" in page and "Gewijzigd?" not in page
