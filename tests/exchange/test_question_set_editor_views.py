@@ -362,3 +362,18 @@ def test_the_list_reads_in_constant_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(url).content.decode()
     assert "More 3" in page and "Posting of workers" in page and "Published" in page
+
+
+def test_a_practice_set_needs_its_last_day(client, network_admin, draft):
+    client.force_login(network_admin)
+    url = reverse("exchange:question_set_edit", args=[draft.pk])
+    response = client.post(url, {"title": "Posting of workers", "is_practice": "on"})
+    assert "Enter the last day a practice set can be chosen." in response.content.decode()
+    response = client.post(
+        url,
+        {"title": "Posting of workers", "is_practice": "on", "available_until": "2027-06-30"},
+        follow=True,
+    )
+    assert "The question set is saved." in _messages(response)
+    question_set = QuestionSet.objects.get(pk=draft.pk)
+    assert question_set.is_practice and question_set.available_until == dt.date(2027, 6, 30)

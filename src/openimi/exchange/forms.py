@@ -496,6 +496,13 @@ class QuestionSetEditForm(Form):
         else:
             del self.fields["area"], self.fields["code"]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("is_practice") and not data.get("available_until") and not self.errors:
+            # A practice set is for a training period: it ends (issue 19).
+            self.add_error("available_until", _("Enter the last day a practice set can be chosen."))
+        return data
+
 
 def _choices_text(choices: list[dict], language: str) -> str:
     return "\n".join(f"{c['code']} = {(c.get('texts') or {}).get(language, '')}" for c in choices)
