@@ -95,6 +95,8 @@ def can(user: User, action: Action, obj: Any) -> bool:
     match action:
         case Action.QUESTION_CATALOGUE_VIEW:
             return True
+        case Action.NETWORK_VIEW:
+            return countries(user) != []
         case Action.NETWORK_ADMINISTER:
             return False
         case Action.AUTHORITY_REGISTER:

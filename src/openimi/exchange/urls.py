@@ -5,6 +5,7 @@ from django.urls import path
 from openimi.exchange.selectors import OUTGOING
 from openimi.exchange.views import (
     answers,
+    catalogue,
     compose,
     coordinator,
     detail,
@@ -40,6 +41,16 @@ urlpatterns = [
             name=step.name,
         )
         for step in detail.STEPS
+    ),
+]
+
+# The question catalogue (issue 19): every user reads the published question sets per area.
+urlpatterns += [
+    path("catalogue/", catalogue.CatalogueIndexView.as_view(), name="catalogue"),
+    path(
+        "catalogue/<slug:area_code>/",
+        catalogue.CatalogueAreaView.as_view(),
+        name="catalogue_area",
     ),
 ]
 

@@ -1,5 +1,10 @@
 """Running the network (issue 19), under /network/: each part's pages in its own module."""
 
+from django.urls import include, path
+
 app_name = "network"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("reference/", include("openimi.network.urls_reference")),
+    path("authorities/", include("openimi.network.urls_lifecycle")),
+]
