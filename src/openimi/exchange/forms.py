@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -17,7 +18,13 @@ from openimi.authorities.models import Authority, Language, LegislativeArea
 from openimi.common.forms import Form, ModelForm
 from openimi.common.i18n import sorted_by_name
 from openimi.exchange.files import accepted_extensions
-from openimi.exchange.models import InformationRequest, PersonalData, Question
+from openimi.exchange.models import (
+    InformationRequest,
+    PersonalData,
+    Question,
+    QuestionSet,
+    StandardAnswer,
+)
 from openimi.exchange.workflow import State
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -442,3 +449,221 @@ class AnswerForm(_LanguageMixin, Form):
 
     def chosen_standard(self):
         return self.standard.get(self.cleaned_data.get("standard_answer") or "")
+
+
+# --- Question sets: the network administrator's editor (issue 19) --------------------------
+
+
+class QuestionSetEditForm(Form):
+    """A question set's English texts and settings (``area`` and ``code`` when it is new).
+    The other languages are written on the set's translation pages."""
+
+    area = forms.ModelChoiceField(
+        label=_("Legislative area"), queryset=LegislativeArea.objects.none()
+    )
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=70,
+        help_text=_(
+            "Letters a to z, digits, hyphens and underscores, for example posting-of-workers. "
+            "It cannot be changed later."
+        ),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+    title = forms.CharField(label=_("Title in English"), max_length=200)
+    description = forms.CharField(
+        label=_("Description in English"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    is_practice = forms.BooleanField(
+        label=_("Practice set (fictitious cases)"),
+        required=False,
+        help_text=_("Every page and e-mail about a request made with it says FICTITIOUS."),
+    )
+    available_until = forms.DateField(
+        label=_("Last day it can be chosen"),
+        required=False,
+        help_text=_("Leave empty for no end. For example, 2027-06-30."),
+        widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, new: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if new:
+            self.fields["area"].queryset = LegislativeArea.objects.order_by("code")
+        else:
+            del self.fields["area"], self.fields["code"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_practice") and not data.get("available_until") and not self.errors:
+            # A practice set is for a training period: it ends (issue 19).
+            self.add_error("available_until", _("Enter the last day a practice set can be chosen."))
+        return data
+
+
+def _choices_text(choices: list[dict], language: str) -> str:
+    return "\n".join(f"{c['code']} = {(c.get('texts') or {}).get(language, '')}" for c in choices)
+
+
+class QuestionEditForm(Form):
+    """A question's code, answer type, English texts, options and standard answers."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Unique in this set, for example Q-01."),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    answer_type = forms.ChoiceField(
+        label=_("Answer type"), choices=Question.AnswerType.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Question in English"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    help = forms.CharField(
+        label=_("Help text in English"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    choices = forms.CharField(
+        label=_("Options (for “A choice of standard answers”)"),
+        required=False,
+        max_length=5000,
+        help_text=_(
+            "One option a line: its code, an equals sign and its English text, for example "
+            "“bv = Private limited company”. At least two options."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    standard_answers = forms.ModelMultipleChoiceField(
+        label=_("Standard answers allowed"),
+        required=False,
+        queryset=StandardAnswer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, question: Question | None = None, **kwargs):
+        if question is not None:
+            kwargs["initial"] = {
+                **(kwargs.get("initial") or {}),
+                "code": question.code,
+                "answer_type": question.answer_type,
+                "text": question.texts.get(settings.LANGUAGE_CODE, ""),
+                "help": question.help.get(settings.LANGUAGE_CODE, ""),
+                "choices": _choices_text(question.choices, settings.LANGUAGE_CODE),
+                "standard_answers": list(question.standard_answers.all()),
+            }
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.fields["standard_answers"].queryset = StandardAnswer.objects.all()
+
+    def clean_choices(self) -> list[dict]:
+        """The options as ``[{"code", "texts"}]``; the other languages of an option that
+        keeps its code are kept."""
+        current = self.question.choices if self.question else []
+        known = {c["code"]: c.get("texts") or {} for c in current}
+        choices = []
+        for number, line in enumerate(self.cleaned_data.get("choices", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            code, equals, text = line.partition("=")
+            if not equals or not code.strip() or not text.strip():
+                raise forms.ValidationError(
+                    _("Line %(number)d: write the option's code, an equals sign and its text.")
+                    % {"number": number}
+                )
+            texts = {**known.get(code.strip(), {}), settings.LANGUAGE_CODE: text.strip()}
+            choices.append({"code": code.strip(), "texts": texts})
+        return choices
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("answer_type") == Question.AnswerType.CHOICE
+            and len(data.get("choices") or []) < 2
+        ):
+            self.add_error("choices", _("A choice question needs at least two options."))
+        return data
+
+    def texts(self, name: str, current: dict | None) -> dict:
+        """The English text from the form, the other languages kept from ``current``."""
+        return {**(current or {}), settings.LANGUAGE_CODE: self.cleaned_data[name]}
+
+
+class QuestionSetTranslationForm(Form):
+    """Every text of a draft in one language, each beside its English source."""
+
+    def __init__(
+        self, *args, question_set: QuestionSet, questions: list[Question], language: str, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.language = language
+        english = settings.LANGUAGE_CODE
+        self.sources: list[tuple[str, str]] = []  # (field name, English text)
+
+        def add(name: str, label, source: str, current: str, max_length: int, long: bool):
+            widget = forms.Textarea(attrs={"rows": 2}) if long else forms.TextInput()
+            widget.attrs["lang"] = language
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=max_length,
+                help_text=format_lazy("{}: {}", _("English"), source),
+                initial=current,
+                widget=widget,
+            )
+            self.sources.append((name, source))
+
+        add(
+            "title",
+            _("Title"),
+            question_set.titles.get(english, ""),
+            question_set.titles.get(language, ""),
+            200,
+            False,
+        )
+        if question_set.descriptions.get(english):
+            add(
+                "description",
+                _("Description"),
+                question_set.descriptions[english],
+                question_set.descriptions.get(language, ""),
+                2000,
+                True,
+            )
+        for question in questions:
+            add(
+                f"q{question.pk}_text",
+                format_lazy(_("Question {code}"), code=question.code),
+                question.texts.get(english, ""),
+                question.texts.get(language, ""),
+                1000,
+                True,
+            )
+            if question.help.get(english):
+                add(
+                    f"q{question.pk}_help",
+                    format_lazy(_("Help text of question {code}"), code=question.code),
+                    question.help[english],
+                    question.help.get(language, ""),
+                    2000,
+                    True,
+                )
+            for index, choice in enumerate(question.choices):
+                texts = choice.get("texts") or {}
+                add(
+                    f"q{question.pk}_c{index}",
+                    format_lazy(
+                        _("Option {option} of question {code}"),
+                        option=choice["code"],
+                        code=question.code,
+                    ),
+                    texts.get(english, ""),
+                    texts.get(language, ""),
+                    200,
+                    False,
+                )

@@ -11,6 +11,12 @@ Every ``fixtures/question_sets/*.json`` file holds::
                                        "help": {...}, "standard_answers": [<codes>],
                                        "choices": [{"code": ..., "texts": {...}}]}]}]}
 
+The fixtures are the first data loaded into an empty installation, not the only way to have
+question sets: the network administrator writes and versions them in the product
+(``exchange.services.question_sets``). A set is therefore created when it is missing and
+updated only while its family has no version made in the product (no later version, no
+draft, no set the product wrote); otherwise the loader leaves the family alone and says so.
+
 Loading upserts by code (standard answers and sets by their code, questions by set and code)
 in one transaction and writes only what differs: running it twice changes nothing. Every text
 needs each language of ``settings.LANGUAGES`` (a reader must never meet a question in a
@@ -55,6 +61,8 @@ class Counts:
     items: int = 0
     created: int = 0
     updated: int = 0
+    # Families the loader left alone because the product made versions of them.
+    left_alone: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -92,6 +100,10 @@ def load_question_sets(
             stdout.write(
                 f"{kind}: {count.items} (version {versions}; {count.created} created, "
                 f"{count.updated} updated)\n"
+            )
+        for family in counts["question_sets"].left_alone:
+            stdout.write(
+                f"question set {family}: left as it is (its versions are managed in openimi)\n"
             )
     return counts
 
@@ -160,9 +172,24 @@ def _load_standard_answers(items: list[Item]) -> Counts:
     return _upsert(StandardAnswer, ("code",), list(rows.values()))
 
 
+def families_made_in_product() -> set[str]:
+    """The families with a version made in the product: a later version, a draft, or a set no
+    fixture wrote (its ``version`` is empty). The loader leaves them alone."""
+    return set(
+        QuestionSet.objects.filter(
+            models.Q(version_number__gt=1)
+            | models.Q(status=QuestionSet.Status.DRAFT)
+            | models.Q(version="")
+        ).values_list("family", flat=True)
+    )
+
+
 def _load_sets(items: list[tuple[str, Item]]) -> dict[str, Counts]:
     areas = dict(LegislativeArea.objects.values_list("code", "pk"))
     standard = dict(StandardAnswer.objects.values_list("code", "pk"))
+    made = families_made_in_product()
+    left_alone = sorted({item.get("code") for _version, item in items} & made)
+    items = [(version, item) for version, item in items if item.get("code") not in made]
     set_rows, seen = [], set()
     for index, (version, item) in enumerate(items, start=1):
         code = _code(item, "question_sets")
@@ -186,11 +213,13 @@ def _load_sets(items: list[tuple[str, Item]]) -> dict[str, Counts]:
                     item, "descriptions", f"question set {code}", required=False
                 ),
                 "version": version,
+                "status": QuestionSet.Status.PUBLISHED,
                 "is_active": True,
                 "position": int(item.get("position", index)),
             }
         )
     set_counts = _upsert(QuestionSet, ("code",), set_rows)
+    set_counts.left_alone = left_alone
     set_ids = dict(QuestionSet.objects.filter(code__in=seen).values_list("code", "pk"))
     question_rows, links = [], {}
     for _version, item in items:

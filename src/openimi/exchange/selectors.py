@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
@@ -677,3 +677,105 @@ def _visible_attachments(user: User, info_request: InformationRequest) -> QueryS
     )
     attachments = info_request.attachments.order_by("created_at", "pk")
     return attachments.filter(side=own_side) | attachments.filter(released_at__isnull=False)
+
+
+# --- question sets in the network administrator's editor (issue 19) -------------------------
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    """How many of a set's texts exist in one installation language, of those needed."""
+
+    language: str
+    name: str
+    present: int
+    needed: int
+
+    @property
+    def missing(self) -> int:
+        return self.needed - self.present
+
+    @property
+    def complete(self) -> bool:
+        return self.missing == 0
+
+
+def question_set_manage_list() -> list[QuestionSet]:
+    """Every question set in every version and status, by area, for the editor's list; each
+    carries ``questions_in_order`` and ``translations`` (``TranslationStatus`` per language).
+    Two queries whatever the number of sets."""
+    sets: list[Any] = list(
+        QuestionSet.objects.select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.filter(is_active=True).order_by("position", "pk"),
+                to_attr="questions_in_order",
+            )
+        )
+        .order_by("area__code", "family", "version_number")
+    )
+    for question_set in sets:
+        question_set.translations = question_set_translation_list(
+            question_set=question_set, questions=question_set.questions_in_order
+        )
+        question_set.incomplete_languages = len(
+            [status for status in question_set.translations if not status.complete]
+        )
+    return sets
+
+
+def question_set_manage_get(*, pk: int) -> QuestionSet:
+    """One question set (any status) with its area, its questions in order (with their
+    standard answers) as ``questions_in_order``, and the other versions of its family as
+    ``versions``. Raises ``QuestionSet.DoesNotExist``."""
+    question_set: Any = QuestionSet.objects.select_related("area").get(pk=pk)
+    question_set.questions_in_order = list(
+        question_set.questions.filter(is_active=True)
+        .prefetch_related("standard_answers")
+        .order_by("position", "pk")
+    )
+    question_set.versions = list(
+        QuestionSet.objects.filter(family=question_set.family).order_by("version_number")
+    )
+    return question_set
+
+
+def question_set_offered_get(*, pk: int) -> QuestionSet:
+    """A question set anyone may read: published or replaced (requests were sent with it),
+    never a draft. Raises ``QuestionSet.DoesNotExist``."""
+    return (
+        QuestionSet.objects.exclude(status=QuestionSet.Status.DRAFT)
+        .select_related("area")
+        .get(pk=pk)
+    )
+
+
+def question_set_translation_list(
+    *, question_set: QuestionSet, questions: list[Question] | None = None
+) -> list[TranslationStatus]:
+    """Per installation language (``settings.LANGUAGES``): how many of the set's texts exist
+    of those needed. Needed: the title, each question and option, and the description and
+    help texts that the installation's language (English) has."""
+    from django.conf import settings
+
+    if questions is None:
+        questions = list(question_set.questions.filter(is_active=True))
+    english = settings.LANGUAGE_CODE
+    needed: list[dict] = [question_set.titles or {}]
+    if (question_set.descriptions or {}).get(english):
+        needed.append(question_set.descriptions)
+    for question in questions:
+        needed.append(question.texts or {})
+        if (question.help or {}).get(english):
+            needed.append(question.help)
+        needed += [choice.get("texts") or {} for choice in question.choices]
+    return [
+        TranslationStatus(
+            language=code,
+            name=str(name),
+            present=sum(1 for texts in needed if (texts.get(code) or "").strip()),
+            needed=len(needed),
+        )
+        for code, name in settings.LANGUAGES
+    ]

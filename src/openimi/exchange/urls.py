@@ -3,7 +3,16 @@
 from django.urls import path
 
 from openimi.exchange.selectors import OUTGOING
-from openimi.exchange.views import answers, catalogue, compose, coordinator, detail, files, lists
+from openimi.exchange.views import (
+    answers,
+    catalogue,
+    compose,
+    coordinator,
+    detail,
+    files,
+    lists,
+    question_sets,
+)
 
 app_name = "exchange"
 
@@ -42,5 +51,69 @@ urlpatterns += [
         "catalogue/<slug:area_code>/",
         catalogue.CatalogueAreaView.as_view(),
         name="catalogue_area",
+    ),
+]
+
+# The network administrator's question set editor (issue 19).
+urlpatterns += [
+    path(
+        "question-sets/manage/",
+        question_sets.QuestionSetManageListView.as_view(),
+        name="question_set_manage",
+    ),
+    path(
+        "question-sets/manage/new/",
+        question_sets.QuestionSetCreateView.as_view(),
+        name="question_set_create",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/",
+        question_sets.QuestionSetDetailView.as_view(),
+        name="question_set_manage_detail",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/change/",
+        question_sets.QuestionSetEditView.as_view(),
+        name="question_set_edit",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/translations/<slug:language>/",
+        question_sets.QuestionSetTranslateView.as_view(),
+        name="question_set_translate",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/questions/new/",
+        question_sets.QuestionAddView.as_view(),
+        name="question_add",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/questions/<int:question_pk>/",
+        question_sets.QuestionEditView.as_view(),
+        name="question_edit",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/questions/<int:question_pk>/remove/",
+        question_sets.QuestionRemoveView.as_view(),
+        name="question_remove",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/questions/<int:question_pk>/move/",
+        question_sets.QuestionMoveView.as_view(),
+        name="question_move",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/publish/",
+        question_sets.QuestionSetPublishView.as_view(),
+        name="question_set_publish",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/new-version/",
+        question_sets.QuestionSetNewVersionView.as_view(),
+        name="question_set_new_version",
+    ),
+    path(
+        "question-sets/manage/<int:pk>/delete/",
+        question_sets.QuestionSetDiscardView.as_view(),
+        name="question_set_discard",
     ),
 ]

@@ -49,6 +49,7 @@ class QuestionSetDetailView(ApiView):
     serializer_class = QuestionSetDetailSerializer
 
     def get(self, request, pk: int):
-        question_set = QuestionSet.objects.select_related("area").get(pk=pk)
+        # Published or replaced (requests were sent with it); a draft is nobody's to read.
+        question_set = selectors.question_set_offered_get(pk=pk)
         question_set.offered_questions = list(selectors.question_list(question_set=question_set))
         return Response(QuestionSetDetailSerializer(question_set).data)

@@ -31,6 +31,20 @@ from openimi.exchange.services.drafts import (
     request_set_personal_data,
     request_update_draft,
 )
+from openimi.exchange.services.question_sets import (
+    DraftExistsError,
+    question_add,
+    question_move,
+    question_remove,
+    question_set_create,
+    question_set_discard_draft,
+    question_set_new_version,
+    question_set_publish,
+    question_set_publish_problems,
+    question_set_translate,
+    question_set_update,
+    question_update,
+)
 from openimi.exchange.services.transitions import (
     request_accept,
     request_accept_answer,
@@ -47,6 +61,18 @@ from openimi.exchange.services.transitions import (
 from openimi.exchange.workflow import TransitionNotAllowed
 
 __all__ = [
+    "DraftExistsError",
+    "question_add",
+    "question_move",
+    "question_remove",
+    "question_set_create",
+    "question_set_discard_draft",
+    "question_set_new_version",
+    "question_set_publish",
+    "question_set_publish_problems",
+    "question_set_translate",
+    "question_set_update",
+    "question_update",
     "UNSET",
     "ConcurrentChangeError",
     "HandOverError",
