@@ -26,6 +26,7 @@ def test_the_network_administrator_sees_every_part(client, network_admin):
         "network:authority_list",
         "network:reference-areas",
         "network:reference-question-sets",
+        "exchange:question_set_manage",
         "monitoring:network",
     ):
         assert f'href="{reverse(name)}"' in html, name

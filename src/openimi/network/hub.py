@@ -74,6 +74,15 @@ SECTIONS: list[tuple[Promise, list[Entry]]] = [
                 _("Add and rename them in every language of the installation."),
             ),
             Entry(
+                "exchange:question_set_manage",
+                Action.NETWORK_ADMINISTER,
+                _("Question sets"),
+                _(
+                    "Write a question set in every language, publish it, and make a new version "
+                    "when it must change; requests keep the version they were sent with."
+                ),
+            ),
+            Entry(
                 "network:reference-question-sets",
                 Action.NETWORK_ADMINISTER,
                 _("Export and import question sets"),
