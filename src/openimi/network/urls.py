@@ -1,5 +1,9 @@
 """Running the network (issue 19), under /network/: each part's pages in its own module."""
 
+from django.urls import include, path
+
 app_name = "network"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("help/", include("openimi.onboarding.network_help_urls")),
+]
