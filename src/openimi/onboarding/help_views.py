@@ -96,7 +96,7 @@ class _CountryMixin(PolicyRequiredMixin):
     action = Action.HELP_MANAGE
 
     def get_policy_object(self):
-        return get_object_or_404(Country, pk=self.kwargs["country"].upper())
+        return get_object_or_404(Country, pk=self.kwargs["country_code"].upper())
 
 
 class HelpdeskContactEditView(_CountryMixin, FormView):

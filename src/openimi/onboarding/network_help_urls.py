@@ -6,9 +6,11 @@ from openimi.onboarding import help_views as views
 
 urlpatterns = [
     path("contacts/", views.HelpdeskContactListView.as_view(), name="help_contacts"),
-    path("contacts/<str:country>/", views.HelpdeskContactEditView.as_view(), name="help_contact"),
     path(
-        "contacts/<str:country>/delete/",
+        "contacts/<str:country_code>/", views.HelpdeskContactEditView.as_view(), name="help_contact"
+    ),
+    path(
+        "contacts/<str:country_code>/delete/",
         views.HelpdeskContactDeleteView.as_view(),
         name="help_contact_delete",
     ),

@@ -316,8 +316,12 @@ def helpdesk_contact_save(
         contact = HelpdeskContact.objects.filter(country=country).first() or HelpdeskContact(
             country=country
         )
-        contact.names, contact.notes = names, notes
-        contact.email, contact.phone, contact.website = email, phone, website
+        values = {"names": names, "notes": notes, "email": email, "phone": phone}
+        values["website"] = website
+        if contact.pk and all(getattr(contact, name) == value for name, value in values.items()):
+            return contact  # saved unchanged: nothing changes, not even who saved it last
+        for name, value in values.items():
+            setattr(contact, name, value)
         contact.updated_by = actor
         contact.full_clean(exclude=["country", "updated_by"])
         contact.save()
