@@ -57,6 +57,10 @@ ALLOWLIST = {
     "openimi.accounts.views.AuthenticatorConfirmView",
     "openimi.accounts.views.AuthenticatorRemoveView",
     "openimi.accounts.views.RecoveryCodesCreateView",
+    # Help that must be read before logging in (issue 19, item 7): the published FAQ pages
+    # and the national helpdesks, the same for everyone (onboarding/help_views.py).
+    "openimi.onboarding.help_views.FaqListView",
+    "openimi.onboarding.help_views.FaqPageView",
     # The published OpenAPI schema and its reader: no data.
     "drf_spectacular.views.SpectacularAPIView",
     "django.views.generic.base.TemplateView",
