@@ -39,7 +39,7 @@ def test_the_first_pages_exist_in_english_and_dutch():
     assert {"login-problems", "supported-browsers"} <= set(pages)
     for slug in ("login-problems", "supported-browsers"):
         assert pages[slug].is_published
-        assert {"en", "nl", "de", "fr"} <= set(pages[slug].titles)
+        assert {"en", "nl", "de", "fr", "es", "it"} <= set(pages[slug].titles)
         assert set(pages[slug].titles) == set(pages[slug].bodies)
 
 

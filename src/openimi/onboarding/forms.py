@@ -60,21 +60,22 @@ class HelpdeskContactForm(Form):
     def __init__(self, *args, languages: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.languages = languages
-        fields = {}
+        names, notes = {}, {}
         for code, name in languages:
-            fields[f"name_{code}"] = forms.CharField(
+            names[f"name_{code}"] = forms.CharField(
                 label=_("Name of the helpdesk (%(language)s)") % {"language": name},
                 max_length=services.HELPDESK_NAME_MAX,
                 required=code == "en",
+                widget=forms.TextInput(attrs={"lang": code}),
             )
-        for code, name in languages:
-            fields[f"note_{code}"] = forms.CharField(
+            notes[f"note_{code}"] = forms.CharField(
                 label=_("Opening hours and notes (%(language)s)") % {"language": name},
                 max_length=services.HELPDESK_NOTE_MAX,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
             )
-        self.fields = {**fields, **self.fields}
+        # The names, how to reach the helpdesk, then the notes.
+        self.fields = {**names, **self.fields, **notes}
 
     def clean(self):
         cleaned = super().clean()
