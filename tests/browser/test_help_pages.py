@@ -1,11 +1,15 @@
 """The help the network maintains, in the browser: a visitor who cannot log in reads the FAQ
 in German and finds the Dutch helpdesk; the network administrator edits a FAQ page."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from openimi.onboarding import services
 from openimi.onboarding.models import FaqPage
+
+SCREENSHOTS = Path("/tmp/openimi-help")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +53,8 @@ def test_anonymous_reads_the_faq_in_german_and_finds_the_dutch_helpdesk(
     page.get_by_text("Niederlande").click()  # the country's name in German (CLDR)
     expect(page.get_by_text("IMI helpdesk Netherlands")).to_be_visible()
     expect(page.get_by_role("link", name="imi-helpdesk@example.nl")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "faq-de.png"), full_page=True)
 
     page.get_by_role("link", name="Probleme bei der Anmeldung").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Probleme bei der Anmeldung")
@@ -66,6 +72,7 @@ def test_network_admin_edits_a_faq_page(
     expect(page.get_by_role("heading", level=1)).to_have_text("Problems logging in")
     assert axe_violations(page) == []
 
+    page.screenshot(path=str(SCREENSHOTS / "faq-manage.png"), full_page=True)
     page.get_by_role("link", name="Add Dutch").click()
     page.get_by_label("Title").fill("Problemen met inloggen")
     page.get_by_label("Text").fill("Vraag een lokale gegevensbeheerder.")

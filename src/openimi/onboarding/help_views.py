@@ -28,7 +28,7 @@ from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.authorities.models import Country
 from openimi.common.errors import ApplicationError
-from openimi.common.i18n import language_name
+from openimi.common.i18n import language_name, sorted_by_name
 from openimi.onboarding import faq, selectors, services
 from openimi.onboarding.forms import FaqPageCreateForm, FaqPageTextForm, HelpdeskContactForm
 from openimi.onboarding.models import FaqPage
@@ -230,7 +230,10 @@ class FaqManagePageView(_FaqMixin, TemplateView):
             else:
                 status = "done"
             rows.append({"code": code, "name": language_name(code), "status": status})
-        rows.sort(key=lambda row: (row["code"] != "en", row["status"] == "done", row["name"]))
+        # English (the source) first, then the other languages by name.
+        rows = [row for row in rows if row["code"] == "en"] + sorted_by_name(
+            (row for row in rows if row["code"] != "en"), lambda row: row["name"]
+        )
         translated = sum(1 for row in rows if row["status"] == "done")
         return super().get_context_data(
             page=page,
