@@ -510,7 +510,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument(
-        "--batch-size", type=int, default=None, help="default: RETENTION_BATCH_SIZE"
+        "--batch-size",
+        type=int,
+        default=None,
+        help="a fixed size for every batch (default: adaptive, see RETENTION_BATCH_SECONDS)",
     )
     args = parser.parse_args(argv)
 
@@ -538,8 +541,14 @@ def main(argv: list[str] | None = None) -> int:
 
     sampler = LockSampler(args.database_url)
     sampler.start()
-    batch_size = args.batch_size or settings.RETENTION_BATCH_SIZE
-    log(f"Purging with retention_run (batches of {batch_size})")
+    if args.batch_size:
+        sizing = f"batches of {args.batch_size}"
+    else:
+        sizing = (
+            f"adaptive batches: the first of {settings.RETENTION_BATCH_SIZE}, then about "
+            f"{settings.RETENTION_BATCH_SECONDS} s each"
+        )
+    log(f"Purging with retention_run ({sizing})")
     elapsed, batches, result = purge(args.batch_size)
     sampler.stop.set()
     sampler.join()
@@ -550,7 +559,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Requests purged:              {purged:,} of {args.requests:,}")
     print(f"Total time:                   {elapsed:.1f} s")
     print(f"Requests per second:          {purged / elapsed:,.0f}")
-    print(f"Batches (transactions):       {len(batches)} of up to {batch_size} requests")
+    sizes = sorted(n for n, _seconds in batches)
+    print(f"Batches (transactions):       {len(batches)} ({sizing})")
+    print(f"Batch size, median and max:   {statistics.median(sizes):.0f}, {sizes[-1]}")
     print(f"Batch transaction, median:    {statistics.median(durations) * 1000:.0f} ms")
     print(f"Batch transaction, p95:       {durations[int(len(durations) * 0.95)] * 1000:.0f} ms")
     print(f"Batch transaction, longest:   {durations[-1] * 1000:.0f} ms  (= longest row lock held)")

@@ -126,6 +126,7 @@ GRANT_ALLOWLIST = {
     # administrator the grants they are changing: that is data, not a decision.
     "accounts/users/roles.py": "writes role grants (user management)",
     "accounts/users/services.py": "writes role grants when a user is created",
+    "accounts/operators.py": "the command line grants, revokes and lists network administrators",
     "accounts/users/forms.py": "the roles form shows the grants being changed",
     "accounts/users/selectors.py": "lists users with their roles for the administrator",
     "api/views/users.py": "the users API shows and writes the grants being changed",
@@ -137,6 +138,8 @@ GRANT_ALLOWLIST = {
     "common/content_receivers.py": "invalidates cached pages when grants change",
     # The demo command creates its users with their roles.
     "demo/data.py": "the demo seed creates role grants",
+    # A merger of authorities moves the users with their grants' copy of the authority.
+    "network/services/lifecycle.py": "a merger moves the grants' authority with the users",
 }
 
 

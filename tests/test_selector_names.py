@@ -14,6 +14,7 @@ NOT_ENTITY_READS = {
     # Figures and documents computed from reads, not an entity.
     "add_months", "authority_headcount", "authority_lines", "authority_user_warnings",
     "current_counts", "current_counts_by_authority", "indicator_report", "export_headers",
+    "network_report",
     "rollout_check", "rollout_export", "worker_counts", "standard_answer_text", "part_label",
     "request_justification", "free_text_masker", "search_choices",
     "personal_data_removal", "personal_data_removed_at", "removal_notice",

@@ -648,8 +648,10 @@ RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 30)
 # the history names them "Former user <number>" from then on. Two years by default: long
 # enough for the requests they worked on to be closed and their retention period to run out.
 USERS_ANONYMISE_AFTER_DAYS = env_int("USERS_ANONYMISE_AFTER_DAYS", 730)
-# Requests handled per transaction by the daily job (short transactions, short locks).
+# Requests handled in the daily job's first transaction; the next ones are sized so that each
+# holds its locks about RETENTION_BATCH_SECONDS (retention.services.BatchSizer).
 RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 200)
+RETENTION_BATCH_SECONDS = float(os.environ.get("RETENTION_BATCH_SECONDS", "0.4"))
 RETENTION_RUN_INTERVAL_SECONDS = env_int("RETENTION_RUN_INTERVAL_SECONDS", 24 * 3600)
 # Finished background-task results (django-tasks-db rows; the outbox sweeper alone adds 1,440
 # a day) are pruned by django-tasks-db's own prune_db_task_results once a day: successful ones

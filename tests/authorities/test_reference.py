@@ -327,3 +327,30 @@ def test_command_prints_counts_per_kind(db):
     quiet = io.StringIO()
     call_command("load_reference", verbosity=0, stdout=quiet)
     assert quiet.getvalue() == ""
+
+
+def test_running_again_keeps_what_the_network_administrator_changed(loaded):
+    """Issue 19: areas, keywords and policy areas are edited in the product; a second load
+    keeps the edits and brings only the languages a row lacks."""
+    services = LegislativeArea.objects.get(code="services")
+    LegislativeArea.objects.filter(pk=services.pk).update(
+        names={"en": "Services (Directive 2006/123/EC)"}, position=99
+    )
+    keyword = Keyword.objects.filter(area=services).first()
+    Keyword.objects.filter(pk=keyword.pk).update(names={**keyword.names, "nl": "Eigen naam"})
+    load_reference()
+    services.refresh_from_db()
+    assert services.names["en"] == "Services (Directive 2006/123/EC)"
+    assert services.position == 99
+    assert services.names["nl"] == "Diensten"  # the language it lacked came back
+    assert Keyword.objects.get(pk=keyword.pk).names["nl"] == "Eigen naam"
+
+
+def test_overwrite_puts_the_fixtures_texts_back(loaded):
+    services = LegislativeArea.objects.get(code="services")
+    LegislativeArea.objects.filter(pk=services.pk).update(names={"en": "Mine"}, position=99)
+    out = io.StringIO()
+    call_command("load_reference", "--overwrite", stdout=out)
+    services.refresh_from_db()
+    assert services.names["en"] == "Services" and services.position != 99
+    assert "legislative_areas: " in out.getvalue()

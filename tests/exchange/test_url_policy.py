@@ -57,6 +57,10 @@ ALLOWLIST = {
     "openimi.accounts.views.AuthenticatorConfirmView",
     "openimi.accounts.views.AuthenticatorRemoveView",
     "openimi.accounts.views.RecoveryCodesCreateView",
+    # The public form "Ask to join" and its confirmation (issue 19): an authority not yet in
+    # openimi has no user; rate-limited per client address, it only stores the request.
+    "openimi.network.views.registration.JoinView",
+    "openimi.network.views.registration.JoinSentView",
     # Help that must be read before logging in (issue 19, item 7): the published FAQ pages
     # and the national helpdesks, the same for everyone (onboarding/help_views.py).
     "openimi.onboarding.help_views.FaqListView",

@@ -11,6 +11,7 @@ from tests.factories import AuthorityFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 NETWORK_ACTIONS = [
+    Action.NETWORK_VIEW,
     Action.NETWORK_ADMINISTER,
     Action.QUESTION_CATALOGUE_VIEW,
     Action.AUTHORITY_REGISTER,
@@ -160,3 +161,22 @@ def test_saving_roles_keeps_the_network_role(lda, authority, services_area):
     )
     user_services.user_roles_set(actor=lda, user=operator, roles=[])
     assert set(operator.role_grants.values_list("role", flat=True)) == {Role.NETWORK_ADMINISTRATOR}
+
+
+def test_the_network_page_is_for_whoever_has_a_part(
+    network_admin,
+    coordinator_lda,
+    national_coordinator_lda,
+    national_coordinator,
+    lda,
+    handler,
+    supervisor,
+    services_area,
+):
+    national_supervisor = UserFactory(
+        authority=national_coordinator, roles=[(Role.SUPERVISOR, services_area)]
+    )
+    for user in (network_admin, coordinator_lda, national_coordinator_lda, national_supervisor):
+        assert policy.can(user, Action.NETWORK_VIEW, None)
+    for user in (lda, handler, supervisor):
+        assert not policy.can(user, Action.NETWORK_VIEW, None)

@@ -89,6 +89,10 @@ class Action(StrEnum):
     # network administrator's pages: legislative areas, keywords, policy areas, question sets
     # (write, translate, publish, version, export and import), FAQ pages.
     NETWORK_ADMINISTER = "network.administer"
+    # The "Network" page that leads to the parts below, no object: whoever has a part in running
+    # the network (the network administrator; coordinators' local data administrators; a
+    # national coordinator's supervisors).
+    NETWORK_VIEW = "network.view"
     # Browse the question sets of each area (seed step 1.3), no object: every active user.
     QUESTION_CATALOGUE_VIEW = "network.question_catalogue_view"
     # Register an authority, and validate or decline a request to join: the object is the

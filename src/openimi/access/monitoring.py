@@ -99,3 +99,21 @@ def monitored_requests(
     if areas is not None:
         requests = requests.filter(area_id__in=areas)
     return requests
+
+
+def network_requests(user: User, *, side: str) -> QuerySet[InformationRequest]:
+    """The requests counted in the network's figures (``NETWORK_MONITORING_VIEW``, which the
+    caller has checked): received (``side=RECEIVED``) or sent by the authorities of the
+    countries the user watches (every country for the network administrator). Counts and
+    dates only: nobody sees a request through them."""
+    from openimi.access import network as network_rules
+    from openimi.exchange.models import InformationRequest
+    from openimi.exchange.workflow import BEFORE_RESPONDER
+
+    requests = InformationRequest.objects.filter(sent_at__isnull=False).exclude(
+        status__in=list(BEFORE_RESPONDER)
+    )
+    countries = network_rules.countries(user)
+    if countries is not None:
+        requests = requests.filter(**{f"{SIDE_FIELDS[side]}__country_id__in": countries})
+    return requests

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Exists, OuterRef, Q
+
 from openimi.access.actions import Action
 from openimi.access.roles import has_role, is_local_data_administrator, is_network_administrator
 
@@ -95,6 +97,8 @@ def can(user: User, action: Action, obj: Any) -> bool:
     match action:
         case Action.QUESTION_CATALOGUE_VIEW:
             return True
+        case Action.NETWORK_VIEW:
+            return countries(user) != []
         case Action.NETWORK_ADMINISTER:
             return False
         case Action.AUTHORITY_REGISTER:
@@ -126,3 +130,25 @@ def countries(user: User) -> list[str] | None:
         country = _country(user)
         return [country] if country is not None else []
     return []
+
+
+def coordinated_authorities(user: User) -> Q:
+    """The authorities ``user`` coordinates (``AUTHORITY_COORDINATE`` as a filter): every one
+    for the network administrator; the others of its country for a national coordinator's
+    local data administrator; those its authority supervises in some area for another
+    coordinator's; none for anyone else."""
+    from openimi.authorities.models import AreaPreferences
+
+    if is_network_administrator(user):
+        return Q()
+    own = user.authority
+    if not _coordinator_administrator(user) or own is None:
+        return Q(pk__in=[])
+    mine = Q(country_id=own.country_id) & ~Q(pk=own.pk)
+    if own.kind == _kinds().NATIONAL_COORDINATOR:
+        return mine
+    return mine & Q(
+        Exists(
+            AreaPreferences.objects.filter(authority=OuterRef("pk"), supervising_coordinator=own)
+        )
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from openimi.access import monitoring as monitoring_rules
 from openimi.access import network as network_rules
 from openimi.access import requests as request_rules
@@ -119,6 +121,13 @@ def network_countries(user: User | None) -> list[str] | None:
     if not _is_active(user):
         return []
     return network_rules.countries(user)
+
+
+def coordinated_authorities(user: User | None) -> Q:
+    """``AUTHORITY_COORDINATE`` as a filter on authorities (``access/network.py``)."""
+    if not _is_active(user):
+        return Q(pk__in=[])
+    return network_rules.coordinated_authorities(user)
 
 
 def second_factor_required(user: User) -> bool:

@@ -101,8 +101,10 @@ def may_reject(info_request: InformationRequest) -> bool:
 
 
 def can_receive_requests(authority: Authority, area: LegislativeArea) -> bool:
-    """Whether requests of ``area`` may be sent or forwarded to ``authority``: it is registered
-    for the area, or it is a coordinator."""
+    """Whether requests of ``area`` may be sent or forwarded to ``authority``: it is active
+    (not deactivated or merged into another) and registered for the area, or a coordinator."""
+    if not authority.is_active:
+        return False
     return authority.is_coordinator or authority.preferences.filter(area=area).exists()
 
 
@@ -110,7 +112,9 @@ def authorities_receiving_requests(area_id: int) -> Q:
     """``can_receive_requests`` as a filter on authorities, for lists of candidates."""
     from openimi.authorities.models import Authority
 
-    return Q(preferences__area=area_id) | Q(kind__in=Authority.COORDINATOR_KINDS)
+    return Q(is_active=True) & (
+        Q(preferences__area=area_id) | Q(kind__in=Authority.COORDINATOR_KINDS)
+    )
 
 
 def read_ahead_allocations(info_request: InformationRequest) -> frozenset[int] | None:

@@ -548,6 +548,7 @@ class AccountView(TemplateView):
         user = self.request.user
         context.update(
             account=user,
+            network_administrator=policy.can(user, Action.NETWORK_ADMINISTER),
             language_name=language_name(user.language),
             events=selectors.security_event_list(user=user),
             authenticator_count=len(selectors.authenticator_list(user=user)),

@@ -3,7 +3,17 @@
 Every kind has one JSON file under ``fixtures/reference/``: ``{"version": "2026.1", "items":
 [...]}``, each item keyed by its code (the natural key). Loading upserts every item by that code,
 all kinds in one transaction, and writes only what differs: running it twice changes nothing and
-creates no duplicates, and a name edited in the database is put back to the fixture's.
+creates no duplicates.
+
+The fixtures are the first data of an empty installation, not the only way to have it (issue
+19): the network administrator adds and renames legislative areas, keywords and policy areas in
+the pages (``network.services.reference``). For those three kinds a second load keeps what the
+product changed: an existing row keeps its names and position, and only gains the languages
+its names lack (a new translation in the fixture still arrives). ``overwrite=True``
+(``openimi load_reference --overwrite``) puts every name and position back to the fixture's,
+which is how a corrected fixture text reaches a running installation. Languages, countries and
+NACE sectors are not edited in the product: they are always made equal to the fixture (and
+CLDR).
 
 Items that have left a fixture are left as they are, never deleted: authorities, competences and
 requests point at these rows (the foreign keys PROTECT them), so retiring a code is a decision for
@@ -72,10 +82,11 @@ def read_fixture(kind: str) -> tuple[str, list[Item]]:
     return version, items
 
 
-def load_reference(*, stdout: TextIO | None = None) -> dict[str, int]:
+def load_reference(*, stdout: TextIO | None = None, overwrite: bool = False) -> dict[str, int]:
     """Upsert all reference data in one transaction; returns the number of items per kind.
 
     With ``stdout``, writes one line per kind: version, items, created and updated rows.
+    ``overwrite``: names and positions changed in the product are put back (module docstring).
     """
     counts: dict[str, int] = {}
     with transaction.atomic():
@@ -83,7 +94,7 @@ def load_reference(*, stdout: TextIO | None = None) -> dict[str, int]:
         for kind in KINDS:
             version, items = read_fixture(kind)
             try:
-                changes = _LOADERS[kind](items)
+                changes = _LOADERS[kind](items, overwrite)
             except KeyError as error:
                 raise ReferenceDataError(f"An item of {kind}.json lacks {error}.") from error
             counts[kind] = len(items)
@@ -95,8 +106,16 @@ def load_reference(*, stdout: TextIO | None = None) -> dict[str, int]:
     return counts
 
 
-def _upsert(model: type[models.Model], key: tuple[str, ...], rows: list[Item]) -> Changes:
-    """Create the rows that are missing and update those that differ; returns their keys."""
+Loader = Callable[[list[Item], bool], Changes]
+
+
+def _upsert(
+    model: type[models.Model], key: tuple[str, ...], rows: list[Item], *, keep_edits: bool = False
+) -> Changes:
+    """Create the rows that are missing and update those that differ; returns their keys.
+
+    ``keep_edits``: an existing row keeps its position and its names, gaining only the
+    languages they lack (the product's edits win over the fixture's)."""
     manager = model._default_manager
     existing = {_key(obj, key): obj for obj in manager.all()}
     seen: set[tuple[Any, ...]] = set()
@@ -112,6 +131,8 @@ def _upsert(model: type[models.Model], key: tuple[str, ...], rows: list[Item]) -
         if obj is None:
             new.append(model(**row))
             continue
+        if keep_edits:
+            row = {**row, "names": {**row["names"], **obj.names}, "position": obj.position}
         diff = [field for field, value in row.items() if getattr(obj, field) != value]
         for field in diff:
             setattr(obj, field, row[field])
@@ -139,7 +160,7 @@ def _cldr_names(name: Callable[..., str], code: str) -> dict[str, str]:
     return {language: name(code, language) for language, _ in settings.LANGUAGES}
 
 
-def _load_languages(items: list[Item]) -> Changes:
+def _load_languages(items: list[Item], _overwrite: bool) -> Changes:
     rows = [
         {
             "code": item["code"],
@@ -152,7 +173,7 @@ def _load_languages(items: list[Item]) -> Changes:
     return _upsert(Language, ("code",), rows)
 
 
-def _load_countries(items: list[Item]) -> Changes:
+def _load_countries(items: list[Item], _overwrite: bool) -> Changes:
     rows = [
         {
             "code": item["code"],
@@ -184,20 +205,20 @@ def _load_countries(items: list[Item]) -> Changes:
     return changes + Changes(updated=relinked)
 
 
-def _ordered(model: type[models.Model]) -> Callable[[list[Item]], Changes]:
-    """The loader of a kind that has only a code, names and a position."""
+def _ordered(model: type[models.Model]) -> Loader:
+    """The loader of a kind that has only a code, names and a position (edited in the product)."""
 
-    def load(items: list[Item]) -> Changes:
+    def load(items: list[Item], overwrite: bool) -> Changes:
         rows = [
             {"code": item["code"], "names": item["names"], "position": _position(item, index)}
             for index, item in enumerate(items, start=1)
         ]
-        return _upsert(model, ("code",), rows)
+        return _upsert(model, ("code",), rows, keep_edits=not overwrite)
 
     return load
 
 
-def _load_keywords(items: list[Item]) -> Changes:
+def _load_keywords(items: list[Item], overwrite: bool) -> Changes:
     areas = dict(LegislativeArea.objects.values_list("code", "pk"))
     index_in_area: dict[str, int] = defaultdict(int)
     rows = []
@@ -213,10 +234,10 @@ def _load_keywords(items: list[Item]) -> Changes:
                 "position": _position(item, index_in_area[item["area"]]),
             }
         )
-    return _upsert(Keyword, ("area_id", "code"), rows)
+    return _upsert(Keyword, ("area_id", "code"), rows, keep_edits=not overwrite)
 
 
-def _load_nace(items: list[Item]) -> Changes:
+def _load_nace(items: list[Item], _overwrite: bool) -> Changes:
     level = EconomicSector.Level
     rows = []
     for index, item in enumerate(items, start=1):
@@ -245,7 +266,7 @@ def _load_nace(items: list[Item]) -> Changes:
     return changes + _upsert(EconomicSector, ("code",), divisions)
 
 
-_LOADERS: dict[str, Callable[[list[Item]], Changes]] = {
+_LOADERS: dict[str, Loader] = {
     "languages": _load_languages,
     "countries": _load_countries,
     "legislative_areas": _ordered(LegislativeArea),

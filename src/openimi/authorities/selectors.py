@@ -7,7 +7,7 @@ countries, and the translations in the reader's language, whatever the number of
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, Lookup, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Lookup, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from openimi.authorities.models import (
@@ -88,6 +88,21 @@ def _text_filter(text: str) -> Q:
     return condition
 
 
+def authority_name_search(*, text: str) -> QuerySet[Authority]:
+    """Every authority, active or not, whose texts hold every word of ``text`` as the
+    directory searches them (for other lists of authorities to combine with)."""
+    return Authority.objects.filter(_text_filter(text))
+
+
+def _formerly(text: str) -> tuple[Q, Subquery]:
+    """A merged authority's names lead to the authority it continues as (issue 19): the
+    filter that finds those, and the old name (one of them) as an annotation of each row, in
+    the page's own query."""
+    merged = Authority.objects.filter(merged_into__isnull=False).filter(_text_filter(text))
+    old_name = merged.filter(merged_into=OuterRef("pk")).order_by("pk").values("official_name")
+    return Q(pk__in=merged.values("merged_into_id")), Subquery(old_name[:1])
+
+
 def _translations_in(language: str) -> Prefetch:
     return Prefetch(
         "translations", queryset=AuthorityTranslation.objects.filter(language_id=language)
@@ -111,10 +126,16 @@ def authority_search(
     *, search: AuthoritySearch, language: str, sectors: list[EconomicSector] | None = None
 ) -> QuerySet[Authority]:
     """Authorities matching every filter, by country and name, with their countries and the
-    translations in ``language``. ``sectors``: the sector table, if already read."""
-    qs = Authority.objects.all()
+    translations in ``language``. ``sectors``: the sector table, if already read.
+
+    Deactivated authorities are left out; a merged one's names find the authority it
+    continues as, whose ``formerly`` then holds the old name (else None)."""
+    qs = Authority.objects.filter(is_active=True)
     if search.text.strip():
-        qs = qs.filter(_text_filter(search.text.strip()))
+        found_by_old_name, old_name = _formerly(search.text.strip())
+        qs = qs.filter(_text_filter(search.text.strip()) | found_by_old_name).annotate(
+            formerly=old_name
+        )
     if search.country:
         qs = qs.filter(country_id=search.country)
     if search.coordinators_only:
@@ -176,6 +197,25 @@ def authority_get(*, pk: int, language: str) -> Authority:
         )
         .get(pk=pk)
     )
+
+
+def authority_merged_into_get(*, pk: int) -> tuple[str, Authority] | None:
+    """For a merged authority, its official name and the authority it continues as (the last
+    of a chain of mergers); None for any other."""
+    row = Authority.objects.filter(pk=pk, merged_into__isnull=False).values_list(
+        "official_name", "merged_into_id"
+    )
+    found = row.first()
+    if found is None:
+        return None
+    old_name, target_id = found
+    seen = {pk}
+    while True:
+        target = Authority.objects.get(pk=target_id)
+        if target.merged_into_id is None or target.merged_into_id in seen:
+            return old_name, target
+        seen.add(target.pk)
+        target_id = target.merged_into_id
 
 
 def search_choices() -> dict:

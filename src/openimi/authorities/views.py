@@ -66,6 +66,20 @@ class AuthorityDetailView(PolicyRequiredMixin, TemplateView):
     action = Action.VIEW_DIRECTORY
     template_name = "authorities/detail.html"
 
+    def get(self, request, *args, **kwargs):
+        # A merged authority lives on as the one it merged into (issue 19): its page is that
+        # one's, with a word saying why.
+        merged = selectors.authority_merged_into_get(pk=self.kwargs["pk"])
+        if merged is not None:
+            old_name, continuing = merged
+            messages.info(
+                request,
+                _("%(old)s has merged into %(new)s.")
+                % {"old": old_name, "new": continuing.official_name},
+            )
+            return redirect("authorities:detail", continuing.pk)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(_authority_context(self.request, self.kwargs["pk"]))

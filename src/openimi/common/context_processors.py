@@ -19,7 +19,10 @@ def navigation(request):
         items.append(("requests", _("List of requests"), reverse("exchange:list")))
     if policy.can(user, Action.VIEW_ADMINISTRATION, user.authority):
         items.append(("administration", _("Administration"), reverse("administration")))
-    if policy.can(user, Action.MONITORING_COORDINATE, None):
+    if policy.can(user, Action.NETWORK_MONITORING_VIEW, None):
+        # The level up (every country, or a national coordinator's); it links the others.
+        items.append(("monitoring", _("Monitoring"), reverse("monitoring:network")))
+    elif policy.can(user, Action.MONITORING_COORDINATE, None):
         items.append(("monitoring", _("Monitoring"), reverse("monitoring:coordinator")))
     elif policy.can(user, Action.MONITORING_VIEW, user.authority):
         items.append(("monitoring", _("Monitoring"), reverse("monitoring:own")))

@@ -2,6 +2,7 @@ from importlib import metadata
 
 from django.views.generic import TemplateView
 
+from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.users.selectors import authority_user_warnings
@@ -19,7 +20,12 @@ class HomeView(PolicyRequiredMixin, ContentCacheMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from openimi.onboarding.home import home_for
 
-        return super().get_context_data(home=home_for(user=self.request.user), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            home=home_for(user=user),
+            network_monitoring=policy.can(user, Action.NETWORK_MONITORING_VIEW),
+            **kwargs,
+        )
 
 
 class AboutView(TemplateView):

@@ -44,6 +44,9 @@ ALLOCATED = "request.allocated"
 # A local data administrator handed a leaver's part in the request to a colleague (seed 6.2):
 # ``data`` holds the two users' ids and which part ("requester" or "handler").
 HANDED_OVER = "request.handed_over"
+# The requesting or responding authority was replaced by another: a merger, or the hand-over
+# before an authority is deactivated (network.services.lifecycle).
+AUTHORITY_MOVED = "request.authority_moved"
 TAKEN = "request.taken"  # "I'll handle this" (no allocation): a handler took it
 INFORMATION_REQUESTED = "request.information_requested"
 INFORMATION_PROVIDED = "request.information_provided"

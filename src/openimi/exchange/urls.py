@@ -3,7 +3,7 @@
 from django.urls import path
 
 from openimi.exchange.selectors import OUTGOING
-from openimi.exchange.views import answers, compose, coordinator, detail, files, lists
+from openimi.exchange.views import answers, catalogue, compose, coordinator, detail, files, lists
 
 app_name = "exchange"
 
@@ -32,5 +32,15 @@ urlpatterns = [
             name=step.name,
         )
         for step in detail.STEPS
+    ),
+]
+
+# The question catalogue (issue 19): every user reads the published question sets per area.
+urlpatterns += [
+    path("catalogue/", catalogue.CatalogueIndexView.as_view(), name="catalogue"),
+    path(
+        "catalogue/<slug:area_code>/",
+        catalogue.CatalogueAreaView.as_view(),
+        name="catalogue_area",
     ),
 ]

@@ -79,3 +79,14 @@ class MonitoringFilterForm(Form):
             last = dt.date.fromisoformat(self.cleaned_data["last"] + "-01")
             return Period(first, last)
         return self.default_period
+
+
+class NetworkFilterForm(MonitoringFilterForm):
+    """The same filter for the network's figures: the side names the countries' authorities."""
+
+    def __init__(self, data=None, *, areas, today: dt.date):
+        super().__init__(data, areas=areas, today=today)
+        self.fields["side"].choices = [
+            (RECEIVED, _("Received by the authorities of the country")),
+            (SENT, _("Sent by the authorities of the country")),
+        ]

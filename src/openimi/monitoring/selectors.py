@@ -34,6 +34,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from openimi.access import monitoring as rules
+from openimi.common.i18n import sorted_by_name
 from openimi.deadlines.selectors import overdue_q
 from openimi.exchange.workflow import State
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from openimi.accounts.models import User
-    from openimi.authorities.models import LegislativeArea
+    from openimi.authorities.models import Country, LegislativeArea
     from openimi.exchange.models import InformationRequest
 
 ACCEPTANCE_DAYS = 7
@@ -218,6 +219,34 @@ def current_counts_by_authority(
     return result
 
 
+def _indicator_aggregates(now: dt.datetime) -> dict[str, Count | Sum]:
+    """The counts behind the three indicators (``Figures``), as aggregates of one query."""
+    acceptance_window = dt.timedelta(days=ACCEPTANCE_DAYS)
+    answered = Q(answered_at__isnull=False)
+    return {
+        "received": Count("pk"),
+        "acceptance_base": Count(
+            "pk",
+            filter=Q(accepted_at__isnull=False)
+            | Q(status=State.AWAITING_ACCEPTANCE, sent_at__lt=now - acceptance_window),
+        ),
+        "accepted_in_time": Count(
+            "pk",
+            filter=Q(
+                accepted_at__isnull=False,
+                accepted_at__lte=F("sent_at") + acceptance_window,
+            ),
+        ),
+        "answered": Count("pk", filter=answered),
+        "answer_time": Sum(
+            ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField()),
+            filter=answered,
+        ),
+        "answered_with_date": Count("pk", filter=answered & Q(reply_by__isnull=False)),
+        "answered_by_date": Count("pk", filter=answered & Q(answered_at__date__lte=F("reply_by"))),
+    }
+
+
 def indicator_report(
     requests: QuerySet[InformationRequest],
     *,
@@ -233,8 +262,6 @@ def indicator_report(
     not listed still counts, under its code."""
     now = now or timezone.now()
     start, end = period.bounds()
-    acceptance_window = dt.timedelta(days=ACCEPTANCE_DAYS)
-    answered = Q(answered_at__isnull=False)
     keys = ["month", "area_id"]
     if by_authority_side:
         side_field = rules.SIDE_FIELDS[by_authority_side]
@@ -244,28 +271,7 @@ def indicator_report(
         .annotate(month=TruncMonth("sent_at", output_field=DateField()))
         .order_by()
         .values(*keys)
-        .annotate(
-            received=Count("pk"),
-            acceptance_base=Count(
-                "pk",
-                filter=Q(accepted_at__isnull=False)
-                | Q(status=State.AWAITING_ACCEPTANCE, sent_at__lt=now - acceptance_window),
-            ),
-            accepted_in_time=Count(
-                "pk",
-                filter=Q(
-                    accepted_at__isnull=False,
-                    accepted_at__lte=F("sent_at") + acceptance_window,
-                ),
-            ),
-            answered=Count("pk", filter=answered),
-            answer_time=Sum(
-                ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField()),
-                filter=answered,
-            ),
-            answered_with_date=Count("pk", filter=answered & Q(reply_by__isnull=False)),
-            answered_by_date=Count("pk", filter=answered & Q(answered_at__date__lte=F("reply_by"))),
-        )
+        .annotate(**_indicator_aggregates(now))
     )
     area_by_id = {area.pk: area for area in areas}
     rows = []
@@ -339,3 +345,110 @@ def monitoring_area_list(*, user: User) -> list[LegislativeArea]:
     if area_ids is not None:
         areas = areas.filter(pk__in=area_ids)
     return list(areas)
+
+
+# --- The network's figures (issue 19): per country and legislative area ----------------------
+
+
+@dataclass
+class CountryFigures:
+    """One country's table: a row per legislative area with requests, and the country's sum."""
+
+    country: Country
+    areas: list[tuple[LegislativeArea, Figures]]
+    total: Figures
+
+
+@dataclass
+class NetworkReport:
+    period: Period
+    countries: list[CountryFigures]
+    areas: list[tuple[LegislativeArea, Figures]]
+    total: Figures
+
+
+def network_request_list(
+    *, user: User, side: str, area_id: int | None = None
+) -> QuerySet[InformationRequest]:
+    """The requests the network's figures count for ``user`` (the countries the policy lets it
+    watch), practice requests left out. The view has checked ``NETWORK_MONITORING_VIEW``."""
+    requests = rules.network_requests(user, side=side).filter(is_practice=False)
+    if area_id is not None:
+        requests = requests.filter(area_id=area_id)
+    return requests
+
+
+def network_country_list(*, user: User) -> list[Country]:
+    """The countries whose figures ``user`` watches, by name in the reader's language (one
+    query)."""
+    from openimi.access import policy
+    from openimi.authorities.models import Country
+
+    codes = policy.network_countries(user)
+    countries = Country.objects.all()
+    if codes is not None:
+        countries = countries.filter(code__in=codes)
+    return sorted_by_name(countries, lambda country: country.name)
+
+
+def network_report(
+    requests: QuerySet[InformationRequest],
+    *,
+    side: str,
+    period: Period,
+    countries: list[Country],
+    areas: list[LegislativeArea],
+    now: dt.datetime | None = None,
+) -> NetworkReport:
+    """The three indicators per country (of the authorities on ``side``) × legislative area
+    in ``period``, with each country's sum, the sum per area and in all: one query, whatever
+    the number of authorities and requests. Every country of ``countries`` has its table,
+    empty when nothing was received (or sent) there."""
+    now = now or timezone.now()
+    start, end = period.bounds()
+    country_field = f"{rules.SIDE_FIELDS[side]}__country_id"
+    grouped = (
+        requests.filter(sent_at__gte=start, sent_at__lt=end)
+        .order_by()
+        .values(country_field, "area_id")
+        .annotate(**_indicator_aggregates(now))
+    )
+    position = {area.pk: index for index, area in enumerate(areas)}
+    area_objects = {area.pk: area for area in areas}
+    per_country: dict[str, dict[int, Figures]] = {country.pk: {} for country in countries}
+    by_area: dict[int, Figures] = {}
+    total = Figures()
+    for group in grouped:
+        code, area_id = group.pop(country_field), group.pop("area_id")
+        group["answer_time"] = group["answer_time"] or dt.timedelta(0)
+        figures = Figures(**group)
+        if code not in per_country:
+            continue  # a country outside the list (the caller's scope): not shown
+        area_objects.setdefault(area_id, _unlisted_area(area_id))
+        per_country[code].setdefault(area_id, Figures()).add(figures)
+        by_area.setdefault(area_id, Figures()).add(figures)
+        total.add(figures)
+
+    def ordered(figures_by_area: dict[int, Figures]) -> list[tuple[LegislativeArea, Figures]]:
+        return [
+            (area_objects[area_id], figures)
+            for area_id, figures in sorted(
+                figures_by_area.items(), key=lambda item: position.get(item[0], len(position))
+            )
+        ]
+
+    tables = []
+    for country in countries:
+        country_total = Figures()
+        for figures in per_country[country.pk].values():
+            country_total.add(figures)
+        tables.append(CountryFigures(country, ordered(per_country[country.pk]), country_total))
+    return NetworkReport(period=period, countries=tables, areas=ordered(by_area), total=total)
+
+
+def network_area_list() -> list[LegislativeArea]:
+    """Every legislative area, in their order (one query): the network's figures have them
+    all."""
+    from openimi.authorities.models import LegislativeArea
+
+    return list(LegislativeArea.objects.all())

@@ -9,4 +9,5 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.MonitoringView.as_view(), name="own"),
     path("coordinator/", views.CoordinatorMonitoringView.as_view(), name="coordinator"),
+    path("network/", views.NetworkMonitoringView.as_view(), name="network"),
 ]

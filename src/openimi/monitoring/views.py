@@ -23,7 +23,7 @@ from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.common.spreadsheets import csv_row
 from openimi.monitoring import charts, selectors
-from openimi.monitoring.forms import MonitoringFilterForm, month_label
+from openimi.monitoring.forms import MonitoringFilterForm, NetworkFilterForm, month_label
 
 
 class MonitoringView(PolicyRequiredMixin, TemplateView):
@@ -82,6 +82,7 @@ class MonitoringView(PolicyRequiredMixin, TemplateView):
             overdue_url=self._overdue_url(side),
             other_page=self._other_page(),
             access_log=policy.can(user, Action.PERSONAL_DATA_LOG_VIEW, user.authority),
+            network_page=policy.can(user, Action.NETWORK_MONITORING_VIEW),
         )
         return context
 
@@ -268,3 +269,76 @@ def _charts(report: selectors.Report) -> dict[str, dict[str, str]]:
             ),
         )
     return result
+
+
+class NetworkMonitoringView(PolicyRequiredMixin, TemplateView):
+    """The network's figures (issue 19): the three indicators per country and legislative area,
+    for every country (the network administrator) or the own country (a national
+    coordinator's local data administrators and supervisors). Counts and dates only."""
+
+    action = Action.NETWORK_MONITORING_VIEW
+    template_name = "monitoring/network.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "csv":
+            return self.csv_response(context)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        areas = selectors.network_area_list()
+        form = NetworkFilterForm(self.request.GET, areas=areas, today=timezone.localdate())
+        side, period = form.side_value, form.period
+        countries = selectors.network_country_list(user=user)
+        requests = selectors.network_request_list(user=user, side=side, area_id=form.area_id)
+        report = selectors.network_report(
+            requests, side=side, period=period, countries=countries, areas=areas
+        )
+        query = self.request.GET.copy()
+        query.pop("format", None)
+        query["format"] = "csv"
+        context.update(
+            form=form,
+            side=side,
+            received=side == RECEIVED,
+            every_country=policy.network_countries(user) is None,
+            period_label=_period_label(period),
+            report=report,
+            csv_query=query.urlencode(),
+            other_pages=self._other_pages(),
+        )
+        return context
+
+    def _other_pages(self) -> list[tuple[str, str]]:
+        """Links down to the coordinator's and the own authority's pages, when allowed."""
+        user = self.request.user
+        pages = []
+        if policy.can(user, Action.MONITORING_COORDINATE, None):
+            pages.append(
+                (
+                    reverse("monitoring:coordinator"),
+                    _("Figures of the authorities you supervise as coordinator"),
+                )
+            )
+        if user.authority is not None and policy.can(user, Action.MONITORING_VIEW, user.authority):
+            pages.append((reverse("monitoring:own"), _("Figures of your own authority")))
+        return pages
+
+    def csv_response(self, context) -> HttpResponse:
+        report = context["report"]
+        period = report.period
+        filename = "openimi-network-{}-{}-to-{}.csv".format(
+            context["side"], period.first.isoformat()[:7], period.last.isoformat()[:7]
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        writer = csv.writer(response)
+        header = [_("Country"), _("Legislative area"), *_figure_headers()]
+        writer.writerow(csv_row(header))
+        for table in report.countries:
+            for area, figures in table.areas:
+                line = [table.country.name, area.name or area.code, *_figure_cells(figures)]
+                writer.writerow(csv_row(line))
+        return response

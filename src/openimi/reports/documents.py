@@ -53,6 +53,7 @@ EVENT_LABELS = {
     events.REJECTED: gettext_lazy("Request rejected"),
     events.ALLOCATED: gettext_lazy("Allocated"),
     events.HANDED_OVER: gettext_lazy("Handed over to a colleague"),
+    events.AUTHORITY_MOVED: gettext_lazy("Moved to another authority (merger or deactivation)"),
     events.INFORMATION_REQUESTED: gettext_lazy("More information asked for"),
     events.INFORMATION_PROVIDED: gettext_lazy("Information provided"),
     events.ANSWER_SAVED: gettext_lazy("Answer saved"),

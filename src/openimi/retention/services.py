@@ -10,7 +10,10 @@ codes, yes/no and choice answers, standard answers chosen, the event log.
 Blocking moves the same things into ``BlockedPersonalData`` (and the files under
 ``retention/blocked/``), where no page or e-mail reaches them; deleting removes that too.
 
-The job works in batches of ``RETENTION_BATCH_SIZE`` requests, one short transaction per batch:
+The job works in batches, one short transaction per batch; the first has ``RETENTION_BATCH_SIZE``
+requests and each next one is sized from the last one's duration so that a batch holds its
+locks about ``RETENTION_BATCH_SECONDS`` (issue 21: a fixed 200 held rows up to 1.9 s when the
+database was busy; ``BatchSizer``):
 the batch's request rows are locked with ``SKIP LOCKED`` (a request someone is working on at
 that moment waits for the next run), everything else is done with a few set-based statements.
 Files are removed from storage after the transaction commits. Every step is idempotent.
@@ -22,9 +25,10 @@ import datetime as dt
 import json
 import logging
 import re
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -84,13 +88,54 @@ class RunResult:
         return RunResult(self.blocked + other.blocked, self.deleted + other.deleted)
 
 
-def retention_run(*, now: dt.datetime | None = None, batch_size: int | None = None) -> RunResult:
+@dataclass
+class BatchSizer:
+    """The size of the next batch, from how long the last one took: a batch should hold its
+    row locks about ``target`` seconds. It grows at most twofold and shrinks at once (a slow
+    batch is what must not repeat), between ``minimum`` and ``maximum`` requests; the rate
+    stays that of the fixed size while the database is quick, and a busy database gets
+    shorter transactions instead of longer locks."""
+
+    size: int
+    target: float
+    minimum: int = 10
+    maximum: int = 5000
+    clock: Callable[[], float] = time.monotonic
+
+    def timed(self, work: Callable[[list[int]], Any], pks: list[int]) -> Any:
+        started = self.clock()
+        done = work(pks)
+        self.record(len(pks), self.clock() - started)
+        return done
+
+    def record(self, count: int, seconds: float) -> None:
+        if count < self.size and seconds <= self.target:
+            return  # a short last batch says nothing about the rate
+        per_request = max(seconds, 1e-6) / max(count, 1)
+        wanted = int(self.target / per_request)
+        self.size = max(self.minimum, min(self.maximum, wanted, self.size * 2))
+
+
+def retention_run(
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> RunResult:
     """Block and delete the personal data that is due, area by area, in batches.
 
     Idempotent: a request is blocked once and deleted once; a second run finds nothing.
+    ``batch_size`` fixes the size of every batch (the benchmarks compare); without it the
+    batches adapt to ``RETENTION_BATCH_SECONDS`` (``BatchSizer``), read with ``clock``.
     """
     now = now or timezone.now()
-    batch_size = batch_size or settings.RETENTION_BATCH_SIZE
+    sizer = BatchSizer(
+        size=batch_size or settings.RETENTION_BATCH_SIZE,
+        target=settings.RETENTION_BATCH_SECONDS,
+        clock=clock,
+    )
+    if batch_size:
+        sizer.minimum = sizer.maximum = batch_size
     result = RunResult()
     sqlite_erase_before(connection)
     for area_id, area_code in LegislativeArea.objects.values_list("pk", "code").order_by("pk"):
@@ -98,11 +143,11 @@ def retention_run(*, now: dt.datetime | None = None, batch_size: int | None = No
         ended = InformationRequest.objects.filter(area_id=area_id, status__in=FINAL_STATES)
         if block_cutoff is not None:
             due = ended.filter(closed_at__lte=block_cutoff, retention__isnull=True)
-            result += _in_batches(due, BLOCK, lifecycle, now, batch_size)
+            result += _in_batches(due, BLOCK, lifecycle, now, sizer)
         due = ended.filter(closed_at__lte=delete_cutoff).filter(
             Q(retention__isnull=True) | Q(retention__deleted_at__isnull=True)
         )
-        result += _in_batches(due, DELETE, lifecycle, now, batch_size)
+        result += _in_batches(due, DELETE, lifecycle, now, sizer)
     if result.blocked or result.deleted:
         logger.info("Retention: blocked %s, deleted %s", result.blocked, result.deleted)
         sqlite_erase_after(connection)
@@ -194,15 +239,20 @@ def _one(
 
 
 def _in_batches(
-    due: Any, step: str, lifecycle: Lifecycle, now: dt.datetime, size: int
+    due: Any, step: str, lifecycle: Lifecycle, now: dt.datetime, sizer: BatchSizer
 ) -> RunResult:
     done, last_pk = 0, 0
+
+    def work(pks: list[int]) -> list[DeletionLog]:
+        return _process(pks, step, lifecycle, now)
+
     while True:
         # Keyset pagination: a request skipped because it was locked is not asked for again.
-        pks = list(due.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:size])
+        batch = due.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)
+        pks = list(batch[: sizer.size])
         if not pks:
             break
-        done += len(_process(pks, step, lifecycle, now))
+        done += len(sizer.timed(work, pks))
         last_pk = pks[-1]
     return RunResult(blocked=done) if step == BLOCK else RunResult(deleted=done)
 

@@ -497,3 +497,57 @@ def _reissue_first_password(*, user: User, email_changed: bool) -> None:
     password_mail.temporary_password_send(
         user=user, password=temporary, send_after=send_after, first=True
     )
+
+
+@sensitive_variables("temporary")
+def user_create_first_administrator(
+    *,
+    actor: User,
+    authority: Authority,
+    first_name: str,
+    last_name: str,
+    language: str,
+    email: str,
+    phone: str = "",
+    username: str | None = None,
+    request: HttpRequest | None = None,
+) -> User:
+    """The first local data administrator of an authority being registered (issue 19,
+    ``network.services.registration``): made like ``user_create`` makes a user (pending, the
+    temporary password e-mailed after ``settings.TEMPORARY_PASSWORD_DELAY``), but asked of the
+    policy as ``AUTHORITY_REGISTER`` of the authority's country: the actor is a coordinator or
+    the network administrator, not an administrator of the new authority."""
+    with transaction.atomic():
+        authority = Authority.objects.select_for_update().get(pk=authority.pk)
+        policy.require(actor, Action.AUTHORITY_REGISTER, authority.country)
+        details = _clean_details(
+            authority=authority,
+            first_name=first_name,
+            last_name=last_name,
+            language=language,
+            email=email,
+            phone=phone,
+            department="",
+        )
+        temporary = temporary_password_generate()
+        user = _insert_user(
+            authority=authority, details=details, username=username, password=temporary
+        )
+        wanted = {(str(Role.LOCAL_DATA_ADMINISTRATOR), None)}
+        RoleGrant.objects.bulk_create(
+            RoleGrant(user=user, role=role, area_id=area_id) for role, area_id in wanted
+        )
+        by = f"by {actor.get_username()}"
+        security_event_record(
+            event=EVENT_CREATED, request=request, user=user, detail=f"{by} (registration)"
+        )
+        security_event_record(
+            event=EVENT_ROLES_CHANGED,
+            request=request,
+            user=user,
+            detail=role_rules.roles_detail(by, added=wanted, removed=set()),
+        )
+        password_mail.temporary_password_send(
+            user=user, password=temporary, send_after=timezone.now() + _delay(), first=True
+        )
+    return user

@@ -6,6 +6,7 @@ sending), ``answers`` (saving answers), ``coordination`` (allocation, mediation,
 reads). ``_base`` holds what they share.
 """
 
+from openimi.exchange.services import authority_moves as authority_moves
 from openimi.exchange.services._base import UNSET, ConcurrentChangeError, IncompleteError
 from openimi.exchange.services.answers import answer_save, incomplete_questions
 from openimi.exchange.services.coordination import (

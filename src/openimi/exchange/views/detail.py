@@ -66,6 +66,9 @@ EVENT_LABELS: dict[str, str] = {
     events.REJECTED: gettext_lazy("Request rejected"),
     events.ALLOCATED: gettext_lazy("Request allocated"),
     events.HANDED_OVER: gettext_lazy("Request handed over to a colleague"),
+    events.AUTHORITY_MOVED: gettext_lazy(
+        "Request moved to another authority (merger or deactivation)"
+    ),
     events.TAKEN: gettext_lazy("A request handler took the request"),
     events.INFORMATION_REQUESTED: gettext_lazy("More information asked for"),
     events.INFORMATION_PROVIDED: gettext_lazy("Information provided"),

@@ -10,13 +10,23 @@ class Command(BaseCommand):
     help = (
         "Load the reference data (languages, countries, legislative areas, keywords, NACE "
         "sectors, policy areas, question sets) from the versioned fixtures. Idempotent: running "
-        "it again changes nothing; items that left a fixture are kept, never deleted."
+        "it again changes nothing; items that left a fixture are kept, never deleted. Names "
+        "and order of legislative areas, keywords and policy areas changed in the product are "
+        "kept (new languages are added) unless --overwrite is given."
     )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Put the names and order of legislative areas, keywords and policy areas back "
+            "to the fixtures' (a corrected fixture text reaches the installation).",
+        )
 
     def handle(self, *args, **options) -> None:
         stdout = self.stdout if options["verbosity"] > 0 else None
         try:
-            counts = load_reference(stdout=stdout)
+            counts = load_reference(stdout=stdout, overwrite=options["overwrite"])
             # Question sets name legislative areas, so they come after the directory's data.
             question_sets = load_question_sets(stdout=stdout)
         except ReferenceDataError as error:
