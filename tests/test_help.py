@@ -109,3 +109,56 @@ def test_help_follows_the_retention_settings(client, basic_user, settings):
     settings.RETENTION_BLOCKED_DELETE_AFTER_MONTHS = 36
     page = _help(client, basic_user, "en")
     assert "1 month after" in page and "36 months after" in page
+
+
+# --- Help the network maintains (issue 19, item 7) -------------------------------------------
+
+
+def test_help_shows_the_national_helpdesk_and_the_faq(client, basic_user, network_admin, nl, de):
+    from openimi.onboarding import services
+
+    services.helpdesk_contact_save(
+        actor=network_admin,
+        country=nl,
+        names={"en": "IMI helpdesk Netherlands", "nl": "IMI-helpdesk Nederland"},
+        email="imi-helpdesk@example.nl",
+        phone="+31 70 123 4567",
+    )
+    services.helpdesk_contact_save(
+        actor=network_admin, country=de, names={"en": "IMI helpdesk Germany"}, phone="+49 1"
+    )
+    client.force_login(basic_user)
+    page = client.get(reverse("help:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "IMI helpdesk Netherlands" in page
+    assert "mailto:imi-helpdesk@example.nl" in page and 'href="tel:+31701234567"' in page
+    assert "IMI helpdesk Germany" not in page  # another country's
+    assert reverse("help:faq") in page
+    assert reverse("help:faq_page", args=["login-problems"]) in page
+    dutch = client.get(reverse("help:index"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert 'lang="nl">IMI-helpdesk Nederland' in dutch
+
+
+def test_help_without_a_national_helpdesk(client, basic_user):
+    client.force_login(basic_user)
+    page = client.get(reverse("help:index")).content.decode()
+    assert "No national helpdesk has been entered for your country yet." in page
+
+
+def test_login_page_links_to_the_public_faq(client, db):
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert f'href="{reverse("help:faq")}"' in page
+    assert client.get(reverse("help:faq")).status_code == 200
+
+
+def test_public_faq_lists_every_helpdesk_sorted_by_country_name(client, network_admin, nl, de):
+    from openimi.onboarding import services
+
+    for country in (nl, de):
+        services.helpdesk_contact_save(
+            actor=network_admin, country=country, names={"en": f"Desk {country.pk}"}, phone="1"
+        )
+    page = client.get(reverse("help:faq"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    # Dutch names: Duitsland before Nederland.
+    summary = 'govuk-details__summary-text">'
+    assert page.index(f"{summary}Duitsland") < page.index(f"{summary}Nederland")
+    assert "Desk NL" in page and "Desk DE" in page

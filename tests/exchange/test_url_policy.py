@@ -61,6 +61,10 @@ ALLOWLIST = {
     # openimi has no user; rate-limited per client address, it only stores the request.
     "openimi.network.views.registration.JoinView",
     "openimi.network.views.registration.JoinSentView",
+    # Help that must be read before logging in (issue 19, item 7): the published FAQ pages
+    # and the national helpdesks, the same for everyone (onboarding/help_views.py).
+    "openimi.onboarding.help_views.FaqListView",
+    "openimi.onboarding.help_views.FaqPageView",
     # The published OpenAPI schema and its reader: no data.
     "drf_spectacular.views.SpectacularAPIView",
     "django.views.generic.base.TemplateView",

@@ -11,4 +11,5 @@ urlpatterns: list = [
     path("reference/", include("openimi.network.urls_reference")),
     path("authorities/", include("openimi.network.urls_lifecycle")),
     path("registration/", include("openimi.network.urls_registration")),
+    path("help/", include("openimi.onboarding.network_help_urls")),
 ]

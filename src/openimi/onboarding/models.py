@@ -8,7 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from openimi.authorities.models import Authority
+from openimi.authorities.models import Authority, Country
+from openimi.common.i18n import FALLBACK_LANGUAGE, current_language, translated
 from openimi.common.models import TimeStampedModel
 
 
@@ -89,3 +90,89 @@ class ChecklistTick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority_id} {self.item}"
+
+
+class HelpdeskContact(TimeStampedModel):
+    """A country's national helpdesk (seed 1.1, 2.3, Bijlage 1): whom a user calls who cannot
+    log in or has lost the first user's details. ``names`` and ``notes`` hold a text per
+    language (``{"en": …, "nl": …}``), read with ``common.i18n.translated``. Public: the login
+    page's FAQ shows it. Only ``onboarding.services`` writes it."""
+
+    country = models.OneToOneField(
+        Country, on_delete=models.CASCADE, related_name="helpdesk_contact"
+    )
+    names = models.JSONField(_("name of the helpdesk"), default=dict)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.JSONField(_("opening hours and notes"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("helpdesk contact")
+
+    def __str__(self) -> str:
+        return f"helpdesk of {self.country_id}"
+
+    @property
+    def name(self) -> str:
+        return translated(self.names)
+
+    @property
+    def note(self) -> str:
+        return translated(self.notes)
+
+    @property
+    def name_lang(self) -> str:
+        return _shown_language(self.names)
+
+    @property
+    def note_lang(self) -> str:
+        return _shown_language(self.notes)
+
+
+class FaqPage(TimeStampedModel):
+    """A page of frequently asked questions (login problems, supported browsers) that the
+    network administrator writes, in English and as many other languages as it has.
+    ``titles`` and ``bodies``: a text per language; a body is plain text, blank lines between
+    paragraphs (``onboarding.faq.paragraphs`` turns it into HTML; never raw HTML).
+    ``revised``: per language, when its text was last saved (ISO time), so that the list can
+    say which translations are older than the English text."""
+
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    titles = models.JSONField(_("titles"), default=dict)
+    bodies = models.JSONField(_("texts"), default=dict)
+    revised = models.JSONField(default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("FAQ page")
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def title(self) -> str:
+        return translated(self.titles)
+
+    @property
+    def body(self) -> str:
+        return translated(self.bodies)
+
+    @property
+    def lang(self) -> str:
+        """The language the reader gets the page in: theirs, else English."""
+        return _shown_language(self.titles)
+
+
+def _shown_language(texts: dict[str, str]) -> str:
+    language = current_language()
+    if texts.get(language):
+        return language
+    if texts.get(FALLBACK_LANGUAGE):
+        return FALLBACK_LANGUAGE
+    return next((code for code, text in texts.items() if text), language)

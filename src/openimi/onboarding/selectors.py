@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from openimi.accounts.models import RoleGrant
 from openimi.accounts.models import User as UserModel
-from openimi.authorities.models import Authority, LegislativeArea
-from openimi.common.i18n import endonym
+from openimi.authorities.models import Authority, Country, LegislativeArea
+from openimi.common.i18n import endonym, sorted_by_name
 from openimi.common.spreadsheets import xlsx_append
 from openimi.onboarding import importers
-from openimi.onboarding.models import RolloutPlan, RolloutRow
+from openimi.onboarding.models import FaqPage, HelpdeskContact, RolloutPlan, RolloutRow
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -171,3 +171,46 @@ def standard_answer_text(*, code: str = DATA_PROTECTION_ANSWER) -> str:
 
     answer = StandardAnswer.objects.filter(code=code).first()
     return answer.text if answer is not None else ""
+
+
+# --- Help that the network maintains (public reads: no policy, nothing personal) -------------
+
+
+def helpdesk_contact_get(*, country_code: str | None) -> HelpdeskContact | None:
+    """The national helpdesk of the country ``country_code``, if it has one."""
+    if not country_code:
+        return None
+    return HelpdeskContact.objects.filter(country_id=country_code).first()
+
+
+def helpdesk_contact_list(*, country_codes: list[str] | None = None) -> list[HelpdeskContact]:
+    """The helpdesks (of ``country_codes``; ``None``: of every country), sorted by the
+    country's name in the reader's language."""
+    contacts = HelpdeskContact.objects.select_related("country")
+    if country_codes is not None:
+        contacts = contacts.filter(country_id__in=country_codes)
+    return sorted_by_name(contacts, lambda contact: contact.country.name)
+
+
+def helpdesk_country_list(*, country_codes: list[str] | None = None) -> list[Country]:
+    """The countries (of ``country_codes``; ``None``: all) with ``contact`` set to their
+    helpdesk or ``None``, sorted by name in the reader's language (two queries)."""
+    countries = Country.objects.all()
+    if country_codes is not None:
+        countries = countries.filter(pk__in=country_codes)
+    contacts = {contact.country_id: contact for contact in HelpdeskContact.objects.all()}
+    found = sorted_by_name(countries, lambda country: country.name)
+    for country in found:
+        country.contact = contacts.get(country.pk)  # type: ignore[attr-defined]
+    return found
+
+
+def faq_page_list(*, published_only: bool = True) -> QuerySet[FaqPage]:
+    """The FAQ pages in the order the network administrator gave them."""
+    pages = FaqPage.objects.order_by("position", "pk")
+    return pages.filter(is_published=True) if published_only else pages
+
+
+def faq_page_get(*, slug: str) -> FaqPage | None:
+    """A published FAQ page by its address."""
+    return FaqPage.objects.filter(slug=slug, is_published=True).first()

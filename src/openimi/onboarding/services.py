@@ -22,11 +22,18 @@ from openimi.access.policy import Action
 from openimi.accounts.models import RoleGrant, User
 from openimi.accounts.users import services as user_services
 from openimi.accounts.users.credentials import username_generate
-from openimi.authorities.models import Authority, LegislativeArea
+from openimi.authorities.models import Authority, Country, LegislativeArea
 from openimi.common.errors import ApplicationError
 from openimi.common.i18n import interface_language
+from openimi.common.validators import CONTROL_CHARACTERS, prohibit_control_characters
 from openimi.onboarding import checklist, importers, selectors
-from openimi.onboarding.models import ChecklistTick, RolloutPlan, RolloutRow
+from openimi.onboarding.models import (
+    ChecklistTick,
+    FaqPage,
+    HelpdeskContact,
+    RolloutPlan,
+    RolloutRow,
+)
 
 if TYPE_CHECKING:
     from openimi.onboarding.importers import ParsedRow
@@ -251,3 +258,189 @@ def checklist_tick(*, actor: User, authority: Authority, item: str, done: bool) 
 def parsed_as_dicts(rows: list[ParsedRow]) -> list[dict]:
     """The raw cells of parsed rows, to carry from the preview to the import."""
     return [{name: getattr(row, name) for name in ROW_FIELDS} for row in rows]
+
+
+# --- Help that the network maintains (issue 19, item 7) --------------------------------------
+# A country's helpdesk contact: HELP_MANAGE with the country (the network administrator, or the
+# local data administrators of that country's national coordinator). FAQ pages: HELP_MANAGE
+# without an object (the network administrator).
+
+HELPDESK_NAME_MAX = 200
+HELPDESK_NOTE_MAX = 2000
+FAQ_TITLE_MAX = 200
+FAQ_BODY_MAX = 20000
+
+
+def _texts(texts: dict[str, str], *, field: str, max_length: int) -> dict[str, str]:
+    """``texts`` without empty entries, each in an interface language and not too long."""
+    kept = {}
+    for language, text in texts.items():
+        text = (text or "").strip()
+        if not text:
+            continue
+        if not interface_language(language):
+            raise ApplicationError(_("Unknown language: %(code)s") % {"code": language})
+        if len(text) > max_length:
+            raise ApplicationError(
+                _("Write at most %(max)s characters.") % {"max": max_length}, field=field
+            )
+        if CONTROL_CHARACTERS.search(text):
+            raise ApplicationError(str(prohibit_control_characters.message), field=field)
+        kept[language] = text
+    return kept
+
+
+def helpdesk_contact_save(
+    *,
+    actor: User,
+    country: Country,
+    names: dict[str, str],
+    email: str = "",
+    phone: str = "",
+    website: str = "",
+    notes: dict[str, str] | None = None,
+) -> HelpdeskContact:
+    """Create or change ``country``'s national helpdesk. It needs a name in English and an
+    e-mail address or a telephone number (a user who cannot log in must reach it)."""
+    names = _texts(names, field="names", max_length=HELPDESK_NAME_MAX)
+    notes = _texts(notes or {}, field="notes", max_length=HELPDESK_NOTE_MAX)
+    if not names.get("en"):
+        raise ApplicationError(_("Enter the name of the helpdesk in English."), field="name_en")
+    if not email and not phone:
+        raise ApplicationError(
+            _("Enter an e-mail address or a telephone number of the helpdesk."), field="email"
+        )
+    with transaction.atomic():
+        Country.objects.select_for_update().get(pk=country.pk)
+        policy.require(actor, Action.HELP_MANAGE, country)
+        contact = HelpdeskContact.objects.filter(country=country).first() or HelpdeskContact(
+            country=country
+        )
+        values = {"names": names, "notes": notes, "email": email, "phone": phone}
+        values["website"] = website
+        if contact.pk and all(getattr(contact, name) == value for name, value in values.items()):
+            return contact  # saved unchanged: nothing changes, not even who saved it last
+        for name, value in values.items():
+            setattr(contact, name, value)
+        contact.updated_by = actor
+        contact.full_clean(exclude=["country", "updated_by"])
+        contact.save()
+    return contact
+
+
+def helpdesk_contact_delete(*, actor: User, country: Country) -> None:
+    """Remove ``country``'s helpdesk contact (the help pages then name none)."""
+    with transaction.atomic():
+        Country.objects.select_for_update().get(pk=country.pk)
+        policy.require(actor, Action.HELP_MANAGE, country)
+        HelpdeskContact.objects.filter(country=country).delete()
+
+
+def _faq_locked(faq_page: FaqPage) -> FaqPage:
+    return FaqPage.objects.select_for_update().get(pk=faq_page.pk)
+
+
+def _faq_slug_free(slug: str, *, pk: int | None) -> None:
+    others = FaqPage.objects.filter(slug=slug)
+    if pk is not None:
+        others = others.exclude(pk=pk)
+    if others.exists():
+        raise ApplicationError(
+            _("Another FAQ page already has this address. Choose another."), field="slug"
+        )
+
+
+def _faq_text(title: str, body: str) -> tuple[str, str]:
+    title, body = title.strip(), body.strip()
+    _texts({"en": title}, field="title", max_length=FAQ_TITLE_MAX)
+    _texts({"en": body}, field="body", max_length=FAQ_BODY_MAX)
+    return title, body
+
+
+def faq_page_create(*, actor: User, slug: str, title: str, body: str) -> FaqPage:
+    """A new FAQ page with its English text, last in the list and not yet published (the
+    administrator publishes it when it is ready, usually after the translations)."""
+    title, body = _faq_text(title, body)
+    if not title or not body:
+        raise ApplicationError(_("Enter the title and the text in English."), field="title")
+    with transaction.atomic():
+        policy.require(actor, Action.HELP_MANAGE, None)
+        _faq_slug_free(slug, pk=None)
+        last = FaqPage.objects.order_by("-position").values_list("position", flat=True).first()
+        page = FaqPage(
+            slug=slug,
+            titles={"en": title},
+            bodies={"en": body},
+            revised={"en": timezone.now().isoformat()},
+            position=(last or 0) + 1,
+            is_published=False,
+        )
+        page.full_clean()
+        page.save()
+    return page
+
+
+def faq_page_text_save(
+    *, actor: User, faq_page: FaqPage, language: str, title: str, body: str, slug: str = ""
+) -> FaqPage:
+    """Save the page's text in ``language``. English is required; in another language an
+    empty title and text remove the translation (readers then get the English text). The
+    address (``slug``) changes with the English text only."""
+    if not interface_language(language):
+        raise ApplicationError(_("Unknown language: %(code)s") % {"code": language})
+    title, body = _faq_text(title, body)
+    if (language == "en" or title or body) and not (title and body):
+        raise ApplicationError(_("Enter both the title and the text."), field="title")
+    with transaction.atomic():
+        page = _faq_locked(faq_page)
+        policy.require(actor, Action.HELP_MANAGE, None)
+        changed = ["titles", "bodies", "revised", "updated_at"]
+        if language == "en" and slug and slug != page.slug:
+            _faq_slug_free(slug, pk=page.pk)
+            page.slug = slug
+            changed.append("slug")
+        if page.titles.get(language, "") == title and page.bodies.get(language, "") == body:
+            if "slug" in changed:
+                page.full_clean()
+                page.save(update_fields=["slug", "updated_at"])
+            return page
+        for texts, text in ((page.titles, title), (page.bodies, body)):
+            if text:
+                texts[language] = text
+            else:
+                texts.pop(language, None)
+        if title:
+            page.revised[language] = timezone.now().isoformat()
+        else:
+            page.revised.pop(language, None)
+        page.full_clean()
+        page.save(update_fields=changed)
+    return page
+
+
+def faq_page_publish(*, actor: User, faq_page: FaqPage, published: bool) -> FaqPage:
+    """Show the page to everyone (``published``) or take it off the public FAQ."""
+    with transaction.atomic():
+        page = _faq_locked(faq_page)
+        policy.require(actor, Action.HELP_MANAGE, None)
+        if page.is_published != published:
+            page.is_published = published
+            page.save(update_fields=["is_published", "updated_at"])
+    return page
+
+
+def faq_page_move(*, actor: User, faq_page: FaqPage, up: bool) -> FaqPage:
+    """Move the page one place up or down the list (the order readers see)."""
+    with transaction.atomic():
+        policy.require(actor, Action.HELP_MANAGE, None)
+        pages = list(FaqPage.objects.select_for_update().order_by("position", "pk"))
+        index = next(i for i, page in enumerate(pages) if page.pk == faq_page.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(pages):
+            pages[index], pages[other] = pages[other], pages[index]
+        for position, page in enumerate(pages, start=1):
+            if page.position != position:
+                page.position = position
+                page.save(update_fields=["position", "updated_at"])
+        moved = pages[other if 0 <= other < len(pages) else index]
+    return moved

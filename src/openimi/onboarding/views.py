@@ -192,6 +192,10 @@ class HelpView(PolicyRequiredMixin, TemplateView):
             coordinators=authority_selectors.coordinator_list(
                 authority_id=self.request.user.authority_id
             ),
+            helpdesk=selectors.helpdesk_contact_get(
+                country_code=authority.country_id if authority is not None else None
+            ),
+            faq_pages=list(selectors.faq_page_list()),
             data_protection_answer=selectors.standard_answer_text(),
             retention=_retention_periods(),
             **kwargs,
