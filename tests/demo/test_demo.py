@@ -81,12 +81,42 @@ def test_the_readme_lists_every_demo_user_with_their_language():
 
     from babel import Locale
 
-    from openimi.demo.data import AUTHORITIES
+    from openimi.demo.data import (
+        AUTHORITIES,
+        NATIONAL_COORDINATORS,
+        NETWORK_ADMINISTRATOR,
+        _national_coordinator_spec,
+    )
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines() if "| `" in line}
-    for authority in AUTHORITIES:
+    assert NETWORK_ADMINISTRATOR.username in rows
+    national = [_national_coordinator_spec(country) for country in NATIONAL_COORDINATORS]
+    for authority in [*AUTHORITIES, *national]:
         for user in authority.users:
             assert user.username in rows, f"{user.username} is not in the README's demo users"
             language = Locale.parse(user.language).get_display_name("en")
             assert rows[user.username].rstrip(" |").endswith(language), rows[user.username]
+
+
+def test_the_demo_network_is_registered_through_the_services(demo):
+    """Issue 19: `openimi demo` builds its data through the registration services: each
+    authority has its REGISTERED event, by the network administrator for a national
+    coordinator and by its national coordinator's administrator for the others."""
+    from openimi.accounts.models import Role
+    from openimi.network.models import AuthorityEvent
+
+    registered = dict(
+        AuthorityEvent.objects.filter(kind=AuthorityEvent.Kind.REGISTERED).values_list(
+            "authority__official_name", "actor__username"
+        )
+    )
+    assert len(registered) == Authority.objects.count()
+    assert registered["Ministerstwo Rozwoju – Krajowy koordynator IMI"] == "network.admin"
+    assert registered["Urząd Miasta Krakowa – Wydział Spraw Administracyjnych"] == "pl.coordinator"
+    network_admin = User.objects.get(username="network.admin")
+    assert network_admin.authority is None
+    assert set(network_admin.role_grants.values_list("role", flat=True)) == {
+        Role.NETWORK_ADMINISTRATOR
+    }
+    assert User.objects.filter(must_change_password=True).count() == 0

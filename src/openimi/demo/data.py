@@ -491,6 +491,10 @@ def _authority(
         )
         administrator = User.objects.get(username=first.username)
         _demo_credentials(administrator)
+        # The first administrator gives themselves the other roles they work in.
+        user_services.user_roles_set(
+            actor=administrator, user=administrator, roles=_roles(authority, first.roles)
+        )
         created.append(administrator)
         _authority_data(authority, spec, administrator)
     return authority, created
