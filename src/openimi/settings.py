@@ -744,3 +744,5 @@ NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 
 # Privacy: the personal-data access log and data-subject requests (Administration).
 INSTALLED_APPS += ["openimi.privacy", "openimi.network"]
+# The FAQ pages turn addresses into links (urlize): "www.example.eu" links to https.
+URLIZE_ASSUME_HTTPS = True

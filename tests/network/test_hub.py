@@ -27,6 +27,8 @@ def test_the_network_administrator_sees_every_part(client, network_admin):
         "network:reference-areas",
         "network:reference-question-sets",
         "exchange:question_set_manage",
+        "network:help_contacts",
+        "network:help_faq",
         "monitoring:network",
     ):
         assert f'href="{reverse(name)}"' in html, name
@@ -84,3 +86,14 @@ def test_the_page_reads_in_german(client, other_coordinator_lda):
     response = client.get(HUB, HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 200
     assert '<html lang="de"' in response.content.decode()
+
+
+def test_a_national_coordinator_keeps_its_country_helpdesk(client, national_coordinator_lda):
+    html = _page(client, national_coordinator_lda).content.decode()
+    assert reverse("network:help_contacts") in html
+    assert reverse("network:help_faq") not in html
+
+
+def test_a_delegated_coordinator_keeps_no_helpdesk(client, coordinator_lda):
+    html = _page(client, coordinator_lda).content.decode()
+    assert reverse("network:help_contacts") not in html

@@ -69,6 +69,7 @@ def test_the_menu_has_only_what_they_may_use(client, operator):
     assert menu == {
         "home": reverse("home"),
         "search": reverse("authorities:search"),
+        "network": reverse("network:home"),
         "monitoring": reverse("monitoring:network"),
         "help": reverse("help:index"),
     }
@@ -89,12 +90,22 @@ def test_home_of_a_national_coordinator_links_the_network_figures(client, nation
     assert f'href="{reverse("monitoring:network")}"' in page
 
 
-def test_home_of_others_has_no_network_section(client, lda, coordinator_lda):
-    for user in (lda, coordinator_lda):
+def test_home_of_others_has_no_network_section(client, lda, handler):
+    for user in (lda, handler):
         client.force_login(user)
         page = client.get(reverse("home")).content.decode()
         assert "Network administration" not in page
         assert reverse("monitoring:network") not in page
+
+
+def test_home_of_a_delegated_coordinator_has_its_part_without_the_network_figures(
+    client, coordinator_lda
+):
+    client.force_login(coordinator_lda)
+    page = client.get(reverse("home")).content.decode()
+    assert "Network administration" in page
+    assert reverse("network:authority_list") in page
+    assert reverse("monitoring:network") not in page
 
 
 def test_my_account_shows_no_authority_and_saves_unchanged(client, operator):

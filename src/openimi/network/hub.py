@@ -94,6 +94,27 @@ SECTIONS: list[tuple[Promise, list[Entry]]] = [
         ],
     ),
     (
+        _("Help"),
+        [
+            Entry(
+                "network:help_contacts",
+                Action.HELP_MANAGE,
+                _("National helpdesks"),
+                _(
+                    "The helpdesk users of a country contact when they cannot log in: shown on "
+                    "the help page and to visitors who are not logged in."
+                ),
+                applies_to=OWN_COUNTRY,
+            ),
+            Entry(
+                "network:help_faq",
+                Action.HELP_MANAGE,
+                _("Frequently asked questions"),
+                _("Write the pages about logging in and supported browsers in every language."),
+            ),
+        ],
+    ),
+    (
         _("Figures"),
         [
             Entry(
