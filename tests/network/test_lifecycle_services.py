@@ -195,7 +195,7 @@ def test_only_an_administrator_of_the_authority_is_reset(authority, handler, coo
 
 def test_deactivation_is_refused_while_requests_are_open(w, make, network_admin):
     make(State.ACCEPTED)
-    with pytest.raises(ApplicationError, match="Hand them over"):
+    with pytest.raises(ApplicationError, match="1 open request. Hand it over"):
         lifecycle.authority_deactivate(authority=w.responding, actor=network_admin)
     w.responding.refresh_from_db()
     assert w.responding.is_active
@@ -401,3 +401,31 @@ def test_deactivated_authorities_are_left_out_of_the_search_and_the_recipients(
     lifecycle.authority_deactivate(authority=w.target, actor=network_admin)
     assert _search("handwerkskammer") == []
     assert w.target not in _search(country="DE", area="services")
+
+
+def test_a_coordinator_that_supervises_others_is_not_deactivated(
+    authority, coordinator, network_admin
+):
+    with pytest.raises(ApplicationError, match="supervises 1 other authority"):
+        lifecycle.authority_deactivate(authority=coordinator, actor=network_admin)
+    coordinator.refresh_from_db()
+    assert coordinator.is_active
+    assert not AuthorityEvent.objects.filter(kind=AuthorityEvent.Kind.DEACTIVATED).exists()
+
+
+def test_a_coordinator_merged_into_another_hands_it_its_supervision(
+    authority, coordinator, national_coordinator, network_admin
+):
+    lifecycle.authority_merge(authority=coordinator, actor=network_admin, into=national_coordinator)
+    preferences = AreaPreferences.objects.get(authority=authority)
+    assert preferences.supervising_coordinator == national_coordinator
+
+
+def test_a_coordinator_is_not_merged_into_a_competent_authority_while_it_supervises(
+    authority, coordinator, nl, network_admin
+):
+    municipality = AuthorityFactory(country=nl, language_id="nl")
+    with pytest.raises(ApplicationError, match="Choose another supervising coordinator"):
+        lifecycle.authority_merge(authority=coordinator, actor=network_admin, into=municipality)
+    coordinator.refresh_from_db()
+    assert coordinator.is_active and coordinator.merged_into is None

@@ -306,14 +306,14 @@ def test_hand_over_lands_on_manage_and_then_deactivation_is_offered(request, cli
     response = client.post(
         reverse("network:authority_deactivate", args=[w.responding.pk]), follow=True
     )
-    assert "Hand them over to another authority first." in response.text
+    assert "Hand it over to another authority first." in response.text
     response = client.post(
         reverse("network:authority_hand_over", args=[w.responding.pk]),
         {"target": w.target.pk},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == manage
-    assert "1 open request(s) handed over to Handwerkskammer." in response.text
+    assert "1 open request handed over to Handwerkskammer." in response.text
     assert response.context["open_requests"] == 0
     assert "Deactivate" in response.text
 

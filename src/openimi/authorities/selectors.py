@@ -242,7 +242,9 @@ def coordinator_list(*, authority_id: int | None) -> list[Authority]:
         return []
     ids = (
         AreaPreferences.objects.filter(
-            authority_id=authority_id, supervising_coordinator__isnull=False
+            authority_id=authority_id,
+            supervising_coordinator__isnull=False,
+            supervising_coordinator__is_active=True,
         )
         .values_list("supervising_coordinator_id", flat=True)
         .distinct()

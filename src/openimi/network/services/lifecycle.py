@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openimi.access import policy
 from openimi.access.policy import Action
@@ -156,9 +157,12 @@ def authority_area_remove(*, authority: Authority, actor: User, area: Legislativ
         )
         if open_count:
             raise ApplicationError(
-                _(
-                    "The authority still has %(count)s open request(s) in this legislative "
-                    "area. The area can be removed when they have ended."
+                ngettext(
+                    "The authority still has %(count)d open request in this legislative area. "
+                    "The area can be removed when it has ended.",
+                    "The authority still has %(count)d open requests in this legislative area. "
+                    "The area can be removed when they have ended.",
+                    open_count,
                 )
                 % {"count": open_count}
             )
@@ -309,12 +313,16 @@ def authority_deactivate(
         open_count = authority_moves.authority_open_request_count(authority=authority)
         if open_count:
             raise ApplicationError(
-                _(
-                    "The authority still has %(count)s open request(s). Hand them over to "
-                    "another authority first."
+                ngettext(
+                    "The authority still has %(count)d open request. Hand it over to another "
+                    "authority first.",
+                    "The authority still has %(count)d open requests. Hand them over to "
+                    "another authority first.",
+                    open_count,
                 )
                 % {"count": open_count}
             )
+        _refuse_while_supervising(authority)
         users = _deactivate_users(authority, actor, request)
         authority.is_active = False
         authority.deactivated_at = timezone.now()
@@ -322,6 +330,31 @@ def authority_deactivate(
         _record(authority, actor, Kind.DEACTIVATED, users=users)
         _changed(authority)
     return users
+
+
+def _supervised(authority: Authority) -> Any:
+    """The area preferences of other active authorities that ``authority`` supervises."""
+    return AreaPreferences.objects.filter(
+        supervising_coordinator=authority, authority__is_active=True
+    ).exclude(authority=authority)
+
+
+def _refuse_while_supervising(authority: Authority) -> None:
+    """A coordinator that leaves must first hand its supervision to another coordinator:
+    otherwise requests needing its approval, and the authorities it watches, would have no
+    one."""
+    count = _supervised(authority).values("authority").distinct().count()
+    if count:
+        raise ApplicationError(
+            ngettext(
+                "This coordinator supervises %(count)d other authority. Choose another "
+                "supervising coordinator for it first.",
+                "This coordinator supervises %(count)d other authorities. Choose another "
+                "supervising coordinator for them first.",
+                count,
+            )
+            % {"count": count}
+        )
 
 
 def _copy_missing_areas(source: Authority, target: Authority) -> list[str]:
@@ -362,6 +395,11 @@ def authority_merge(*, authority: Authority, actor: User, into: Authority) -> Au
         if authority.merged_into_id is not None or not authority.is_active:
             raise ApplicationError(_("This authority has been deactivated."))
         _check_other(authority, into, field="into")
+        if into.is_coordinator:
+            # Two coordinators merge: the continuing one supervises what the other did.
+            _supervised(authority).update(supervising_coordinator=into)
+        else:
+            _refuse_while_supervising(authority)
         areas = _copy_missing_areas(authority, into)
         users = User.objects.filter(authority=authority).update(authority=into)
         RoleGrant.objects.filter(authority=authority).update(authority=into)

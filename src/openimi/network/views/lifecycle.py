@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from openimi.access import policy
@@ -318,10 +319,11 @@ class HandOverView(RestructureMixin, ActiveAuthorityMixin, LifecycleFormView):
         count = services.authority_requests_hand_over(
             authority=self.authority, actor=self.request.user, target=target
         )
-        self.success_message = _("%(count)s open request(s) handed over to %(authority)s.") % {
-            "count": count,
-            "authority": target.official_name,
-        }
+        self.success_message = ngettext(
+            "%(count)d open request handed over to %(authority)s.",
+            "%(count)d open requests handed over to %(authority)s.",
+            count,
+        ) % {"count": count, "authority": target.official_name}
 
     def get_context_data(self, **kwargs):
         self.heading = _("Hand over open requests")
