@@ -68,7 +68,10 @@ def exception_handler(exc, context):
         errors = [{"field": field, "detail": str(text)} for field, text in exc.problems.items()]
         return Response(_body(exc.message, None, errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ApplicationError):
-        return Response(_body(exc.message, exc.field), status=status.HTTP_400_BAD_REQUEST)
+        # Some refusals list every problem (a question set file): each becomes an error.
+        problems = getattr(exc, "errors", None)
+        errors = [{"field": exc.field, "detail": str(p)} for p in problems] if problems else None
+        return Response(_body(exc.message, exc.field, errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

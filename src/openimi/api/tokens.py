@@ -58,7 +58,11 @@ def token_create(
     API_TOKEN_MAX_DAYS from now. The security log records it and the owner is e-mailed
     (``token_mail``), in the same transaction."""
     policy.require(actor, Action.API_TOKEN_MANAGE, user)
-    if not user.is_active or user.authority_id is None:
+    # A user of no authority is the network administrator (issue 19), whose API is the
+    # network's reference data; any other has nothing to reach.
+    if not user.is_active or (
+        user.authority_id is None and not policy.can(user, Action.NETWORK_ADMINISTER)
+    ):
         raise PermissionDenied(_("You may not do this."))
     name = (name or "").strip()
     if not name:

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 
-from openimi.api.views import directory, documents, question_sets, requests, tokens, users
+from openimi.api.views import directory, documents, network, question_sets, requests, tokens, users
 from openimi.api.views.transitions import STEPS, transition_view
 
 app_name = "api"
@@ -55,6 +55,40 @@ urlpatterns = [
         "question-sets/<id:pk>/",
         question_sets.QuestionSetDetailView.as_view(),
         name="question-set-detail",
+    ),
+    # Running the network (issue 19): reference data and question set versions.
+    path("legislative-areas/", network.AreaListView.as_view(), name="legislative-areas"),
+    path(
+        "legislative-areas/<id:pk>/",
+        network.AreaDetailView.as_view(),
+        name="legislative-area-detail",
+    ),
+    path(
+        "legislative-areas/<id:pk>/keywords/",
+        network.KeywordListView.as_view(),
+        name="legislative-area-keywords",
+    ),
+    path("keywords/<id:pk>/", network.KeywordDetailView.as_view(), name="keyword-detail"),
+    path("policy-areas/", network.PolicyAreaListView.as_view(), name="policy-areas"),
+    path(
+        "question-sets/import/",
+        network.QuestionSetImportView.as_view(),
+        name="question-set-import",
+    ),
+    path(
+        "question-sets/<id:pk>/file/",
+        network.QuestionSetFileView.as_view(),
+        name="question-set-file",
+    ),
+    path(
+        "question-sets/<id:pk>/publish/",
+        network.QuestionSetPublishView.as_view(),
+        name="question-set-publish",
+    ),
+    path(
+        "question-sets/<id:pk>/new-version/",
+        network.QuestionSetNewVersionView.as_view(),
+        name="question-set-new-version",
     ),
     path("requests/", requests.RequestListView.as_view(), name="requests"),
     path("requests/<id:pk>/", requests.RequestDetailView.as_view(), name="request-detail"),

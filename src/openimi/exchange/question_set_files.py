@@ -33,7 +33,7 @@ from openimi.common.errors import ApplicationError
 from openimi.common.i18n import language_name
 from openimi.common.spreadsheets import xlsx_append
 from openimi.common.validators import CONTROL_CHARACTERS
-from openimi.exchange.models import Question, QuestionSet
+from openimi.exchange.models import Question, QuestionSet, StandardAnswer
 
 Content = dict[str, Any]
 Texts = dict[str, str]
@@ -110,6 +110,17 @@ def json_write(content: Content, standard_answers: list[dict[str, Any]]) -> byte
         "question_sets": [content],
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def json_export(question_set: QuestionSet) -> bytes:
+    """The JSON file of ``question_set`` (any version) with the standard answers it names."""
+    content = set_content(question_set)
+    named = {code for question in content["questions"] for code in question["standard_answers"]}
+    answers = [
+        {"code": answer.code, "texts": answer.texts}
+        for answer in StandardAnswer.objects.filter(code__in=named).order_by("position", "code")
+    ]
+    return json_write(content, answers)
 
 
 def json_read(data: bytes) -> Content:

@@ -94,3 +94,36 @@ def _network_administrators() -> Iterable[User]:
         for user in network_administrator_list()
         if user.is_active and user.status != User.Status.INACTIVE
     ]
+
+
+# --- Reference data (the API's reads; the pages read the same rows) -------------------------
+
+
+def reference_area_list() -> QuerySet[LegislativeArea]:
+    """Every legislative area in order, its keywords read ahead in order."""
+    from django.db.models import Prefetch
+
+    from openimi.authorities.models import Keyword
+
+    return LegislativeArea.objects.order_by("position", "code").prefetch_related(
+        Prefetch("keywords", queryset=Keyword.objects.order_by("position", "code"))
+    )
+
+
+def reference_area_get(*, pk: int) -> LegislativeArea:
+    """One area with its keywords; raises ``LegislativeArea.DoesNotExist``."""
+    return reference_area_list().get(pk=pk)
+
+
+def reference_keyword_get(*, pk: int):
+    """One keyword; raises ``Keyword.DoesNotExist``."""
+    from openimi.authorities.models import Keyword
+
+    return Keyword.objects.get(pk=pk)
+
+
+def reference_policy_area_list():
+    """Every policy area in order."""
+    from openimi.authorities.models import PolicyArea
+
+    return PolicyArea.objects.order_by("position", "code")

@@ -18,7 +18,7 @@ from openimi.authorities.models import Keyword, LegislativeArea, PolicyArea
 from openimi.common.errors import ApplicationError
 from openimi.common.i18n import language_name
 from openimi.exchange import question_set_files as files
-from openimi.exchange.models import QuestionSet, StandardAnswer
+from openimi.exchange.models import QuestionSet
 from openimi.network.forms.reference import DeleteForm, NamesForm, QuestionSetImportForm
 from openimi.network.services import question_set_import, reference
 
@@ -331,12 +331,7 @@ class QuestionSetExportView(AdministerMixin, View):
             body = files.xlsx_write(content)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
-            named = {c for q in content["questions"] for c in q["standard_answers"]}
-            answers = [
-                {"code": a.code, "texts": a.texts}
-                for a in StandardAnswer.objects.filter(code__in=named).order_by("position", "code")
-            ]
-            body = files.json_write(content, answers)
+            body = files.json_export(question_set)
             content_type = "application/json"
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{question_set.code}.{kind}"'
