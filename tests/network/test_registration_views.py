@@ -311,3 +311,16 @@ class TestJoinRequestPages:
         response = client.post(validate(join_request.pk), data)
         assert response.status_code == 302, response.context["form"].errors
         assert Authority.objects.filter(official_name="Gemeente Maasdriel").exists()
+
+
+def test_the_register_form_starts_in_the_countrys_language_with_the_coordinator(
+    client, coordinator_lda, coordinator, nl, services_area
+):
+    """A Polish coordinator must not find Bulgarian preselected: the authority's language
+    and the administrator's start as the country's, the supervisor as the coordinator."""
+    nl.languages.add("nl")
+    client.force_login(coordinator_lda)
+    form = client.get(reverse("network:registration:register")).context["form"]
+    assert form.initial["language"] == "nl"
+    assert form.initial["administrator_language"] == "nl"
+    assert form.initial[f"coordinator_{services_area.pk}"] == str(coordinator.pk)

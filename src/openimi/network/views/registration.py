@@ -57,6 +57,25 @@ class _RegisterFormMixin:
     template_name = "network/registration/register.html"
     join_request: JoinRequest | None = None
 
+    def _defaults(self) -> dict:
+        """What the form starts with: the country's language (the registering user's, where
+        the country speaks it), the same for the first administrator's e-mails, and the
+        registering coordinator as supervisor of each area."""
+        user = self.request.user
+        spoken = [language.code for language in self.country.languages.order_by("code")]
+        own = user.authority.language_id if user.authority is not None else None
+        language = next(
+            (code for code in (user.language, own) if code in spoken), spoken[0] if spoken else ""
+        )
+        initial = {
+            "language": language,
+            "administrator_language": interface_language(language) or settings.LANGUAGE_CODE,
+        }
+        if user.authority is not None and user.authority.country_id == self.country.pk:
+            for area in selectors.area_list():
+                initial[f"coordinator_{area.pk}"] = str(user.authority_id)
+        return initial
+
     def get_form(self, form_class=None):
         return RegisterForm(
             **self.get_form_kwargs(),
@@ -131,6 +150,9 @@ class RegisterView(PolicyRequiredMixin, _RegisterFormMixin, FormView):
     def country(self) -> Country:
         return self.policy_object
 
+    def get_initial(self):
+        return self._defaults()
+
     def get(self, request, *args, **kwargs):
         if self.policy_object is None:
             return self._choose_country()
@@ -189,7 +211,7 @@ class JoinRequestValidateView(_JoinRequestMixin, _RegisterFormMixin, FormView):
 
     def get_initial(self):
         join_request = self.join_request
-        initial = {
+        initial = self._defaults() | {
             name: getattr(join_request, name)
             for name in (
                 "official_name",
