@@ -277,4 +277,4 @@ def test_paragraphs_escape_html_and_link_addresses():
     assert "<script>" not in found[0] and "&lt;script&gt;" in found[0]
     assert "line one<br>\nline two" in found[0]
     assert 'href="mailto:helpdesk@example.eu"' in found[1]
-    assert 'class="govuk-link" href="http://www.example.eu"' in found[1]
+    assert 'class="govuk-link" href="https://www.example.eu"' in found[1]
