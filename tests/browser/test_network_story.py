@@ -121,13 +121,13 @@ def _login(page, live_server, username: str) -> None:
     expect(page.get_by_role("navigation", name=re.compile("Main menu|Hoofdmenu"))).to_be_visible()
 
 
-def _mailed_password(run_worker, smtp_sink, address: str) -> str:
+def _mailed_password(worker, sink, address: str) -> str:
     """A day later the worker delivers the first temporary password: read it from the mail."""
     with time_machine.travel(timezone.now() + dt.timedelta(hours=25), tick=True):
-        run_worker()
+        worker()
     bodies = [
         d.message.get_body(preferencelist=("plain",)).get_content()
-        for d in smtp_sink.deliveries
+        for d in sink.deliveries
         if address in d.rcpt_tos
     ]
     passwords = [
@@ -369,6 +369,8 @@ def test_running_the_network_story(
     page.get_by_role("link", name="Change question Q-02").click()
     page.get_by_label("Question in English").fill(V2_SECOND["en"])
     page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Question Q-02 is saved.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Posting of workers")
     for language in ("nl", "de"):
         _translate(page, language, (V1[language][0], V1[language][1], V2_SECOND[language]))
     page.get_by_role("button", name="Publish").click()
@@ -393,9 +395,14 @@ def test_running_the_network_story(
     page.get_by_role("button", name="Start the request").click()
     expect(page.get_by_text(V2_SECOND["en"])).to_be_visible()
     expect(page.get_by_text(V1["en"][2], exact=True)).to_have_count(0)
+    _shot(page, "06-compose-offers-version-2")
+    draft = InformationRequest.objects.exclude(pk=info_request.pk).get()
+    assert draft.question_set.version_number == 2
 
     # Requests to join and a merger, at the level of the services (see the docstring).
-    _join_requests_and_merger(page, live_server, nina, national, area, bommelerwaard, sanne)
+    _join_requests_and_merger(
+        page, live_server, nina, national, area, bommelerwaard, sanne, info_request
+    )
 
 
 def _compose_and_send(page, live_server, axe_violations, *, first) -> InformationRequest:
@@ -431,7 +438,9 @@ def _compose_and_send(page, live_server, axe_violations, *, first) -> Informatio
     return InformationRequest.objects.get()
 
 
-def _join_requests_and_merger(page, live_server, nina, national, area, bommelerwaard, sanne):
+def _join_requests_and_merger(
+    page, live_server, nina, national, area, bommelerwaard, sanne, info_request
+):
     from openimi.authorities.models import Country
     from openimi.network.services import lifecycle, registration
 
@@ -501,7 +510,8 @@ def _join_requests_and_merger(page, live_server, nina, national, area, bommelerw
     lifecycle.authority_merge(authority=bommelerwaard, actor=nina, into=zaltbommel)
     sanne.refresh_from_db()
     assert sanne.authority_id == zaltbommel.pk
-    assert InformationRequest.objects.get().responding_authority_id == zaltbommel.pk
+    info_request.refresh_from_db()
+    assert info_request.responding_authority_id == zaltbommel.pk
 
     # The directory's search for the old name finds the continuing authority.
     page.goto(f"{live_server.url}/authorities/")
@@ -510,3 +520,4 @@ def _join_requests_and_merger(page, live_server, nina, national, area, bommelerw
     results = page.locator("#search-results")
     expect(results.get_by_role("link", name="Gemeente Zaltbommel")).to_be_visible()
     expect(results).to_contain_text("Gemeente Bommelerwaard")
+    _shot(page, "07-directory-finds-the-continuing-authority")
