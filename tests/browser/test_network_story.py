@@ -519,5 +519,6 @@ def _join_requests_and_merger(
     page.get_by_role("button", name="Search").click()
     results = page.locator("#search-results")
     expect(results.get_by_role("link", name="Gemeente Zaltbommel")).to_be_visible()
-    expect(results).to_contain_text("Gemeente Bommelerwaard")
+    expect(results).to_contain_text("1 authority found")
+    expect(results).to_contain_text("Formerly Gemeente Bommelerwaard")
     _shot(page, "07-directory-finds-the-continuing-authority")
