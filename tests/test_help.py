@@ -117,6 +117,7 @@ def test_help_follows_the_retention_settings(client, basic_user, settings):
 def test_help_shows_the_national_helpdesk_and_the_faq(client, basic_user, network_admin, nl, de):
     from openimi.onboarding import services
 
+    services.faq_first_pages_load()  # a transactional test before may have emptied the table
     services.helpdesk_contact_save(
         actor=network_admin,
         country=nl,

@@ -35,6 +35,10 @@ def _text(page, language="en"):
 
 
 def test_the_first_pages_exist_in_english_and_dutch():
+    from openimi.onboarding.services import faq_first_pages_load
+
+    faq_first_pages_load()  # also run by the migration, and by load_reference (idempotent)
+    assert faq_first_pages_load() == 0
     pages = {page.slug: page for page in FaqPage.objects.all()}
     assert {"login-problems", "supported-browsers"} <= set(pages)
     for slug in ("login-problems", "supported-browsers"):

@@ -16,4 +16,6 @@ class PolicyPermission(permissions.BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         action = view.action_for(request)
+        if action is None:
+            return False  # a method the view declares no action for: nobody (404)
         return policy.can(request.user, action, view.policy_object())

@@ -9,8 +9,10 @@ user the roles of the row that they lack, and never a second account.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -444,3 +446,32 @@ def faq_page_move(*, actor: User, faq_page: FaqPage, up: bool) -> FaqPage:
                 page.save(update_fields=["position", "updated_at"])
         moved = pages[other if 0 <= other < len(pages) else index]
     return moved
+
+
+# --- The first FAQ pages (reference data) -----------------------------------------------------
+
+FIRST_FAQ_PAGES = Path(__file__).resolve().parent / "reference" / "faq.json"
+
+
+def faq_first_pages_load(faq_page_model: Any = None) -> int:
+    """Create the first FAQ pages (login problems, supported browsers) where no page has their
+    address, so that the network administrator's edits are never overwritten; returns how many
+    were created. Run by ``openimi load_reference`` and by migration ``onboarding 0003``
+    (which passes its historical model)."""
+    from openimi.onboarding.models import FaqPage
+
+    model = faq_page_model or FaqPage
+    created = 0
+    for page in json.loads(FIRST_FAQ_PAGES.read_text(encoding="utf-8")):
+        _page, made = model.objects.get_or_create(
+            slug=page["slug"],
+            defaults={
+                "position": page["position"],
+                "titles": page["titles"],
+                "bodies": page["bodies"],
+                "revised": {},
+                "is_published": True,
+            },
+        )
+        created += made
+    return created

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from openimi.authorities.models import Authority, Country, Language, LegislativeArea
@@ -45,11 +46,15 @@ class _AuthorityFields(Form):
         label=_("Language of the authority"),
         help_text=_("The language in which the authority writes its name and description."),
     )
-    street = _char(_("Street and number"), max_length=200, required=False)
+    # The address fields say what the authority's own data page says (the model's names).
+    street = _char(capfirst(_("street and number")), max_length=200, required=False)
     postal_code = _char(
-        _("Postal code"), max_length=20, required=False, **{"class": "govuk-input--width-10"}
+        capfirst(_("postal code")),
+        max_length=20,
+        required=False,
+        **{"class": "govuk-input--width-10"},
     )
-    city = _char(_("Town or city"), max_length=100, required=False)
+    city = _char(capfirst(_("town or city")), max_length=100, required=False)
     email = forms.EmailField(
         label=_("General e-mail address"),
         help_text=_("Receives a copy of every e-mail openimi sends to the authority."),

@@ -2,28 +2,15 @@
 
 import django.db.models.deletion
 from django.conf import settings
-import json
-from pathlib import Path
 
 from django.db import migrations, models
 
-# The first FAQ pages (login problems, supported browsers): created only where no page has
-# their address, so that a network administrator's edits are never overwritten.
-FAQ_FIXTURE = Path(__file__).resolve().parent.parent / "reference" / "faq.json"
-
-
 def create_first_faq_pages(apps, schema_editor):
-    faq_page = apps.get_model("onboarding", "FaqPage")
-    for page in json.loads(FAQ_FIXTURE.read_text(encoding="utf-8")):
-        if not faq_page.objects.filter(slug=page["slug"]).exists():
-            faq_page.objects.create(
-                slug=page["slug"],
-                position=page["position"],
-                titles=page["titles"],
-                bodies=page["bodies"],
-                revised={},
-                is_published=True,
-            )
+    """The first FAQ pages (login problems, supported browsers), where no page has their
+    address: ``onboarding.services.faq_first_pages_load`` with the historical model."""
+    from openimi.onboarding.services import faq_first_pages_load
+
+    faq_first_pages_load(apps.get_model("onboarding", "FaqPage"))
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from openimi.authorities.reference import ReferenceDataError, load_reference
 from openimi.exchange.reference import load_question_sets
+from openimi.onboarding.services import faq_first_pages_load
 
 
 class Command(BaseCommand):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             counts = load_reference(stdout=stdout, overwrite=options["overwrite"])
             # Question sets name legislative areas, so they come after the directory's data.
             question_sets = load_question_sets(stdout=stdout)
+            # The first FAQ pages, where the network administrator has none at their address.
+            faq_first_pages_load()
         except ReferenceDataError as error:
             raise CommandError(error.message) from error
         if stdout is not None:
