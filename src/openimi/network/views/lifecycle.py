@@ -2,6 +2,9 @@
 /network/authorities/: the authorities one coordinates, "Manage authority" for one of them, and
 one page per change (``network.services.lifecycle`` does each)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -113,6 +116,8 @@ class LifecycleFormView(AuthorityMixin, FormView):
     intro = ""
     button = ""
     success_message = ""
+    # Each page's call of its service, given the valid form; False when nothing changed.
+    perform: Callable[[Any], bool | None]
 
     def form_valid(self, form):
         try:
@@ -125,10 +130,6 @@ class LifecycleFormView(AuthorityMixin, FormView):
         else:
             messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
-
-    def perform(self, form) -> bool | None:
-        """Call the page's service; False when nothing changed."""
-        raise NotImplementedError  # every page defines it
 
     def get_success_url(self):
         return self.manage_url()
