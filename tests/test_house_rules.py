@@ -68,14 +68,16 @@ def _status_assignments(tree: ast.AST):
 
 def status_violations():
     return [
-        f"{path}:{line}: a status is assigned outside exchange/services/"
+        f"{path}:{line}: a status is assigned outside the services"
         for path, tree in _sources()
-        if not path.startswith("exchange/services/")
+        if not path.startswith(("exchange/services/", "alerts/services/"))
         for line in _status_assignments(tree)
     ]
 
 
-def test_a_request_status_is_assigned_only_in_exchange_services():
+def test_a_status_is_assigned_only_in_the_services():
+    """A request's status in exchange/services/, an alert's (and a recipient country's) in
+    alerts/services/."""
     assert status_violations() == []
 
 

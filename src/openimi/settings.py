@@ -746,3 +746,21 @@ NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 INSTALLED_APPS += ["openimi.privacy", "openimi.network"]
 # The FAQ pages turn addresses into links (urlize): "www.example.eu" links to https.
 URLIZE_ASSUME_HTTPS = True
+
+# --- Alerts (issue 22: the second workflow, openimi.alerts) -------------------------------------
+INSTALLED_APPS += ["openimi.alerts"]
+# Days after an alert is closed or withdrawn before its personal data (the person, the free
+# texts, the documents) is removed, per kind of alert (docs/alerts.md explains the defaults):
+# the professional-qualifications alerts 3 days (Directive 2005/36/EC, Art. 56a(7): deleted
+# within three days of the revoking decision or the end of the restriction), services alerts
+# 180 days. ALERT_RETENTION_DAYS='{"services": 90}' changes one kind; "*" every other.
+ALERT_RETENTION_DAYS = {
+    "services": 180,
+    "pq_health": 3,
+    "pq_minors": 3,
+    "pq_falsified": 3,
+    **_env_json("ALERT_RETENTION_DAYS", {}),
+}
+# Article 56a(1)-(3): an alert is sent within this many days of the decision.
+ALERT_SENDING_DEADLINE_DAYS = env_int("ALERT_SENDING_DEADLINE_DAYS", 3)
+# --- end of the alerts block --------------------------------------------------------------------

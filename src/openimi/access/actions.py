@@ -110,3 +110,25 @@ class Action(StrEnum):
     # The three indicators across the authorities one oversees, per country and area (no
     # object; ``policy.network_countries`` says which countries).
     NETWORK_MONITORING_VIEW = "network.monitoring_view"
+    # Alerts (issue 22, access/alerts.py): the one-to-many workflow. ALERT_LIST has no object;
+    # ALERT_CREATE's is the LegislativeArea of the kind of alert (None: "some area", for
+    # menus); ALERT_RECEIVE's (acknowledge, distribute) the AlertRecipient; ALERT_DOWNLOAD_
+    # ATTACHMENT's the AlertAttachment; ALERT_COORDINATORS_MANAGE's the Country (None: "some
+    # country"); the others' the Alert.
+    ALERT_LIST = "alert.list"
+    ALERT_CREATE = "alert.create"
+    ALERT_VIEW = "alert.view"
+    ALERT_VIEW_PERSONAL_DATA = "alert.view_personal_data"
+    ALERT_DOWNLOAD_ATTACHMENT = "alert.download_attachment"
+    # Edit, attach to, submit or delete the draft: the sender's request handlers for the area.
+    ALERT_EDIT_DRAFT = "alert.edit_draft"
+    # Validate or return the alert, its new information and its closure: the validating
+    # alert coordinator's request handlers and supervisors for the area.
+    ALERT_VALIDATE = "alert.validate"
+    # Add new information or propose closure once sent: the sender's request handlers.
+    ALERT_UPDATE = "alert.update"
+    ALERT_WITHDRAW = "alert.withdraw"
+    ALERT_RECEIVE = "alert.receive"
+    # Register the alert coordinator of a country for an area: the network administrator, or
+    # the national coordinator's local data administrators for their country.
+    ALERT_COORDINATORS_MANAGE = "alert.coordinators_manage"

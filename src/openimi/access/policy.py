@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from openimi.access import alerts as alert_rules
 from openimi.access import monitoring as monitoring_rules
 from openimi.access import network as network_rules
 from openimi.access import requests as request_rules
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from openimi.accounts.models import User
+    from openimi.alerts.models import Alert
     from openimi.authorities.models import AreaPreferences, Authority
     from openimi.exchange.models import InformationRequest
 
@@ -105,6 +107,8 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
             return _data_subject_party(user, obj) and (
                 obj.requesting_authority_id == user.authority_id
             )
+    if action.value.startswith("alert."):
+        return alert_rules.can(user, action, obj)
     if action.value.startswith("network."):
         return network_rules.can(user, action, obj)
     if action.value.startswith("monitoring."):
@@ -140,6 +144,25 @@ def second_factor_required(user: User) -> bool:
 def require(user: User | None, action: Action, obj: Any = None) -> None:
     if not can(user, action, obj):
         raise PermissionDenied("You may not do this.")
+
+
+def alerts_visible_to(user: User | None) -> QuerySet[Alert]:
+    """Every alert ``user`` may see, as one query (rules: access/alerts.py). Selectors start
+    from this; nothing else reads ``Alert.objects`` for a user."""
+    return alert_rules.alerts_visible_to(user)
+
+
+def alert_parties(user: User, alert: Alert) -> frozenset[str]:
+    """The parts ``user`` plays in ``alert``: "sender", "validator", "recipient_coordinator",
+    "recipient_authority" (access/alerts.py); pages show each party its own actions."""
+    if not _is_active(user):
+        return frozenset()
+    return alert_rules.parties(user, alert)
+
+
+def alert_recipients_for(user: User | None) -> Q:
+    """The recipient countries' rows ``user`` acts on as their alert coordinator (a filter)."""
+    return alert_rules.alert_recipients_for(user)
 
 
 def requests_visible_to(user: User | None) -> QuerySet[InformationRequest]:
