@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("openimi.authorities.urls")),
     path("api/v1/", include("openimi.api.urls")),
     path("requests/", include("openimi.exchange.urls")),
+    path("alerts/", include("openimi.alerts.urls")),
     path("reports/", include("openimi.reports.urls")),
     path("administration/onboarding/", include("openimi.onboarding.urls")),
     path("help/", include("openimi.onboarding.help_urls")),
