@@ -145,3 +145,14 @@ def test_restriction_end_reminds_once(world, pq_alert):
     later = pq_alert.restriction_start + dt.timedelta(days=10)
     assert services.alerts_remind_restriction_ended(today=later) == 1
     assert services.alerts_remind_restriction_ended(today=later) == 0
+
+
+def test_the_three_day_rule(world, pq_alert, settings):
+    import datetime as dt
+
+    from openimi.alerts import deadlines
+
+    decided = pq_alert.decision_date
+    assert deadlines.sending_deadline(pq_alert) == decided + dt.timedelta(days=3)
+    assert not deadlines.overdue(pq_alert, today=decided + dt.timedelta(days=3))
+    assert deadlines.overdue(pq_alert, today=decided + dt.timedelta(days=4))
