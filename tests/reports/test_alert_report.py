@@ -41,7 +41,9 @@ def _views(alert, part="report"):
 def _history(text):
     """The history table's cells (python-docx lists the tables after the paragraphs, and the
     history is the last table)."""
-    return text.rpartition("When\nWhat happened\nWho\nCountry\n")[2]
+    before, header, history = text.rpartition("When\nWhat happened\nWho\nNote\n")
+    assert header, "no history table"
+    return history
 
 
 def _report(alert, user, language="en"):
@@ -128,6 +130,7 @@ def test_the_senders_report_holds_everything(world, lived_alert):
         "Closure validated; alert closed",
     ):
         assert label in text, label
+    assert "PL: Naczelna Izba Pielęgniarek" in _history(text)
     assert events.PERSONAL_DATA_VIEWED not in text and "personal_data_viewed" not in text
     assert _views(lived_alert) == 1
 
@@ -155,6 +158,9 @@ def test_a_recipient_coordinator_sees_its_own_country_only(world, lived_alert):
     history = _history(text)
     assert "Draft created" not in history and "Submitted for validation" not in history
     assert "Validated and sent" in history and "Closure validated; alert closed" in history
+    # the distributions in the history name the authorities of its own country only
+    assert "DE: Landesprüfungsamt Köln" in history
+    assert "PL\n" in history and "PL: " not in history
     assert _views(lived_alert) == 1
 
 
@@ -163,6 +169,7 @@ def test_a_recipient_authority_sees_no_recipient_countries(world, lived_alert):
     assert "Johanna Maria de Vries" in text and PQ_FIELDS["description"] in text
     assert "Recipient countries" not in text
     assert "Alert coordinator" not in text
+    assert "Naczelna Izba Pielęgniarek" not in text  # nor in the history's distributions
     assert "A rumour of a second case." not in text
     assert "The appeal was rejected on 3 March." in text
     assert _views(lived_alert) == 1

@@ -413,4 +413,5 @@ def _history_section(
                 note = f"{note}: {', '.join(shown)}" if note else ", ".join(shown)
         label = str(EVENT_LABELS.get(event.code, event.code))
         rows.append([_date(event.created_at), label, who, note])
-    report.table([_("When"), _("What happened"), _("Who"), _("Country")], rows)
+    # "Note": the recipient country of its own steps, and whom a distribution named.
+    report.table([_("When"), _("What happened"), _("Who"), _("Note")], rows)
