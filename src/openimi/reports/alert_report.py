@@ -122,7 +122,7 @@ def _field_label(name: str, alert_type: str) -> str:
             if name.startswith("personal.")
             else (Alert, name)
         )
-        label = model._meta.get_field(field).verbose_name
+        label = getattr(model._meta.get_field(field), "verbose_name", field)
     text = str(label)
     return text[:1].upper() + text[1:]
 
