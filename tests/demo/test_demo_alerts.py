@@ -118,21 +118,18 @@ def test_running_again_creates_no_alert_nor_coordinator(demo):
 
 
 def test_running_again_keeps_an_alert_coordinator_the_operator_changed(demo):
+    """The operator made the national coordinator the Dutch services alert coordinator (after
+    the waiting services alert went back to its sender): the demo does not undo it."""
     from openimi.alerts import services
 
-    network_admin = _user("network.admin")
+    waiting = Alert.objects.get(status=State.AWAITING_VALIDATION)
+    services.alert_return(alert=waiting, actor=_user("sdimic.admin"), reason="Demo", language="en")
     national = _user("nimic.admin").authority
-    done = Alert.objects.filter(status=State.AWAITING_VALIDATION)
-    for alert in done:  # the waiting services alert goes back first: then it may change
-        services.alert_return(
-            alert=alert, actor=_user("sdimic.admin"), reason="Demo", language="en"
-        )
+    dutch_services = AlertCoordinator.objects.get(country_id="NL", area__code="services")
     services.alert_coordinator_set(
-        actor=network_admin,
-        area=AlertCoordinator.objects.get(country_id="NL", area__code="services").area,
-        authority=national,
+        actor=_user("network.admin"), area=dutch_services.area, authority=national
     )
     load_demo()
-    assert AlertCoordinator.objects.get(country_id="NL", area__code="services").authority == (
-        national
-    )
+    dutch_services.refresh_from_db()
+    assert dutch_services.authority == national
+    assert Alert.objects.filter(activity=waiting.activity).count() == 1
