@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone, translation
 
 from openimi.alerts import events, services
-from openimi.alerts.models import Alert, AlertEvent, AlertPersonalData
+from openimi.alerts.models import Alert, AlertEvent
 from openimi.alerts.types import AlertType
 from openimi.reports.alert_report import alert_report
 from tests.alerts.conftest import (  # noqa: F401 - fixtures
@@ -176,24 +176,29 @@ def test_a_recipient_authority_sees_no_recipient_countries(world, lived_alert):
 
 
 def test_after_retention_the_report_says_when_the_personal_data_went(world, lived_alert):
-    """What the retention job leaves (its own tests make it so): no person, no texts."""
-    removed = timezone.now()
-    Alert.objects.filter(pk=lived_alert.pk).update(
-        personal_data_removed_at=removed, description="", restriction_scope="", measures=""
-    )
-    AlertPersonalData.objects.filter(alert=lived_alert).delete()
-    lived_alert.updates.update(text="", return_reason="")
-    lived_alert.attachments.all().delete()
+    """The retention job run for real: the person, the texts and the documents are gone,
+    and the report says since when, in their place."""
+    from django.utils import formats
+
+    from openimi.retention.alerts import alert_retention_run
+
+    removed = lived_alert.closed_at + dt.timedelta(days=4)
+    assert alert_retention_run(now=removed).cleared == 1
     text = _report(lived_alert, world.sender_handler)
     with translation.override("en"):
-        from django.utils import formats
-
         day = formats.date_format(timezone.localdate(removed), "DATE_FORMAT")
-    assert f"Personal data removed on {day} (retention period)." in text
+    removed_text = f"Personal data removed on {day} (retention period)."
+    # where the person, the texts, each update's text and the documents stood
+    assert text.count(removed_text) == 2 + lived_alert.updates.count() + 1
     for value in PQ_PERSONAL.values():
-        if value not in ("Dutch",):
-            assert value not in text
+        if value != "Dutch":  # the nationality, and the language the updates are written in
+            assert value not in text, value
+    for phrase in (PQ_FIELDS["description"], PQ_FIELDS["restriction_scope"], "rumour"):
+        assert phrase not in text
     assert "tuchtcollege-uitspraak.pdf" not in text
+    assert "Personal data deleted (retention period)" in _history(text)
+    # what stays: the alert's skeleton and its history
+    assert PQ_FIELDS["activity"] in text and "Validated and sent" in text
     assert _views(lived_alert) == 0  # nothing personal was read
 
 
