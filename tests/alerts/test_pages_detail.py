@@ -219,3 +219,28 @@ def test_the_report_link_is_there_only_when_the_report_exists(client, world, sen
     except NoReverseMatch:
         expected = None
     assert _page(client, world.sender_handler, sent_alert).context["report_url"] == expected
+
+
+def test_the_detail_query_count_does_not_grow_with_updates_and_countries(
+    client, world, distributed_alert, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.sender_handler)
+    url = reverse("alerts:detail", args=[distributed_alert.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    for number in range(3):
+        update = services.alert_propose_update(
+            alert=distributed_alert, actor=world.sender_handler, text=f"Item {number}", language="en"
+        )
+        services.alert_validate_update(update=update, actor=world.nl_alco_user)
+    recipient = distributed_alert.recipients.get(country_id="FR")
+    services.alert_distribute(
+        recipient=recipient, actor=world.fr_alco_user, authorities=[world.fr_authority]
+    )
+    with django_assert_num_queries(len(first)):
+        response = client.get(url)
+    assert len(response.context["updates"]) == 3
