@@ -39,7 +39,10 @@ def test_the_validator_sees_what_waits_for_it(client, world, pq_alert):
     assert response.context["section"] == "to_validate"
     assert [a.pk for a in response.context["page"].object_list] == [pq_alert.pk]
     services.alert_validate(alert=pq_alert, actor=world.nl_alco_user)
-    assert _list(client, world.nl_alco_user, section="to_validate").context["page"].paginator.count == 0
+    assert (
+        _list(client, world.nl_alco_user, section="to_validate").context["page"].paginator.count
+        == 0
+    )
 
 
 def test_received_alerts_show_the_countrys_status_and_unread(client, world, distributed_alert):

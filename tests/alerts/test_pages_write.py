@@ -74,7 +74,7 @@ def test_opening_and_saving_unchanged_changes_nothing(client, world, pq_alert):
     url = reverse("alerts:edit", args=[pq_alert.pk])
     form = client.get(url).context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
@@ -126,7 +126,7 @@ def test_submitting_an_incomplete_alert_shows_the_problems_at_the_fields(client,
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "activity" in errors and "date_of_birth" in errors and "full_name" not in errors
-    assert f'href="#id_activity"' in response.content.decode()
+    assert 'href="#id_activity"' in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == State.DRAFT
     assert draft.personal_data.full_name == "Ελένη Παπαδοπούλου"
@@ -157,8 +157,7 @@ def test_documents_are_added_removed_and_downloaded(client, world, pq_alert):
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     client.force_login(world.fr_reader)
     assert (
-        client.get(reverse("alerts:download", args=[pq_alert.pk, attachment.pk])).status_code
-        == 404
+        client.get(reverse("alerts:download", args=[pq_alert.pk, attachment.pk])).status_code == 404
     )
     client.force_login(world.sender_handler)
     response = client.post(
