@@ -20,9 +20,9 @@ def test_write_validate_and_distribute_an_alert(
     page,
     context,
     live_server,
-    login_as,
-    axe_violations,
-    world,  # noqa: F811
+    login_as,  # noqa: F811
+    axe_violations,  # noqa: F811
+    world,
 ):
     page.set_extra_http_headers({"Accept-Language": "en"})
     login_as(world.sender_handler)

@@ -126,7 +126,7 @@ def edit_form(request, alert, data=None) -> AlertForm:
 def edit_page(request, alert, form, attachment_form=None):
     """The draft's page; it shows the personal data, so the showing is recorded."""
     form.mark_required()
-    services.personal_data_view_record(alert=alert, actor=request.user, part="edit")
+    services.personal_data_view_record(alert=alert, actor=request.user, part="page")
     return render(
         request,
         "alerts/form.html",
