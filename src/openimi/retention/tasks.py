@@ -10,22 +10,29 @@ from django.tasks import task
 
 from openimi.accounts.services import users_anonymise
 from openimi.common import ratelimit
+from openimi.retention.alerts import alert_retention_run
 from openimi.retention.periodic import ensure_scheduled, schedule_next
 from openimi.retention.services import retention_run
 
 
 @task()
 def retention_daily_task() -> dict[str, int]:
-    """Block and delete what is due, the rate-limit counters whose windows are over and the
-    personal details of people who left long ago; then come back tomorrow (even after an
-    error)."""
+    """Block and delete what is due (requests, then alerts), the rate-limit counters whose
+    windows are over and the personal details of people who left long ago; then come back
+    tomorrow (even after an error)."""
     try:
         result = retention_run()
+        alerts = alert_retention_run()
         ratelimit.prune()
         users_anonymise()
     finally:
         schedule_next(retention_daily_task, settings.RETENTION_RUN_INTERVAL_SECONDS)
-    return {"blocked": result.blocked, "deleted": result.deleted}
+    return {
+        "blocked": result.blocked,
+        "deleted": result.deleted,
+        "alerts_cleared": alerts.cleared,
+        "alert_drafts_deleted": alerts.drafts_deleted,
+    }
 
 
 @task()
