@@ -30,7 +30,7 @@ from playwright.sync_api import expect
 
 from openimi.accounts.models import Role
 from openimi.accounts.security_code import security_code_set
-from openimi.alerts import services
+from openimi.alerts import events, services
 from openimi.alerts.models import Alert, AlertDistribution, AlertUpdate
 from openimi.alerts.workflow import RecipientState, State
 from openimi.authorities.models import AreaPreferences, Authority, LegislativeArea
@@ -116,7 +116,7 @@ def story(db, settings, tmp_path):
     koeln = authority("DE", "de", "Landesprüfungsamt Köln", "imi@lpa-koeln.example.de")
     nipip = authority("PL", "pl", "Naczelna Izba Pielęgniarek", "imi@nipip.example.pl")
 
-    def person(authority_, username, first, last, language, role=Role.REQUEST_HANDLER):
+    def person(authority_, username, first, last, language):
         user = UserFactory(
             authority=authority_,
             username=username,
@@ -124,7 +124,7 @@ def story(db, settings, tmp_path):
             last_name=last,
             email=f"{username}@{authority_.email.split('@')[1]}",
             language=language,
-            roles=[(role, pq)],
+            roles=[(Role.REQUEST_HANDLER, pq)],
         )
         user.set_password(PASSWORD)
         user.save()
@@ -320,22 +320,32 @@ def test_the_alert_story(
     s.look("10-de-authority-reads")
     reading = AlertDistribution.objects.get(authority=story["koeln"])
     assert reading.first_read_by == story["de_reader"]
+    # Every showing of the nurse is in the access log.
+    assert alert.events.filter(code=events.PERSONAL_DATA_VIEWED, actor=story["de_reader"]).exists()
+    s.log_in(story["de_alco"])
+    s.open_alert(alert)
+    # "read on <date>" (``_t`` capitalises a message it finds only in lower case).
+    read_on = s.t("read on %(date)s").split("%(date)s")[0].strip()
+    expect(
+        page.get_by_role("row", name=re.compile("^" + country_name("DE", "de")))
+    ).to_contain_text(re.compile(f"Landesprüfungsamt Köln – {re.escape(read_on)} ", re.I))
+    s.look("11-de-coordinator-sees-it-read")
 
     # 5. The sender adds new information; the coordinator validates it; the German authority
     # reads it.
     s.log_in(story["sender"])
     s.open_alert(alert)
-    s.look("11-sender-sent")
+    s.look("12-sender-sent")
     page.get_by_role("link", name=s.t("Add new information")).click()
     s.field("New information").fill(NEW_INFORMATION)
     s.field("Language of the text").select_option("nl")
-    s.look("12-new-information")
+    s.look("13-new-information")
     s.button("Add new information").click()
     s.confirmation("The new information waits for your alert coordinator's validation.")
     s.log_in(story["nl_alco"])
     s.open_alert(alert)
     expect(page.get_by_text(NEW_INFORMATION)).to_be_visible()
-    s.look("13-update-to-validate")
+    s.look("14-update-to-validate")
     page.get_by_role(
         "button", name=f"{s.t('Validate and send')} – {s.t('new information')}"
     ).click()
@@ -344,7 +354,7 @@ def test_the_alert_story(
     s.log_in(story["de_reader"])
     s.open_alert(alert)
     expect(page.locator("main [lang=nl]", has_text=NEW_INFORMATION)).to_be_visible()
-    s.look("14-de-authority-update")
+    s.look("15-de-authority-update")
 
     # 6. Later the sender proposes to close the alert; the coordinator closes it.
     s.log_in(story["sender"])
@@ -352,12 +362,12 @@ def test_the_alert_story(
     page.get_by_role("link", name=s.t("Propose to close the alert")).click()
     s.field("Why can the alert be closed?").fill(CLOSING_REASON)
     s.field("Language of the text").select_option("nl")
-    s.look("15-propose-closure")
+    s.look("16-propose-closure")
     s.button("Propose to close the alert").click()
     s.confirmation("The proposal to close waits for your alert coordinator's validation.")
     s.log_in(story["nl_alco"])
     s.open_alert(alert)
-    s.look("16-closure-to-validate")
+    s.look("17-closure-to-validate")
     s.button("Close the alert").click()
     s.confirmation("The alert was closed.")
     alert.refresh_from_db()
@@ -416,5 +426,5 @@ def test_the_alert_story(
         s.open_alert(alert)
         expect(page.get_by_role("main")).not_to_contain_text("Quakernaat")
         expect(page.get_by_text(s.t("Personal data removed (retention period)"))).to_be_visible()
-        s.look("17-after-retention")
+        s.look("18-after-retention")
     assert s.problems == {}
