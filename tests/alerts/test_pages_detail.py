@@ -117,7 +117,9 @@ def test_the_coordinator_validates_and_lands_on_the_alert(client, world, pq_aler
 
 def test_returning_needs_a_reason_and_lands_on_the_list(client, world, pq_alert):
     services.alert_submit(alert=pq_alert, actor=world.sender_handler)
-    response = _post(client, world.nl_alco_user, "return", pq_alert, {"text": " ", "language": "en"})
+    response = _post(
+        client, world.nl_alco_user, "return", pq_alert, {"text": " ", "language": "en"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["text"]
     response = _post(
@@ -136,8 +138,12 @@ def test_a_step_refused_by_the_state_table_says_why(client, world, sent_alert):
 
 
 def test_a_step_of_another_party_is_404(client, world, sent_alert):
-    assert _post(client, world.de_alco_user, "validate", sent_alert, follow=False).status_code == 404
-    assert _post(client, world.fr_reader, "acknowledge", sent_alert, follow=False).status_code == 404
+    assert (
+        _post(client, world.de_alco_user, "validate", sent_alert, follow=False).status_code == 404
+    )
+    assert (
+        _post(client, world.fr_reader, "acknowledge", sent_alert, follow=False).status_code == 404
+    )
     assert (
         _post(client, world.sender_handler, "acknowledge", sent_alert, follow=False).status_code
         == 404
@@ -193,7 +199,9 @@ def test_acknowledge_and_distribute(client, world, sent_alert):
     assert _messages(response) == ["The alert was passed to the authorities you chose."]
     page = client.get(url)
     assert [d.authority for d in page.context["done"]] == [world.de_authority]
-    assert str(world.de_authority.pk) not in dict(page.context["form"].fields["authorities"].choices)
+    assert str(world.de_authority.pk) not in dict(
+        page.context["form"].fields["authorities"].choices
+    )
 
 
 def test_withdraw_with_a_reason(client, world, sent_alert):
@@ -219,3 +227,31 @@ def test_the_report_link_is_there_only_when_the_report_exists(client, world, sen
     except NoReverseMatch:
         expected = None
     assert _page(client, world.sender_handler, sent_alert).context["report_url"] == expected
+
+
+def test_the_detail_query_count_does_not_grow_with_updates_and_countries(
+    client, world, distributed_alert, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.sender_handler)
+    url = reverse("alerts:detail", args=[distributed_alert.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    for number in range(3):
+        update = services.alert_propose_update(
+            alert=distributed_alert,
+            actor=world.sender_handler,
+            text=f"Item {number}",
+            language="en",
+        )
+        services.alert_validate_update(update=update, actor=world.nl_alco_user)
+    recipient = distributed_alert.recipients.get(country_id="FR")
+    services.alert_distribute(
+        recipient=recipient, actor=world.fr_alco_user, authorities=[world.fr_authority]
+    )
+    with django_assert_num_queries(len(first)):
+        response = client.get(url)
+    assert len(response.context["updates"]) == 3

@@ -48,8 +48,14 @@ def _awaiting_update() -> Exists:
     )
 
 
+def _authority_id(user: User) -> int:
+    # A user without an authority sees no alert (the policy's queryset is empty): 0 matches
+    # nothing either.
+    return user.authority_id or 0
+
+
 def _section_q(user: User, section: str) -> Q:
-    authority_id = user.authority_id
+    authority_id = _authority_id(user)
     if section == TO_VALIDATE:
         return Q(validating_coordinator_id=authority_id) & (
             Q(status__in=[State.AWAITING_VALIDATION, State.CLOSURE_PROPOSED])
@@ -57,7 +63,11 @@ def _section_q(user: User, section: str) -> Q:
         )
     if section == RECEIVED:
         return ~Q(sending_authority_id=authority_id) & (
-            Q(Exists(AlertRecipient.objects.filter(alert=OuterRef("pk"), coordinator_id=authority_id)))
+            Q(
+                Exists(
+                    AlertRecipient.objects.filter(alert=OuterRef("pk"), coordinator_id=authority_id)
+                )
+            )
             | Q(
                 Exists(
                     AlertDistribution.objects.filter(
@@ -77,7 +87,7 @@ def alert_list(*, user: User, filters: AlertFilters) -> QuerySet[Alert]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.section == RECEIVED:
-        authority_id = user.authority_id
+        authority_id = _authority_id(user)
         qs = qs.annotate(
             country_status=Subquery(
                 AlertRecipient.objects.filter(
@@ -126,9 +136,7 @@ def alert_updates_list(*, alert: Alert, parties: frozenset[str]) -> list[AlertUp
 
     qs = alert.updates.select_related("author__authority")
     if not parties & {SENDER, VALIDATOR}:
-        qs = qs.filter(
-            Q(status=AlertUpdate.Status.VALIDATED) | Q(kind=AlertUpdate.Kind.WITHDRAWAL)
-        )
+        qs = qs.filter(Q(status=AlertUpdate.Status.VALIDATED) | Q(kind=AlertUpdate.Kind.WITHDRAWAL))
     return list(qs)
 
 
@@ -176,7 +184,5 @@ def alert_events_list(*, alert: Alert, parties: frozenset[str]) -> list[AlertEve
     if parties & {SENDER, VALIDATOR}:
         audiences.append(AlertEvent.Audience.SENDER)
     return list(
-        alert.events.filter(audience__in=audiences).select_related(
-            "actor_authority", "country"
-        )
+        alert.events.filter(audience__in=audiences).select_related("actor_authority", "country")
     )

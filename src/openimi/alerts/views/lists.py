@@ -36,7 +36,9 @@ class AlertListView(PolicyRequiredMixin, TemplateView):
         can_create = policy.can(user, Action.ALERT_CREATE, None)
         counts = selectors.alert_section_counts_list(user=user)
         # A section is shown when it holds something, or (sent) when the user writes alerts.
-        shown = [s for s in (TO_VALIDATE, RECEIVED, SENT) if counts[s] or (s == SENT and can_create)]
+        shown = [
+            s for s in (TO_VALIDATE, RECEIVED, SENT) if counts[s] or (s == SENT and can_create)
+        ]
         if not shown:
             shown = [RECEIVED]
         section = self.request.GET.get("section")
@@ -58,8 +60,7 @@ class AlertListView(PolicyRequiredMixin, TemplateView):
         query.pop("page", None)
         context.update(
             sections=[
-                {"key": key, "title": SECTION_TITLES[key], "count": counts[key]}
-                for key in shown
+                {"key": key, "title": SECTION_TITLES[key], "count": counts[key]} for key in shown
             ],
             section=section,
             section_title=SECTION_TITLES[section],

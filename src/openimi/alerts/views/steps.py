@@ -229,7 +229,9 @@ class StepView(AlertPolicyMixin, View):
             if form is None:
                 messages.error(request, error.message)
                 return redirect("alerts:detail", pk=pk)
-            add_service_error(form, "text" if error.field == "reason" else error.field, error.message)
+            add_service_error(
+                form, "text" if error.field == "reason" else error.field, error.message
+            )
             return self.render_form(form)
         return land(request, self.alert, str(self.step.success))
 
@@ -279,7 +281,9 @@ class UpdateDecisionView(AlertPolicyMixin, View):
                 form = self.form(request.POST)
                 if not form.is_valid():
                     return self.render_form(form)
-                services.alert_return_update(update=self.update, actor=request.user, **_reason(form))
+                services.alert_return_update(
+                    update=self.update, actor=request.user, **_reason(form)
+                )
                 success = _("The new information was returned to the sender.")
         except PermissionDenied as denied:
             raise Http404 from denied
@@ -287,7 +291,9 @@ class UpdateDecisionView(AlertPolicyMixin, View):
             if form is None:
                 messages.error(request, error.message)
                 return redirect("alerts:detail", pk=pk)
-            add_service_error(form, "text" if error.field == "reason" else error.field, error.message)
+            add_service_error(
+                form, "text" if error.field == "reason" else error.field, error.message
+            )
             return self.render_form(form)
         return land(request, self.alert, str(success))
 

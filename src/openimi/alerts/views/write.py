@@ -31,7 +31,10 @@ from openimi.common.errors import ApplicationError, PermissionDenied
 
 
 def _creatable_kinds(user):
-    areas = {a.code: a for a in LegislativeArea.objects.filter(code__in={k.area_code for k in KINDS.values()})}
+    areas = {
+        a.code: a
+        for a in LegislativeArea.objects.filter(code__in={k.area_code for k in KINDS.values()})
+    }
     return [
         kind
         for kind in KINDS.values()
@@ -257,6 +260,7 @@ class DraftDeleteView(AlertPolicyMixin, View):
             messages.error(request, error.message)
             return redirect("alerts:detail", pk=pk)
         messages.success(
-            request, _("Draft alert %(reference)s was deleted.") % {"reference": self.alert.reference}
+            request,
+            _("Draft alert %(reference)s was deleted.") % {"reference": self.alert.reference},
         )
         return redirect("alerts:list")
