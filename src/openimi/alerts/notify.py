@@ -10,8 +10,8 @@ link. Whoever is told is one of the alert's parties in the policy (``access.aler
 link opens for them.
 
 "The people of an authority" below are its active request handlers and supervisors for the
-alert's area, the roles that act on alerts. Recipients (the actor is never told about what
-they did themselves):
+alert's area, the roles that see alerts (``access.alerts.people_of``). Recipients (the
+actor is never told about what they did themselves):
 
 - submitted: the validating coordinator's people and its general address;
 - validated (sent): every recipient coordinator's people and general address; the author;
@@ -39,6 +39,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from openimi.access import alerts as rules
 from openimi.alerts import events
 from openimi.alerts.models import Alert, AlertDistribution, AlertRecipient
 from openimi.alerts.types import AlertType
@@ -49,8 +50,6 @@ from openimi.notifications.models import OutboxMessage
 from openimi.notifications.services import outbox_enqueue_many
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
     from openimi.accounts.models import User
     from openimi.alerts.models import AlertEvent
 
@@ -72,33 +71,9 @@ class Audience:
 Group = Callable[[Alert, "AlertEvent"], Audience]
 
 
-def people_of(
-    authority_ids: Iterable[int | None], area_id: int, roles: tuple[str, ...] = ()
-) -> QuerySet[User]:
-    """The active request handlers and supervisors (or only ``roles``) of these authorities
-    for the area: the roles that see and act on alerts (``access.alerts``)."""
-    from openimi.accounts.models import Role, User
-
-    roles = roles or (Role.REQUEST_HANDLER, Role.SUPERVISOR)
-    ids = {pk for pk in authority_ids if pk is not None}
-    if not ids:
-        return User.objects.none()
-    return (
-        User.objects.filter(
-            authority_id__in=ids,
-            is_active=True,
-            role_grants__role__in=roles,
-            role_grants__area_id=area_id,
-        )
-        .exclude(status=User.Status.INACTIVE)
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def _authorities(authority_ids: Iterable[int | None], alert: Alert) -> Audience:
     ids = tuple(sorted({pk for pk in authority_ids if pk is not None}))
-    return Audience(tuple(people_of(ids, alert.area_id)), ids)
+    return Audience(tuple(rules.people_of(ids, alert.area_id)), ids)
 
 
 def _validator(alert: Alert, event: AlertEvent) -> Audience:
@@ -106,7 +81,7 @@ def _validator(alert: Alert, event: AlertEvent) -> Audience:
 
 
 def _validator_people(alert: Alert, event: AlertEvent) -> Audience:
-    return Audience(tuple(people_of([alert.validating_coordinator_id], alert.area_id)))
+    return Audience(tuple(rules.people_of([alert.validating_coordinator_id], alert.area_id)))
 
 
 def _recipient_coordinators(alert: Alert, event: AlertEvent) -> Audience:
@@ -140,15 +115,13 @@ def _newly_distributed(alert: Alert, event: AlertEvent) -> Audience:
 def _author(alert: Alert, event: AlertEvent) -> Audience:
     """The author, while still one of the sender's people for the area (someone who left or
     changed roles can no longer open the alert)."""
-    author = people_of([alert.sending_authority_id], alert.area_id).filter(pk=alert.author_id)
+    author = rules.people_of([alert.sending_authority_id], alert.area_id).filter(pk=alert.author_id)
     return Audience(tuple(author))
 
 
 def _sender_handlers(alert: Alert, event: AlertEvent) -> Audience:
     """The author and the sending authority's other request handlers for the area."""
-    from openimi.accounts.models import Role
-
-    handlers = people_of([alert.sending_authority_id], alert.area_id, (Role.REQUEST_HANDLER,))
+    handlers = rules.people_of([alert.sending_authority_id], alert.area_id, handlers_only=True)
     return _author(alert, event) + Audience(tuple(handlers))
 
 

@@ -1,6 +1,6 @@
 """The daily retention job (which also prunes expired rate-limit counters), the daily pruning
 of finished task results, and the one call a worker makes at start to schedule the periodic
-jobs of openimi (retention, task results, deadline reminders)."""
+jobs of openimi (retention, task results, deadline reminders, alert reminders)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,13 @@ def task_results_prune_task() -> None:
 
 def ensure_periodic_jobs_scheduled() -> list[str]:
     """Queue the periodic jobs that are not queued yet; returns the names of those queued."""
+    from openimi.alerts.tasks import alert_reminders_task
     from openimi.deadlines.tasks import deadline_check_task
 
-    jobs = (retention_daily_task, task_results_prune_task, deadline_check_task)
+    jobs = (
+        retention_daily_task,
+        task_results_prune_task,
+        deadline_check_task,
+        alert_reminders_task,
+    )
     return [periodic.name for periodic in jobs if ensure_scheduled(periodic)]
