@@ -214,10 +214,12 @@ class Story:
         menu.get_by_role("link", name=self.t("Alerts")).click()
         expect(self.page.get_by_role("heading", level=1)).to_have_text(self.t("Alerts"))
 
-    def open_alert(self, alert: Alert) -> None:
-        """From the list of alerts to the alert, as the person finds it."""
+    def open_alert(self, alert: Alert, name: str) -> None:
+        """From the list of alerts (looked at as ``name``-list) to the alert, as the person
+        finds it."""
         page = self.page
         self.alerts()
+        self.look(f"{name}-list")
         page.get_by_role("link", name=alert.reference).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(alert.reference)
 
@@ -280,7 +282,7 @@ def test_the_alert_story(
 
     # 2. The Dutch alert coordinator validates it: it leaves for Germany and Poland.
     s.log_in(story["nl_alco"])
-    s.open_alert(alert)
+    s.open_alert(alert, "06-to-validate")
     expect(page.get_by_text(NURSE["full_name"])).to_be_visible()
     s.look("06-to-validate")
     s.button("Validate and send").click()
@@ -314,7 +316,7 @@ def test_the_alert_story(
 
     # 4. The German authority reads it; the German coordinator sees that it was read.
     s.log_in(story["de_reader"])
-    s.open_alert(alert)
+    s.open_alert(alert, "10-de-authority-reads")
     expect(page.get_by_text(NURSE["full_name"])).to_be_visible()
     expect(page.get_by_role("link", name=DOCUMENT)).to_be_visible()
     s.look("10-de-authority-reads")
@@ -323,7 +325,7 @@ def test_the_alert_story(
     # Every showing of the nurse is in the access log.
     assert alert.events.filter(code=events.PERSONAL_DATA_VIEWED, actor=story["de_reader"]).exists()
     s.log_in(story["de_alco"])
-    s.open_alert(alert)
+    s.open_alert(alert, "11-de-coordinator-sees-it-read")
     # "read on <date>" (``_t`` capitalises a message it finds only in lower case).
     read_on = s.t("read on %(date)s").split("%(date)s")[0].strip()
     expect(
@@ -334,7 +336,7 @@ def test_the_alert_story(
     # 5. The sender adds new information; the coordinator validates it; the German authority
     # reads it.
     s.log_in(story["sender"])
-    s.open_alert(alert)
+    s.open_alert(alert, "12-sender-sent")
     s.look("12-sender-sent")
     page.get_by_role("link", name=s.t("Add new information")).click()
     s.field("New information").fill(NEW_INFORMATION)
@@ -343,7 +345,7 @@ def test_the_alert_story(
     s.button("Add new information").click()
     s.confirmation("The new information waits for your alert coordinator's validation.")
     s.log_in(story["nl_alco"])
-    s.open_alert(alert)
+    s.open_alert(alert, "14-update-to-validate")
     expect(page.get_by_text(NEW_INFORMATION)).to_be_visible()
     s.look("14-update-to-validate")
     page.get_by_role(
@@ -352,13 +354,13 @@ def test_the_alert_story(
     s.confirmation("The new information was validated and sent to the countries.")
     assert alert.updates.get().status == AlertUpdate.Status.VALIDATED
     s.log_in(story["de_reader"])
-    s.open_alert(alert)
+    s.open_alert(alert, "15-de-authority-update")
     expect(page.locator("main [lang=nl]", has_text=NEW_INFORMATION)).to_be_visible()
     s.look("15-de-authority-update")
 
     # 6. Later the sender proposes to close the alert; the coordinator closes it.
     s.log_in(story["sender"])
-    s.open_alert(alert)
+    s.open_alert(alert, "16-propose-closure")
     page.get_by_role("link", name=s.t("Propose to close the alert")).click()
     s.field("Why can the alert be closed?").fill(CLOSING_REASON)
     s.field("Language of the text").select_option("nl")
@@ -366,7 +368,7 @@ def test_the_alert_story(
     s.button("Propose to close the alert").click()
     s.confirmation("The proposal to close waits for your alert coordinator's validation.")
     s.log_in(story["nl_alco"])
-    s.open_alert(alert)
+    s.open_alert(alert, "17-closure-to-validate")
     s.look("17-closure-to-validate")
     s.button("Close the alert").click()
     s.confirmation("The alert was closed.")
@@ -423,7 +425,7 @@ def test_the_alert_story(
         assert alert.status == State.CLOSED and alert.personal_data_removed_at
         # What the German authority now finds: the alert's skeleton, not the nurse.
         s.log_in(story["de_reader"])
-        s.open_alert(alert)
+        s.open_alert(alert, "18-after-retention")
         expect(page.get_by_role("main")).not_to_contain_text("Quakernaat")
         expect(page.get_by_text(s.t("Personal data removed (retention period)"))).to_be_visible()
         s.look("18-after-retention")
