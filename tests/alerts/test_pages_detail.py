@@ -4,6 +4,7 @@ and what it says, the personal data recorded per showing, the reader's language.
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from openimi.alerts import services
@@ -84,18 +85,20 @@ def test_anonymous_goes_to_the_login(client, world, sent_alert):
 
 
 def test_german_and_polish_readers_get_their_language(client, world, distributed_alert):
-    client.force_login(world.de_alco_user)
-    german = client.get(
-        reverse("alerts:detail", args=[distributed_alert.pk]), HTTP_ACCEPT_LANGUAGE="de"
-    )
-    assert '<html lang="de"' in german.content.decode()
-    client.force_login(world.pl_reader)
-    polish = client.get(
-        reverse("alerts:detail", args=[distributed_alert.pk]), HTTP_ACCEPT_LANGUAGE="pl"
-    )
-    assert '<html lang="pl"' in polish.content.decode()
+    from django.conf import settings
+
+    url = reverse("alerts:detail", args=[distributed_alert.pk])
+    pages = {}
+    for user in (world.de_alco_user, world.pl_reader):
+        client.force_login(user)
+        # The login sets this cookie from the user's language (accounts.views).
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = user.language
+        pages[user.language] = client.get(url).content.decode()
+    assert '<html lang="de"' in pages["de"] and "Verlauf" in pages["de"]
+    assert '<html lang="pl"' in pages["pl"] and "Historia" in pages["pl"]
     # The alert's own texts keep the language they were written in.
-    assert f'<p class="govuk-body" lang="{distributed_alert.language}">' in polish.content.decode()
+    language = distributed_alert.language
+    assert f'<p class="govuk-body" lang="{language}">' in pages["pl"]
 
 
 # --- The steps ------------------------------------------------------------------------------
@@ -255,3 +258,49 @@ def test_the_detail_query_count_does_not_grow_with_updates_and_countries(
     with django_assert_num_queries(len(first)):
         response = client.get(url)
     assert len(response.context["updates"]) == 3
+
+
+def _alert_urls(alert, update, attachment):
+    from openimi.alerts import urls
+
+    for pattern in urls.urlpatterns:
+        route = str(pattern.pattern)
+        if "<int:pk>" not in route:
+            continue
+        kwargs = {"pk": alert.pk}
+        if "update_pk" in route:
+            kwargs["update_pk"] = update.pk
+        if "attachment_pk" in route:
+            kwargs["attachment_pk"] = attachment.pk
+        yield pattern.name, reverse(f"alerts:{pattern.name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", ["fr_reader", "sender_basic", "sender_lda", "network_admin"])
+def test_every_alert_url_is_404_to_outsiders_and_a_login_to_anonymous(
+    client, world, pq_alert, name
+):
+    from openimi.alerts.models import AlertAttachment
+
+    services.alert_add_attachment(
+        alert=pq_alert,
+        actor=world.sender_handler,
+        file=SimpleUploadedFile("d.pdf", b"%PDF-1.4", "application/pdf"),
+    )
+    services.alert_submit(alert=pq_alert, actor=world.sender_handler)
+    services.alert_validate(alert=pq_alert, actor=world.nl_alco_user)
+    update = services.alert_propose_update(
+        alert=pq_alert, actor=world.sender_handler, text="More", language="en"
+    )
+    attachment = AlertAttachment.objects.get(alert=pq_alert)
+    urls = list(_alert_urls(pq_alert, update, attachment))
+    assert len(urls) >= 15
+    client.force_login(getattr(world, name))
+    for url_name, url in urls:
+        assert client.get(url).status_code == 404, url_name
+        assert client.post(url, {"text": "x", "language": "en"}).status_code == 404, url_name
+    client.logout()
+    for url_name, url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"], url_name
+    update.refresh_from_db()
+    assert update.status == AlertUpdate.Status.AWAITING_VALIDATION
