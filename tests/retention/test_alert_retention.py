@@ -53,10 +53,12 @@ TRACES = [
 
 
 @pytest.fixture(autouse=True)
-def _on_commit(django_capture_on_commit_callbacks):
-    """Files leave storage after the commit: let commits run their callbacks here."""
+def _on_commit(django_capture_on_commit_callbacks, caplog):
+    """Files leave storage after the commit: let commits run their callbacks here. Every log
+    line of the alert's whole life is kept (autouse: before the alert is made)."""
     global _capture  # noqa: PLW0603
     _capture = django_capture_on_commit_callbacks
+    caplog.set_level(logging.DEBUG)
 
 
 def run(**options):
@@ -106,7 +108,7 @@ def closed_alert(world, pq_alert, media_root):
     event = alert.events.order_by("pk").last()
     AlertEvent.objects.filter(pk=event.pk).update(data={"note": PQ_PERSONAL["full_name"]})
     outbox_enqueue(
-        key=f"alert:{event.pk}:copy@example.org",
+        key=f"alerts:{event.pk}:copy@example.org",
         recipient_email="copy@example.org",
         subject=f"Alert about {PQ_PERSONAL['full_name']}",
         body_text=f"Registration {PQ_PERSONAL['identifier']}",
@@ -124,7 +126,6 @@ def assert_no_trace(media_root, caplog):
 
 
 def test_after_three_days_a_pq_alert_leaves_no_trace(closed_alert, clock, media_root, caplog):
-    caplog.set_level(logging.DEBUG)
     alert = closed_alert
     dump = dump_database()
     # Found before (the date of birth as a date; as text it would be a copy somewhere).
@@ -138,6 +139,7 @@ def test_after_three_days_a_pq_alert_leaves_no_trace(closed_alert, clock, media_
 
     clock.now = alert.closed_at + dt.timedelta(days=3)
     assert run(batch_size=1) == AlertRunResult(cleared=1)
+    assert "Retention: alerts cleared 1, drafts deleted 0" in caplog.text  # the log is read
     assert_no_trace(media_root, caplog)
 
     # The skeleton for the statistics and the history stays.

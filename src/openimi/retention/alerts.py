@@ -71,8 +71,9 @@ UPDATE_TEXTS = ("text", "return_reason")
 # The person's data searched for in copies; the nationality and the date of birth are no
 # search terms: alone they name nobody, and "Dutch" would be cut out of every e-mail.
 _TERM_FIELDS = ("full_name", "identifier", "place_of_birth", "address")
-# Outbox keys of alert e-mails: "alert:<event id>:<recipient>" (as "exchange:" for requests).
-OUTBOX_KEY_PREFIX = "alert"
+# Outbox keys of alert e-mails: "alerts:<event id>:<recipient>" (alerts.notify; as
+# "exchange:" for requests).
+OUTBOX_KEY_PREFIX = "alerts"
 _OUTBOX_PREFIX_CHUNK = 200
 
 
