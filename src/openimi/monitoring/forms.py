@@ -90,3 +90,13 @@ class NetworkFilterForm(MonitoringFilterForm):
             (RECEIVED, _("Received by the authorities of the country")),
             (SENT, _("Sent by the authorities of the country")),
         ]
+
+
+class AlertFilterForm(MonitoringFilterForm):
+    """The months of the alerts' figures: neither side (a country sends and receives alerts,
+    both shown) nor area (alerts have their own areas, two at most)."""
+
+    def __init__(self, data=None, *, today: dt.date):
+        super().__init__(data, areas=[], today=today)
+        del self.fields["side"]
+        del self.fields["area"]

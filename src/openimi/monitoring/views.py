@@ -21,8 +21,10 @@ from openimi.access import policy
 from openimi.access.monitoring import RECEIVED
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
+from openimi.alerts.statistics import deadline_days
 from openimi.common.spreadsheets import csv_row
 from openimi.monitoring import charts, selectors
+from openimi.monitoring.alerts import own_alert_figures
 from openimi.monitoring.forms import MonitoringFilterForm, NetworkFilterForm, month_label
 
 
@@ -64,6 +66,10 @@ class MonitoringView(PolicyRequiredMixin, TemplateView):
             context["authority_lines"] = selectors.authority_lines(
                 report, selectors.current_counts_by_authority(requests, side=side, today=today)
             )
+        else:
+            # The alerts the authority sent (issue 22): the three-day rule, one more query.
+            context["alerts"] = own_alert_figures(user, period=period, area_id=form.area_id)
+            context["deadline_days"] = deadline_days()
         query = self.request.GET.copy()
         query.pop("format", None)
         query["format"] = "csv"
