@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openimi.alerts.types import AlertType
 from openimi.alerts.workflow import RecipientState, State
@@ -219,10 +220,13 @@ class AlertUpdate(models.Model):
         WITHDRAWAL = "withdrawal", _("Withdrawal")
 
     class Status(models.TextChoices):
-        AWAITING_VALIDATION = "awaiting_validation", _("Awaiting validation")
-        VALIDATED = "validated", _("Validated")
-        RETURNED = "returned", _("Returned")
-        NOTE = "note", _("Note")
+        AWAITING_VALIDATION = (
+            "awaiting_validation",
+            pgettext_lazy("status of new information in an alert", "Awaiting validation"),
+        )
+        VALIDATED = "validated", pgettext_lazy("status of new information in an alert", "Validated")
+        RETURNED = "returned", pgettext_lazy("status of new information in an alert", "Returned")
+        NOTE = "note", pgettext_lazy("status of new information in an alert", "Note")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -32,18 +32,21 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from openimi.common.errors import ApplicationError
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", gettext_lazy("Draft")
-    AWAITING_VALIDATION = "awaiting_validation", gettext_lazy("Awaiting validation")
-    SENT = "sent", gettext_lazy("Sent")
-    CLOSURE_PROPOSED = "closure_proposed", gettext_lazy("Closure proposed")
-    CLOSED = "closed", gettext_lazy("Closed")
-    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("status of an alert", "Draft")
+    AWAITING_VALIDATION = (
+        "awaiting_validation",
+        pgettext_lazy("status of an alert", "Awaiting validation"),
+    )
+    SENT = "sent", pgettext_lazy("status of an alert", "Sent")
+    CLOSURE_PROPOSED = "closure_proposed", pgettext_lazy("status of an alert", "Closure proposed")
+    CLOSED = "closed", pgettext_lazy("status of an alert", "Closed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("status of an alert", "Withdrawn")
 
 
 class Transition(models.TextChoices):
@@ -64,9 +67,15 @@ class Transition(models.TextChoices):
 
 
 class RecipientState(models.TextChoices):
-    RECEIVED = "received", gettext_lazy("Received")
-    ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
-    DISTRIBUTED = "distributed", gettext_lazy("Distributed")
+    RECEIVED = "received", pgettext_lazy("status of an alert in a recipient country", "Received")
+    ACKNOWLEDGED = (
+        "acknowledged",
+        pgettext_lazy("status of an alert in a recipient country", "Acknowledged"),
+    )
+    DISTRIBUTED = (
+        "distributed",
+        pgettext_lazy("status of an alert in a recipient country", "Distributed"),
+    )
 
 
 S, T, R = State, Transition, RecipientState

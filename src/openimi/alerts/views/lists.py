@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
 from openimi.access import policy
@@ -21,7 +22,7 @@ COUNT_LIMIT = 1000
 
 SECTION_TITLES = {
     TO_VALIDATE: _("To validate"),
-    RECEIVED: _("Received"),
+    RECEIVED: pgettext_lazy("a section of the alert list: alerts from other countries", "Received"),
     SENT: _("Sent and drafts"),
 }
 
