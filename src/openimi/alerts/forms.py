@@ -6,6 +6,7 @@ service (``alert_problems``), whose answer lands at the fields."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from openimi.alerts.models import Alert, AlertPersonalData
@@ -56,7 +57,7 @@ class AlertForm(_LanguageMixin, Form):
                 formfield = forms.DateField(
                     required=False, widget=forms.DateInput(attrs={"type": "date"})
                 )
-            formfield.label = label(name, kind.type) or str(model_field.verbose_name).capitalize()
+            formfield.label = label(name, kind.type) or capfirst(str(model_field.verbose_name))
             formfield.required_for_submit = name in kind.required
             self.fields[field_name(name)] = formfield
             (self.personal_names if personal else self.alert_names).append(field_name(name))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
@@ -235,7 +236,7 @@ def _personal_data_section(
         if name == "date_of_birth":
             value = _date(value)
         label = PersonalData._meta.get_field(name).verbose_name
-        rows.append((str(label).capitalize(), "" if value is None else str(value)))
+        rows.append((capfirst(str(label)), "" if value is None else str(value)))
     report.facts(rows)
 
 

@@ -4,6 +4,7 @@ A recipient authority's reading is noted (``services.alert_mark_read``)."""
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -48,7 +49,7 @@ def _value(alert: Alert, name: str):
 
 def _label(model, name: str, alert_type: str):
     field = model._meta.get_field(name.removeprefix("personal."))
-    return label(name, alert_type) or str(field.verbose_name).capitalize()
+    return label(name, alert_type) or capfirst(str(field.verbose_name))
 
 
 def alert_fields(alert: Alert, *, personal: bool) -> list[dict]:
