@@ -2,8 +2,9 @@
 
 A delivery row is written in the transaction of the event (``enqueue_for_event``, subscribed
 to ``exchange.events.published``; ``enqueue_for_alert_event``, to ``alerts.events.published``),
-so it exists if and only if the change does, like the e-mail outbox. ``webhook_deliver_task`` POSTs it signed in the Standard Webhooks format
-(https://www.standardwebhooks.com/), so that receivers verify with a stock library:
+so it exists if and only if the change does, like the e-mail outbox. ``webhook_deliver_task``
+POSTs it signed in the Standard Webhooks format (https://www.standardwebhooks.com/), so that
+receivers verify with a stock library:
 
     webhook-id: msg_<delivery id>            (the same on every attempt: drop duplicates)
     webhook-timestamp: <unix time>           (reject old ones: replay)
