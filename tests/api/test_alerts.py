@@ -328,3 +328,22 @@ def test_list_costs_the_same_for_one_alert_and_many(api, world):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get("/api/v1/alerts/").json()["results"]) == 13
     assert len(many) == len(one)
+
+
+def test_a_step_with_bad_input_or_another_alerts_update_changes_nothing(api, world, sent_alert):
+    sender, validator = api(world.sender_handler), api(world.nl_alco_user)
+    bad = sender.post(
+        _path(sent_alert, "propose-update/"), {"text": "More\x07", "language": "en"}, format="json"
+    )
+    assert bad.status_code == 400
+    assert _fields(bad) == {"text"}
+    assert not sent_alert.updates.exists()
+    other = services.alert_create_draft(
+        actor=world.sender_handler, alert_type=AlertType.PQ_HEALTH, language="en"
+    )
+    services.alert_propose_update(alert=sent_alert, actor=world.sender_handler, text="More.")
+    update = sent_alert.updates.get()
+    assert validator.post(_path(other, f"updates/{update.pk}/validate/")).status_code == 404
+    assert validator.post(_path(sent_alert, "updates/999999/validate/")).status_code == 404
+    update.refresh_from_db()
+    assert update.status == "awaiting_validation"
