@@ -772,4 +772,8 @@ ALERT_RETENTION_DAYS = {
 }
 # Article 56a(1)-(3): an alert is sent within this many days of the decision.
 ALERT_SENDING_DEADLINE_DAYS = env_int("ALERT_SENDING_DEADLINE_DAYS", 3)
+# How often the alerts' periodic job runs (alerts.tasks): it reminds the senders of live
+# alerts whose restriction ended to propose closure, once per alert. Daily: the end date is a
+# date, so running more often finds nothing new.
+ALERT_REMINDERS_INTERVAL_SECONDS = env_int("ALERT_REMINDERS_INTERVAL_SECONDS", 24 * 3600)
 # --- end of the alerts block --------------------------------------------------------------------

@@ -156,3 +156,10 @@ def test_the_three_day_rule(world, pq_alert, settings):
     assert deadlines.sending_deadline(pq_alert) == decided + dt.timedelta(days=3)
     assert not deadlines.overdue(pq_alert, today=decided + dt.timedelta(days=3))
     assert deadlines.overdue(pq_alert, today=decided + dt.timedelta(days=4))
+
+
+def test_control_characters_in_texts_are_dropped_not_stored(world, sent_alert):
+    update = services.alert_propose_update(
+        alert=sent_alert, actor=world.sender_handler, text="Appeal\x00 rejected\x1b[0m.\nDone"
+    )
+    assert AlertUpdate.objects.get(pk=update.pk).text == "Appeal rejected[0m.\nDone"

@@ -154,6 +154,7 @@ def test_periodic_jobs_are_scheduled_once(db):
             "retention_daily_task",
             "task_results_prune_task",
             "deadline_check_task",
+            "alert_reminders_task",
         ]
     )
     assert ensure_periodic_jobs_scheduled() == []

@@ -29,6 +29,8 @@ from openimi.access.actions import Action
 from openimi.access.roles import grants, is_local_data_administrator, is_network_administrator
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.db.models import QuerySet
 
     from openimi.accounts.models import User
@@ -202,6 +204,32 @@ def alerts_visible_to(user: User | None) -> QuerySet[Alert]:
         )
     )
     return alerts.filter(Q(area_id__in=areas) & visible)
+
+
+def people_of(
+    authority_ids: Iterable[int | None], area_id: int, *, handlers_only: bool = False
+) -> QuerySet[User]:
+    """The active users of these authorities who see the area's alerts: their request
+    handlers and supervisors (only the handlers, who write and change alerts, with
+    ``handlers_only``). Whom the alerts' e-mails tell (``alerts.notify``)."""
+    from openimi.accounts.models import User
+
+    roles = _roles()
+    ids = {pk for pk in authority_ids if pk is not None}
+    if not ids:
+        return User.objects.none()
+    wanted = [roles.REQUEST_HANDLER] if handlers_only else [roles.REQUEST_HANDLER, roles.SUPERVISOR]
+    return (
+        User.objects.filter(
+            authority_id__in=ids,
+            is_active=True,
+            role_grants__role__in=wanted,
+            role_grants__area_id=area_id,
+        )
+        .exclude(status=User.Status.INACTIVE)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def alert_recipients_for(user: User | None) -> Q:

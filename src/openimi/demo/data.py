@@ -16,6 +16,7 @@ from openimi.accounts.users import password_mail
 from openimi.accounts.users import services as user_services
 from openimi.authorities import services as authority_services
 from openimi.authorities.models import Authority, Country, Keyword, Language
+from openimi.demo import alerts as demo_alerts
 from openimi.exchange import services as exchange_services
 from openimi.exchange.models import InformationRequest, QuestionSet
 from openimi.network.services import registration
@@ -229,6 +230,32 @@ AUTHORITIES = [
         ],
     ),
     DemoAuthority(
+        key="cibg",
+        country="NL",
+        language="nl",
+        kind=CA,
+        official_name="CIBG – BIG-register",
+        informal_title="BIG-register van het CIBG (Ministerie van VWS)",
+        email="imi@big-register.example.nl",
+        city="Den Haag",
+        description="Registreert zorgverleners in het BIG-register en meldt andere lidstaten "
+        "wanneer een zorgverlener zijn beroep niet meer mag uitoefenen.",
+        translations={"en": "CIBG – Register of health professionals (BIG-register)"},
+        keywords=["professional-register", "disciplinary-measures"],
+        areas=(QUALIFICATIONS,),
+        users=[
+            # Writes the demo's alert about a nurse struck off the register (issue 22).
+            DemoUser(
+                "ingrid.bos",
+                "Ingrid",
+                "Bos",
+                "i.bos@big-register.example.nl",
+                "nl",
+                [LDA, HANDLER],
+            ),
+        ],
+    ),
+    DemoAuthority(
         key="koeln",
         country="DE",
         language="de",
@@ -249,6 +276,32 @@ AUTHORITIES = [
                 "Miriam",
                 "Schulz",
                 "m.schulz@stadt-koeln.example.de",
+                "de",
+                [LDA, HANDLER],
+            ),
+        ],
+    ),
+    DemoAuthority(
+        key="bezreg-koeln",
+        country="DE",
+        language="de",
+        kind=CA,
+        official_name="Bezirksregierung Köln – Dezernat 24, Gesundheitsberufe",
+        informal_title="Bezirksregierung Köln, Gesundheitsberufe",
+        email="gesundheitsberufe@bezreg-koeln.example.de",
+        city="Köln",
+        description="Erteilt Approbationen und Berufserlaubnisse für Gesundheitsberufe und "
+        "entzieht sie.",
+        translations={"en": "Cologne District Government, Health Professions"},
+        keywords=["regulated-professions", "disciplinary-measures"],
+        areas=(QUALIFICATIONS,),
+        users=[
+            # Reads the Dutch alert the German alert coordinator passed on (issue 22).
+            DemoUser(
+                "sabine.krueger",
+                "Sabine",
+                "Krüger",
+                "s.krueger@bezreg-koeln.example.de",
                 "de",
                 [LDA, HANDLER],
             ),
@@ -593,6 +646,7 @@ def load_demo() -> list[tuple[User, Authority]]:
         created += [(user, authority) for user in made]
     _coordinator_settings(by_key)
     _demo_requests(by_key)
+    demo_alerts.load(by_key, network_administrator)
     return created
 
 

@@ -65,6 +65,21 @@ SECTIONS: list[tuple[Promise, list[Entry]]] = [
         ],
     ),
     (
+        _("Alerts"),
+        [
+            Entry(
+                "network:alert_coordinators",
+                Action.ALERT_COORDINATORS_MANAGE,
+                _("Alert coordinators"),
+                _(
+                    "Register the authority that validates a country's alerts and receives the "
+                    "other countries', for services and for professional qualifications."
+                ),
+                applies_to=OWN_COUNTRY,
+            ),
+        ],
+    ),
+    (
         _("Legislative areas and question sets"),
         [
             Entry(

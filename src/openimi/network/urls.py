@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("authorities/", include("openimi.network.urls_lifecycle")),
     path("registration/", include("openimi.network.urls_registration")),
     path("help/", include("openimi.onboarding.network_help_urls")),
+    path("alert-coordinators/", include("openimi.network.urls_alerts")),
 ]

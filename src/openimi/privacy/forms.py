@@ -20,6 +20,12 @@ class DateInput(forms.DateInput):
 
 class AccessLogFilterForm(Form):
     request = forms.IntegerField(label=_("Request number"), required=False, min_value=1)
+    alert = forms.IntegerField(
+        label=_("Alert number"),
+        required=False,
+        min_value=1,
+        help_text=_("The number after A-, for example 12 for A-12."),
+    )
     user = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("From (date)"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("To (date)"), required=False, widget=DateInput)
@@ -28,12 +34,15 @@ class AccessLogFilterForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = [("", _("Every user"))] + [(str(u.pk), str(u)) for u in users]
         self.fields["request"].widget.attrs["class"] = "govuk-input--width-10"
+        self.fields["alert"].widget.attrs["class"] = "govuk-input--width-10"
 
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date must be on or after the start date."))
+        if data.get("request") and data.get("alert"):
+            self.add_error("alert", _("Give a request number or an alert number, not both."))
         return data
 
     def filters(self) -> AccessLogFilters:
@@ -42,6 +51,7 @@ class AccessLogFilterForm(Form):
         data = self.cleaned_data
         return AccessLogFilters(
             request_number=data.get("request"),
+            alert_number=data.get("alert"),
             user_id=data.get("user"),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),

@@ -57,7 +57,8 @@ class AccessLogView(_OwnAuthorityMixin, TemplateView):
         page = CappedPaginator(entries, PAGE_SIZE, count_limit=COUNT_LIMIT).get_page(
             self.request.GET.get("page")
         )
-        rows = [(event, selectors.part_label(event.data)) for event in page.object_list]
+        entries = selectors.access_log_entry_load(list(page.object_list))
+        rows = [(entry, entry.part) for entry in entries]
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(

@@ -84,7 +84,17 @@ def language_of(text: str, language: str, actor: User, *, field: str) -> str:
     return language
 
 
+def plain(text: str | None) -> str:
+    """``text`` without control characters (kept: line breaks and tabs), trimmed: a pasted
+    NUL or escape code would otherwise reach the database or a Word report. Forms and the API
+    refuse them with a message; this is the last guard for any other caller."""
+    return "".join(
+        ch for ch in (text or "") if ch in "\n\t" or (ch >= " " and ch != "\x7f")
+    ).strip()
+
+
 def required_text(text: str, *, field: str, message: str) -> str:
-    if not (text or "").strip():
+    text = plain(text)
+    if not text:
         raise ApplicationError(message, field=field)
-    return text.strip()
+    return text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openimi.access import policy
@@ -38,7 +39,8 @@ def alert_coordinator_set(
             _check_no_pending_work(current)
             current.authority = authority
             current.registered_by = actor
-            current.save(update_fields=["authority", "registered_by"])
+            current.registered_at = timezone.now()
+            current.save(update_fields=["authority", "registered_by", "registered_at"])
             return current
         return AlertCoordinator.objects.create(
             country=country, area=area, authority=authority, registered_by=actor
@@ -75,6 +77,6 @@ def _check_no_pending_work(coordinator: AlertCoordinator) -> None:
         raise ApplicationError(
             _(
                 "This alert coordinator still has alerts to validate or to distribute: it can "
-                "be replaced once they are done."
+                "be replaced or removed once they are done."
             )
         )

@@ -24,7 +24,7 @@ from openimi.alerts.models import (
     AlertEvent,
     AlertPersonalData,
 )
-from openimi.alerts.services._base import IncompleteError, begin, finish, language_of
+from openimi.alerts.services._base import IncompleteError, begin, finish, language_of, plain
 from openimi.alerts.types import AlertType, kind_of
 from openimi.alerts.workflow import Transition
 from openimi.authorities.models import Country, LegislativeArea
@@ -193,8 +193,7 @@ def _clean(model: Any, name: str, value: Any) -> Any:
             raise ApplicationError(
                 _("Enter a date as day, month and year."), field=_field_name(model, name)
             ) from None
-    text = "" if value is None else str(value)
-    text = "".join(ch for ch in text if ch in "\n\t" or ch >= " " and ch != "\x7f").strip()
+    text = plain("" if value is None else str(value))
     if field.max_length and len(text) > field.max_length:
         raise ApplicationError(
             _("Ensure this value has at most %(limit)d characters (it has %(length)d).")
