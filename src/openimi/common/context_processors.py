@@ -17,6 +17,9 @@ def navigation(request):
     items.append(("search", _("Search competent authority"), reverse("authorities:search")))
     if policy.can(user, Action.REQUEST_LIST, None):
         items.append(("requests", _("List of requests"), reverse("exchange:list")))
+    if policy.can(user, Action.ALERT_LIST, None):
+        # Alerts (issue 22): the one-to-many warnings, beside the requests.
+        items.append(("alerts", _("Alerts"), reverse("alerts:list")))
     if policy.can(user, Action.VIEW_ADMINISTRATION, user.authority):
         items.append(("administration", _("Administration"), reverse("administration")))
     if policy.can(user, Action.NETWORK_VIEW, None):

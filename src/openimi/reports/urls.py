@@ -29,4 +29,10 @@ urlpatterns = [
         views.UserDetailsView.as_view(as_pdf=True),
         name="user_details_pdf",
     ),
+    path("alerts/<int:pk>/report.docx", views.AlertReportView.as_view(), name="alert"),
+    path(
+        "alerts/<int:pk>/report.pdf",
+        views.AlertReportView.as_view(as_pdf=True),
+        name="alert_pdf",
+    ),
 ]

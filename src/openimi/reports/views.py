@@ -4,7 +4,9 @@
   (``REPORT_FULL`` is ``Action.REQUEST_VIEW_PERSONAL_DATA``: the same rule, not a new one);
   the personal data is read through ``exchange.services.personal_data_view``, which records it;
 - the user details sheet: the local data administrators of the user's authority
-  (``REPORT_USER_DETAILS`` is ``Action.USER_CHANGE``).
+  (``REPORT_USER_DETAILS`` is ``Action.USER_CHANGE``);
+- the alert report: every party of the alert (``Action.ALERT_VIEW``); what each party reads
+  in it, and the recording of the personal data read, is ``reports.alert_report``'s.
 
 A refusal is the same 404 as a request or user that does not exist.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.views import View
 
+from openimi.access import policy
 from openimi.access.policy import Action
 from openimi.access.views import PolicyRequiredMixin
 from openimi.accounts.users import selectors as user_selectors
@@ -21,7 +24,7 @@ from openimi.common.errors import ApplicationError
 from openimi.common.i18n import current_language
 from openimi.exchange import selectors as request_selectors
 from openimi.exchange.models import InformationRequest
-from openimi.reports import documents, pdf
+from openimi.reports import alert_report, documents, pdf
 
 REPORT_FULL = Action.REQUEST_VIEW_PERSONAL_DATA
 REPORT_USER_DETAILS = Action.USER_CHANGE
@@ -98,3 +101,29 @@ class UserDetailsView(_DocumentView):
 
     def filename(self) -> str:
         return f"user-details-{self.policy_object.get_username()}"
+
+
+class AlertReportView(_DocumentView):
+    action = Action.ALERT_VIEW
+
+    def get_policy_object(self):
+        alert = (
+            policy.alerts_visible_to(self.request.user)
+            .select_related("area", "sending_authority__country", "validating_coordinator__country")
+            .prefetch_related(
+                "sending_authority__translations", "validating_coordinator__translations"
+            )
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
+        if alert is None:
+            raise Http404
+        return alert
+
+    def build(self) -> bytes:
+        return alert_report.alert_report(
+            alert=self.policy_object, actor=self.request.user, language=current_language()
+        )
+
+    def filename(self) -> str:
+        return f"alert-{self.policy_object.reference}-report"
