@@ -195,10 +195,10 @@ def test_the_whole_life_of_an_alert_through_the_api(api, world, pq_alert):
     )
     assert german.post(_path(pq_alert, "countries/D%00/acknowledge/")).status_code == 404
 
-    # The German authority reads it with the personal data; it sees no other country.
+    # The German authority reads it with the personal data; no country's progress.
     read = german_reader.get(_path(pq_alert)).json()
     assert read["personal_data"]["full_name"] == PQ_PERSONAL["full_name"]
-    assert [row["country"] for row in read["recipients"]] == ["DE"]
+    assert read["recipients"] == []
     assert read["available_transitions"] == []
 
     # New information: proposed, returned, proposed again and validated.

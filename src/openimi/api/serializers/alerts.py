@@ -71,9 +71,7 @@ class RecipientSerializer(Serializer):
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     distributed_at = serializers.DateTimeField(allow_null=True)
     distributions = DistributionSerializer(
-        source="distributions_shown",
-        many=True,
-        help_text="The authorities it was passed to (an authority sees only its own).",
+        many=True, help_text="The authorities its alert coordinator passed the alert to."
     )
 
 
@@ -90,7 +88,8 @@ class AlertUpdateSerializer(Serializer):
 
 class AlertDetailSerializer(AlertSummarySerializer):
     """The alert as the caller may see it: the recipient countries' progress for the sending
-    country, a recipient country's own row for the others; the updates that reached the
+    country, a recipient country's own row for its coordinator (none for an authority it
+    was passed to); the updates that reached the
     recipients for them, all of them for the sending country. What depends on the caller
     is read from ``shown`` (views.alerts.alert_detail_data)."""
 

@@ -1,10 +1,10 @@
 """Alerts (issue 22): the list, drafts, the detail, every transition, the decisions on new
 information and the recipient countries' steps.
 
-Reads start from ``policy.alerts_visible_to`` (the one query of who sees what), writes go
-through ``alerts.services``. As for requests, the permission class asks the policy whether
-the caller sees the alert; the service then checks the state table (409 when the step no
-longer applies) and the policy for the step itself (404 when it is not the caller's).
+Reads go through ``alerts.selectors`` (the pages' own, so that the API shows what the pages
+show), writes through ``alerts.services``. As for requests, the permission class asks the
+policy whether the caller sees the alert; the service then checks the state table (409 when
+the step no longer applies) and the policy for the step itself (404 when not the caller's).
 The personal data, and the free texts that may name the person, are in the detail only with
 ``ALERT_VIEW_PERSONAL_DATA``, and each showing is recorded (the access log).
 """
@@ -21,13 +21,12 @@ from rest_framework.response import Response
 
 from openimi.access import policy
 from openimi.access.policy import Action
-from openimi.alerts import services
+from openimi.alerts import selectors, services
 from openimi.alerts.models import Alert, AlertRecipient, AlertUpdate
 from openimi.alerts.workflow import Transition, transitions_from
 from openimi.api.serializers import alerts as s
 from openimi.api.views.base import ApiView
 
-SENDING_COUNTRY = {"sender", "validator"}
 PERSONAL_TEXTS = ("restriction_scope", "description", "measures")
 # The action each transition of the alert asks for (the recipient countries' own below).
 STEP_ACTIONS = {
@@ -47,7 +46,8 @@ RECIPIENT_STEPS = (Transition.ACKNOWLEDGE, Transition.DISTRIBUTE)
 
 
 def alert_list(*, user, statuses=(), kinds=()):
-    """The alerts ``user`` sees, newest first, with what a list row shows (constant cost)."""
+    """The alerts ``user`` sees, newest first, with what a list row shows (constant cost).
+    Not ``selectors.alert_list``: the pages list one section at a time, the API all."""
     alerts = policy.alerts_visible_to(user)
     if statuses:
         alerts = alerts.filter(status__in=statuses)
@@ -56,42 +56,6 @@ def alert_list(*, user, statuses=(), kinds=()):
     return alerts.select_related("area", "sending_authority").prefetch_related(
         "sending_authority__translations"
     )
-
-
-def alert_get(*, user, pk: int) -> Alert:
-    """One alert ``user`` sees; ``Alert.DoesNotExist`` (404) for missing and not theirs."""
-    return alert_list(user=user).get(pk=pk)
-
-
-def _recipients_seen(user, alert: Alert, parties: frozenset[str]) -> list[AlertRecipient]:
-    """Every recipient country for the sending country; its own row for a recipient
-    coordinator; for an authority it was passed to, its country's row with its own passing."""
-    rows = list(alert.recipients.prefetch_related("distributions"))
-    own = user.authority_id
-    seen = []
-    for row in rows:
-        row.alert = alert  # the policy reads the alert's status through the row
-        distributions = list(row.distributions.all())
-        if parties & SENDING_COUNTRY or row.coordinator_id == own:
-            row.distributions_shown = distributions
-        else:
-            row.distributions_shown = [d for d in distributions if d.authority_id == own]
-            if not row.distributions_shown:
-                continue
-        seen.append(row)
-    return seen
-
-
-def _updates_seen(alert: Alert, parties: frozenset[str]) -> list[AlertUpdate]:
-    """All of them for the sending country; what reached the recipients for the others."""
-    updates = list(alert.updates.all())
-    if parties & SENDING_COUNTRY:
-        return updates
-    return [
-        u
-        for u in updates
-        if u.status == AlertUpdate.Status.VALIDATED or u.kind == AlertUpdate.Kind.WITHDRAWAL
-    ]
 
 
 def _available(user, alert: Alert, updates: list[AlertUpdate], recipients) -> list[str]:
@@ -119,8 +83,10 @@ def alert_detail_data(user, alert: Alert) -> dict[str, Any]:
     not see is blanked on it, never saved."""
     parties = policy.alert_parties(user, alert)
     with_personal = policy.can(user, Action.ALERT_VIEW_PERSONAL_DATA, alert)
-    recipients = _recipients_seen(user, alert, parties)
-    updates = _updates_seen(alert, parties)
+    recipients = selectors.alert_recipient_list(alert=alert, user=user, parties=parties)
+    for row in recipients:
+        row.alert = alert  # the policy reads the alert's status through the row
+    updates = selectors.alert_updates_list(alert=alert, parties=parties)
     if not with_personal:
         for update in updates:
             update.text = update.return_reason = None
@@ -152,14 +118,14 @@ def _draft_arguments(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class AlertObjectMixin:
-    """Views about one alert: the policy object is the alert, read through ``alert_get``."""
+    """Views about one alert: the policy object is the alert, read through the selector."""
 
     def get_policy_object(self):
-        return alert_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.alert_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def detail_response(self, request, pk: int) -> Response:
         try:
-            alert = alert_get(user=request.user, pk=pk)
+            alert = selectors.alert_get(user=request.user, pk=pk)
         except Alert.DoesNotExist:
             # Back to a draft the caller (the coordinator) does not see: done, and gone.
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -199,7 +165,7 @@ class AlertListView(ApiView):
             alert_type=draft.validated_data["kind"],
             **_draft_arguments(draft.validated_data),
         )
-        alert = alert_get(user=request.user, pk=alert.pk)
+        alert = selectors.alert_get(user=request.user, pk=alert.pk)
         return Response(alert_detail_data(request.user, alert), status=status.HTTP_201_CREATED)
 
 
