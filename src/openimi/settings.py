@@ -712,6 +712,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "openimi.exchange.workflow.State",
         "TransitionEnum": "openimi.exchange.workflow.Transition",
+        # Alerts (issue 22): their choices share field names with the requests' and the
+        # directory's; those keep the names they had.
+        "KindEnum": "openimi.authorities.models.Authority.Kind",
+        "AlertStatusEnum": "openimi.alerts.workflow.State",
+        "AlertTransitionEnum": "openimi.alerts.workflow.Transition",
+        "AlertRecipientStatusEnum": "openimi.alerts.workflow.RecipientState",
+        "AlertKindEnum": "openimi.alerts.types.AlertType",
+        "AlertUpdateKindEnum": "openimi.alerts.models.AlertUpdate.Kind",
+        "AlertUpdateStatusEnum": "openimi.alerts.models.AlertUpdate.Status",
     },
 }
 # Longest lifetime of an API token (days); every token expires.

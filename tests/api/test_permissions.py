@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 
 from openimi.api import tokens, webhooks
 from openimi.api.models import ApiToken
+from openimi.api.views import alerts as alert_views
 from tests.exchange.conftest import PDF
 
 pytestmark = pytest.mark.django_db
@@ -520,6 +521,14 @@ def test_every_endpoint_is_in_the_matrix():
         "question-set-publish",
         "question-set-new-version",
         *(f"request-{case.path(_Fake()).split('/')[-2]}" for case in _TRANSITION_CASES),
+        # Alerts: tests/api/test_alerts_permissions.py (their own world and parties).
+        "alerts",
+        "alert-detail",
+        *(f"alert-{step.path}" for step in alert_views.STEPS),
+        "alert-update-validate",
+        "alert-update-return",
+        "alert-acknowledge",
+        "alert-distribute",
     }
     missing = names - covered
     # approve, return, reject and end-mediation need a coordinator or a flag: see below.

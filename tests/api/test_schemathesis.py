@@ -39,6 +39,28 @@ def data(world, make_request):
     cache.clear()  # the throttles' counters
     make_request("accepted", attachment=True)
     make_request("draft")
+    _alerts(world)
+
+
+def _alerts(world):
+    """The handler's alerts: a draft, and one sent from the Netherlands to Germany (the
+    requesting and the responding side's coordinators coordinate alerts too)."""
+    from openimi.alerts import services as alert_services
+    from openimi.alerts.models import AlertCoordinator
+
+    for country, authority in (("NL", world.coordinator), ("DE", world.other_coordinator)):
+        AlertCoordinator.objects.create(country_id=country, area=world.area, authority=authority)
+    alert_services.alert_create_draft(actor=world["handler"], alert_type="services")
+    sent = alert_services.alert_create_draft(
+        actor=world["handler"],
+        alert_type="services",
+        fields={"activity": "Gas installations", "description": "Unsafe boilers."},
+        personal={"full_name": "Jansen Installatietechniek"},
+        countries=["DE"],
+        language="en",
+    )
+    alert_services.alert_submit(alert=sent, actor=world["handler"])
+    alert_services.alert_validate(alert=sent, actor=world["coord_handler"])
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@
   ``IncompleteError`` lists every problem in ``errors``;
 - ``PermissionDenied`` (ours, Django's or DRF's) and missing objects: 404, alike;
 - a browser session without its CSRF token (``authentication.CsrfFailed``): 403, saying so;
-- ``TransitionNotAllowed`` / ``ConcurrentChangeError`` (someone else was quicker): 409;
+- ``TransitionNotAllowed`` (a request's or an alert's) / ``ConcurrentChangeError`` (someone
+  else was quicker): 409;
 - no or bad credentials: 401; throttled: 429 with ``Retry-After``.
 """
 
@@ -17,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from openimi.alerts.services import IncompleteError as AlertIncompleteError
+from openimi.alerts.workflow import TransitionNotAllowed as AlertTransitionNotAllowed
 from openimi.common.errors import ApplicationError, PermissionDenied
 from openimi.exchange.services import ConcurrentChangeError, IncompleteError
 from openimi.exchange.workflow import TransitionNotAllowed
@@ -62,9 +65,9 @@ def exception_handler(exc, context):
     )
     if isinstance(exc, refused):
         exc = Http404()
-    if isinstance(exc, (TransitionNotAllowed, ConcurrentChangeError)):
+    if isinstance(exc, (TransitionNotAllowed, AlertTransitionNotAllowed, ConcurrentChangeError)):
         return Response(_body(exc.message), status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, IncompleteError):
+    if isinstance(exc, (IncompleteError, AlertIncompleteError)):
         errors = [{"field": field, "detail": str(text)} for field, text in exc.problems.items()]
         return Response(_body(exc.message, None, errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ApplicationError):

@@ -11,6 +11,7 @@ so that people can tell their tokens apart; the secret itself is shown once, at 
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -95,7 +96,13 @@ class WebhookDelivery(models.Model):
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )
-    event = models.ForeignKey("exchange.RequestEvent", on_delete=models.CASCADE, related_name="+")
+    # The event delivered: a request's or an alert's (exactly one of the two).
+    event = models.ForeignKey(
+        "exchange.RequestEvent", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    alert_event = models.ForeignKey(
+        "alerts.AlertEvent", null=True, on_delete=models.CASCADE, related_name="+"
+    )
     event_type = models.CharField(max_length=60)
     payload = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -111,8 +118,22 @@ class WebhookDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["subscription", "event"], name="one_delivery_per_event_and_subscription"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["subscription", "alert_event"],
+                name="one_delivery_per_alert_event_and_subscription",
+            ),
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, alert_event__isnull=True)
+                | Q(event__isnull=True, alert_event__isnull=False),
+                name="delivery_of_one_event",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.subscription_id} {self.event_type}"
+
+    @property
+    def event_number(self) -> int:
+        """The delivered event's id (a request's or an alert's event, as ``event_type`` says)."""
+        return self.event_id or self.alert_event_id  # type: ignore[return-value]

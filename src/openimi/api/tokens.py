@@ -137,8 +137,10 @@ def token_authenticate(*, raw: str, method: str, path: str, ip: str | None) -> A
     now = timezone.now()
     if not token.is_valid_at(now) or not token.user.is_active:
         return None
+    # A path may carry a decoded NUL (``%00``), which PostgreSQL refuses in a text column.
+    path = path.replace("\x00", "\\x00")[:300]
     ApiTokenUse.objects.create(
-        token=token, used_at=now, method=method[:10], path=path[:300], ip_address=ip
+        token=token, used_at=now, method=method[:10], path=path, ip_address=ip
     )
     # One write per minute at most: last_used_at is for people, the use log is exact.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

@@ -8,7 +8,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 
-from openimi.api.views import directory, documents, network, question_sets, requests, tokens, users
+from openimi.api.views import (
+    alerts,
+    directory,
+    documents,
+    network,
+    question_sets,
+    requests,
+    tokens,
+    users,
+)
 from openimi.api.views.transitions import STEPS, transition_view
 
 app_name = "api"
@@ -125,6 +134,37 @@ urlpatterns = [
             name=f"request-{step.path}",
         )
         for step in STEPS
+    ),
+    # Alerts (issue 22).
+    path("alerts/", alerts.AlertListView.as_view(), name="alerts"),
+    path("alerts/<id:pk>/", alerts.AlertDetailView.as_view(), name="alert-detail"),
+    *(
+        path(
+            f"alerts/<id:pk>/{step.path}/",
+            alerts.alert_transition_view(step).as_view(),
+            name=f"alert-{step.path}",
+        )
+        for step in alerts.STEPS
+    ),
+    path(
+        "alerts/<id:pk>/updates/<id:update_pk>/validate/",
+        alerts.UpdateValidateView.as_view(),
+        name="alert-update-validate",
+    ),
+    path(
+        "alerts/<id:pk>/updates/<id:update_pk>/return/",
+        alerts.UpdateReturnView.as_view(),
+        name="alert-update-return",
+    ),
+    path(
+        "alerts/<id:pk>/countries/<str:country>/acknowledge/",
+        alerts.AcknowledgeView.as_view(),
+        name="alert-acknowledge",
+    ),
+    path(
+        "alerts/<id:pk>/countries/<str:country>/distribute/",
+        alerts.DistributeView.as_view(),
+        name="alert-distribute",
     ),
     path("tokens/", tokens.TokenListView.as_view(), name="tokens"),
     path("tokens/<id:pk>/", tokens.TokenDetailView.as_view(), name="token-detail"),

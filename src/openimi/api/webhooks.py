@@ -1,9 +1,10 @@
-"""Webhooks: an authority's back office is told of the request events it may see.
+"""Webhooks: an authority's back office is told of the request and alert events it may see.
 
 A delivery row is written in the transaction of the event (``enqueue_for_event``, subscribed
-to ``exchange.events.published``), so it exists if and only if the change does, like the e-mail
-outbox. ``webhook_deliver_task`` POSTs it signed in the Standard Webhooks format
-(https://www.standardwebhooks.com/), so that receivers verify with a stock library:
+to ``exchange.events.published``; ``enqueue_for_alert_event``, to ``alerts.events.published``),
+so it exists if and only if the change does, like the e-mail outbox. ``webhook_deliver_task``
+POSTs it signed in the Standard Webhooks format (https://www.standardwebhooks.com/), so that
+receivers verify with a stock library:
 
     webhook-id: msg_<delivery id>            (the same on every attempt: drop duplicates)
     webhook-timestamp: <unix time>           (reject old ones: replay)
@@ -52,6 +53,7 @@ from django.utils.translation import gettext as _
 from openimi.access import policy
 from openimi.access import requests as rules
 from openimi.access.policy import Action
+from openimi.alerts.models import AlertDistribution, AlertEvent
 from openimi.api.models import WebhookDelivery, WebhookSubscription
 from openimi.common.errors import ApplicationError
 from openimi.notifications.tasks import outbox_backoff
@@ -253,7 +255,66 @@ def on_published(sender, *, event: RequestEvent, **kwargs) -> None:
 def enqueue_for_event(event: RequestEvent) -> list[WebhookDelivery]:
     """Write (and queue) a delivery per matching subscription; call inside the transaction
     that wrote the event. The payload holds codes and ids only, never personal data."""
-    authorities = _authorities_seeing(event)
+    payload = {
+        "id": event.pk,
+        "type": event.code,
+        "created_at": event.created_at.isoformat(),
+        "request": event.info_request_id,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+    }
+    return _enqueue(_authorities_seeing(event), event.code, payload, event=event)
+
+
+def _authorities_seeing_alert(event: AlertEvent) -> set[int]:
+    """The authorities party to the alert that ``event`` is for (access/alerts.py): the
+    sending country (the sender, and its coordinator once the alert is no draft) for every
+    event; the recipient coordinators and the authorities they passed the alert to for the
+    events everyone sees, once it was sent; a recipient country's own step (``country``)
+    only to that country's."""
+    from openimi.alerts.workflow import BEFORE_SENDING, State
+
+    alert = event.alert
+    found = {alert.sending_authority_id}
+    if alert.validating_coordinator_id and event.to_status != State.DRAFT:
+        found.add(alert.validating_coordinator_id)
+    if event.audience != AlertEvent.Audience.ALL or event.to_status in BEFORE_SENDING:
+        return found
+    recipients = alert.recipients.all()
+    if event.country_id:
+        recipients = recipients.filter(country_id=event.country_id)
+    found.update(recipients.values_list("coordinator_id", flat=True))
+    found.update(
+        AlertDistribution.objects.filter(recipient__in=recipients).values_list(
+            "authority_id", flat=True
+        )
+    )
+    return found
+
+
+def on_alert_published(sender, *, event: AlertEvent, **kwargs) -> None:
+    """``alerts.events.published`` receiver: the alert event's webhook deliveries."""
+    enqueue_for_alert_event(event)
+
+
+def enqueue_for_alert_event(event: AlertEvent) -> list[WebhookDelivery]:
+    """As ``enqueue_for_event``, for an alert's event: codes and ids only (``data`` holds
+    ids of updates, authorities and countries, never a text or a name)."""
+    payload = {
+        "id": event.pk,
+        "type": event.code,
+        "created_at": event.created_at.isoformat(),
+        "alert": event.alert_id,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "country": event.country_id or None,
+    }
+    return _enqueue(_authorities_seeing_alert(event), event.code, payload, alert_event=event)
+
+
+def _enqueue(
+    authorities: set[int], code: str, payload: dict, **event: RequestEvent | AlertEvent
+) -> list[WebhookDelivery]:
     if not authorities:
         return []
     subscriptions = [
@@ -261,26 +322,18 @@ def enqueue_for_event(event: RequestEvent) -> list[WebhookDelivery]:
         for subscription in WebhookSubscription.objects.filter(
             authority_id__in=authorities, is_active=True
         ).order_by("pk")
-        if event.code in subscription.event_types
+        if code in subscription.event_types
     ]
     deliveries = []
     for subscription in subscriptions:
-        payload = {
-            "id": event.pk,
-            "type": event.code,
-            "created_at": event.created_at.isoformat(),
-            "request": event.info_request_id,
-            "from_status": event.from_status,
-            "to_status": event.to_status,
-        }
         now = timezone.now()
         delivery = WebhookDelivery.objects.create(
             subscription=subscription,
-            event=event,
-            event_type=event.code,
+            event_type=code,
             payload=payload,
             created_at=now,
             next_attempt_at=now,
+            **event,
         )
         webhook_deliver_task.enqueue(delivery.pk)
         deliveries.append(delivery)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from openimi.alerts import events as alert_events
 from openimi.api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from openimi.api.serializers.common import ModelSerializer, Serializer
 from openimi.exchange import notify
@@ -49,8 +50,14 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 def event_types() -> list[str]:
-    """The request event types one can subscribe to: those that notify people."""
-    return sorted(notify.RULES)
+    """The event types one can subscribe to: the request events that notify people, and
+    every alert event (each delivered only to the authorities party to the alert)."""
+    alert_codes = {
+        value
+        for name, value in vars(alert_events).items()
+        if name.isupper() and isinstance(value, str) and value.startswith("alert.")
+    }
+    return sorted(set(notify.RULES) | alert_codes)
 
 
 class WebhookSubscriptionSerializer(ModelSerializer):
@@ -79,7 +86,11 @@ class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
 
 
 class WebhookDeliverySerializer(ModelSerializer):
-    event = serializers.IntegerField(source="event_id")
+    event = serializers.IntegerField(
+        source="event_number",
+        help_text="The event's id: a request's or an alert's, as its type says (request.…, "
+        "alert.…).",
+    )
 
     class Meta:
         model = WebhookDelivery
