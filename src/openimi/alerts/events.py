@@ -42,6 +42,8 @@ RESTRICTION_ENDED = "alert.restriction_ended"  # the sender reminded to propose 
 PERSONAL_DATA_VIEWED = "alert.personal_data_viewed"
 ATTACHMENT_DOWNLOADED = "alert.attachment_downloaded"
 PERSONAL_DATA_DELETED = "alert.personal_data_deleted"  # by the retention job
+# A merger moved the alert's sending or validating authority (``data``: from, to).
+AUTHORITY_MOVED = "alert.authority_moved"
 
 
 def record(

@@ -7,6 +7,10 @@ updates, closure, withdrawal, the recipient countries' steps, reminders), ``coor
 """
 
 from openimi.alerts.services._base import IncompleteError
+from openimi.alerts.services.authority_moves import (
+    alerts_move_to_authority,
+    authority_alert_work_count,
+)
 from openimi.alerts.services.coordinators import alert_coordinator_remove, alert_coordinator_set
 from openimi.alerts.services.drafts import (
     ALERT_FIELDS,
@@ -66,7 +70,9 @@ __all__ = [
     "alert_validate_closure",
     "alert_validate_update",
     "alert_withdraw",
+    "alerts_move_to_authority",
     "alerts_remind_restriction_ended",
+    "authority_alert_work_count",
     "attachment_open",
     "distributable_authorities",
     "personal_data_view_record",

@@ -26,6 +26,7 @@ from openimi.accounts.models import RoleGrant, User
 from openimi.accounts.users import password_mail
 from openimi.accounts.users.credentials import temporary_password_generate
 from openimi.accounts.users.selectors import local_data_administrator_list
+from openimi.alerts import services as alert_services
 from openimi.authorities.models import AreaPreferences, Authority, LegislativeArea
 from openimi.common import content_cache
 from openimi.common.errors import ApplicationError
@@ -323,6 +324,13 @@ def authority_deactivate(
                 % {"count": open_count}
             )
         _refuse_while_supervising(authority)
+        if alert_services.authority_alert_work_count(authority=authority):
+            raise ApplicationError(
+                _(
+                    "The authority still has open alerts or coordinates alerts for its "
+                    "country. Let them end, or register another alert coordinator, first."
+                )
+            )
         users = _deactivate_users(authority, actor, request)
         authority.is_active = False
         authority.deactivated_at = timezone.now()
@@ -406,6 +414,7 @@ def authority_merge(*, authority: Authority, actor: User, into: Authority) -> Au
         requests = authority_moves.requests_move_to_authority(
             actor=actor, source=authority, target=into, open_only=False
         )
+        alert_services.alerts_move_to_authority(actor=actor, source=authority, target=into)
         authority.is_active = False
         authority.deactivated_at = timezone.now()
         authority.merged_into = into
