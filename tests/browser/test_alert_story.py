@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from openimi.accounts.models import Role
@@ -197,9 +197,15 @@ class Story:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
-    def field(self, label: str):
-        """The field whose label starts with ``label`` (a label may carry a hint)."""
-        return self.page.get_by_label(re.compile("^" + re.escape(self.t(label))))
+    def field(self, label: str, *, context: str | None = None):
+        """The field whose label starts with ``label`` (a label may carry a hint); ``context``:
+        the label's msgctxt, when it has one."""
+        if context is not None:
+            with translation.override(self.language):
+                text = translation.pgettext(context, label)
+        else:
+            text = self.t(label)
+        return self.page.get_by_label(re.compile("^" + re.escape(text)))
 
     def button(self, name: str):
         return self.page.get_by_role("main").get_by_role("button", name=self.t(name), exact=True)
@@ -256,7 +262,7 @@ def test_the_alert_story(
     s.field("Date of the decision").fill(decided.isoformat())
     s.field("Scope of the restriction").fill(SCOPE)
     s.field("Restriction applies from").fill(decided.isoformat())
-    s.field("Further information").fill(DESCRIPTION)
+    s.field("Further information", context="alert field").fill(DESCRIPTION)
     s.field("Language of the texts").select_option("nl")
     s.look("03-form")
     s.button("Save the draft").click()
