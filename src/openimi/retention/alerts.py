@@ -30,8 +30,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial, reduce
-from operator import or_
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -51,13 +50,13 @@ from openimi.alerts.models import (
 from openimi.alerts.types import AlertType
 from openimi.alerts.workflow import State
 from openimi.common import content_cache
-from openimi.notifications.models import OutboxMessage
 from openimi.retention.services import (
     _MIN_TERM_LENGTH,
     BatchSizer,
     _delete_files,
     _Redactor,
     _scrub,
+    redact_outbox,
     sqlite_erase_after,
     sqlite_erase_before,
 )
@@ -74,7 +73,6 @@ _TERM_FIELDS = ("full_name", "identifier", "place_of_birth", "address")
 # Outbox keys of alert e-mails: "alerts:<event id>:<recipient>" (alerts.notify; as
 # "exchange:" for requests).
 OUTBOX_KEY_PREFIX = "alerts"
-_OUTBOX_PREFIX_CHUNK = 200
 
 
 @dataclass(frozen=True)
@@ -311,23 +309,5 @@ def _redact_copies(ids: list[int], terms: dict[int, list[str]]) -> dict[int, int
             "pk", "alert_id"
         )
     ]
-    messages = []
-    for start in range(0, len(prefixes), _OUTBOX_PREFIX_CHUNK):
-        chunk = dict(prefixes[start : start + _OUTBOX_PREFIX_CHUNK])
-        query = reduce(or_, (Q(key__startswith=prefix) for prefix in chunk))
-        for message in OutboxMessage.objects.filter(query).only(
-            "pk", "key", "subject", "body_text", "body_html"
-        ):
-            kind, number, _rest = message.key.split(":", 2)  # the prefix it matched
-            alert_pk = chunk[f"{kind}:{number}:"]
-            fields = {
-                name: redactor.sub(alert_pk, getattr(message, name))
-                for name in ("subject", "body_text", "body_html")
-            }
-            if any(fields[name] != getattr(message, name) for name in fields):
-                messages.append(OutboxMessage(pk=message.pk, **fields))
-                changed[alert_pk] += 1
-    OutboxMessage.objects.bulk_update(
-        messages, ["subject", "body_text", "body_html"], batch_size=500
-    )
+    redact_outbox(prefixes, redactor, changed)
     return changed

@@ -548,27 +548,9 @@ def _redact_copies(ids: list[int], terms: dict[int, list[str]]) -> dict[int, int
             events.append(RequestEvent(pk=event_pk, data=cleaned))
             changed[request_pk] += 1
     RequestEvent.objects.bulk_update(events, ["data"], batch_size=500)
-    messages = []
     prefixes = [(f"exchange:{e}:", r) for e, r in event_request.items()]
     prefixes += [(f"deadline:{pk}:", pk) for pk in redactor.ids]
-    for start in range(0, len(prefixes), _OUTBOX_PREFIX_CHUNK):
-        chunk = dict(prefixes[start : start + _OUTBOX_PREFIX_CHUNK])
-        query = reduce(or_, (Q(key__startswith=prefix) for prefix in chunk))
-        for message in OutboxMessage.objects.filter(query).only(
-            "pk", "key", "subject", "body_text", "body_html"
-        ):
-            kind, number, _rest = message.key.split(":", 2)  # the prefix it matched
-            request_pk = chunk[f"{kind}:{number}:"]
-            fields = {
-                name: redactor.sub(request_pk, getattr(message, name))
-                for name in ("subject", "body_text", "body_html")
-            }
-            if any(fields[name] != getattr(message, name) for name in fields):
-                messages.append(OutboxMessage(pk=message.pk, **fields))
-                changed[request_pk] += 1
-    OutboxMessage.objects.bulk_update(
-        messages, ["subject", "body_text", "body_html"], batch_size=500
-    )
+    redact_outbox(prefixes, redactor, changed)
     for log in BlockedAccessLog.objects.filter(info_request_id__in=redactor.ids):
         cleaned = redactor.sub(log.info_request_id, log.justification)
         if cleaned != log.justification:
@@ -612,6 +594,33 @@ class _Redactor:
             pattern = re.compile("|".join(re.escape(t) for t in present), re.IGNORECASE)
             self.patterns[present] = pattern
         return pattern.sub(REMOVED, text)
+
+
+def redact_outbox(
+    prefixes: list[tuple[str, int]], redactor: _Redactor, changed: dict[int, int]
+) -> None:
+    """Replace the personal data in the e-mails whose key starts with one of ``prefixes``
+    (``(prefix, pk)``: the request or alert the e-mail was about), counting in ``changed``.
+    The requests' and the alerts' retention share it; a key's prefix is ``kind:number:``."""
+    messages = []
+    for start in range(0, len(prefixes), _OUTBOX_PREFIX_CHUNK):
+        chunk = dict(prefixes[start : start + _OUTBOX_PREFIX_CHUNK])
+        query = reduce(or_, (Q(key__startswith=prefix) for prefix in chunk))
+        for message in OutboxMessage.objects.filter(query).only(
+            "pk", "key", "subject", "body_text", "body_html"
+        ):
+            kind, number, _rest = message.key.split(":", 2)  # the prefix it matched
+            pk = chunk[f"{kind}:{number}:"]
+            fields = {
+                name: redactor.sub(pk, getattr(message, name))
+                for name in ("subject", "body_text", "body_html")
+            }
+            if any(fields[name] != getattr(message, name) for name in fields):
+                messages.append(OutboxMessage(pk=message.pk, **fields))
+                changed[pk] += 1
+    OutboxMessage.objects.bulk_update(
+        messages, ["subject", "body_text", "body_html"], batch_size=500
+    )
 
 
 def _scrub(value: Any, pk: int, redactor: _Redactor) -> Any:
